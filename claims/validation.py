@@ -1,0 +1,73 @@
+"""SHACL validation of data before it is written: the shapes' messages, in words an editor understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from claims import schema_files
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed constraint: the node, the property path, the message and the constraint's kind."""
+
+    focus: str
+    path: str | None
+    message: str
+    constraint: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        return f"{where}: {self.message} [{self.constraint}]"
+
+
+def check_shapes(data: Graph) -> list[Violation]:
+    """Validate ``data`` (with the concept schemes beside it) against the SHACL shapes.
+
+    Returns the violations, empty when the data conforms.
+    """
+    combined = schema_files.schemes()
+    for triple in data:
+        combined.add(triple)
+    conforms, report, _text = validate(
+        combined,
+        shacl_graph=schema_files.shapes(),
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+    )
+    if conforms:
+        return []
+    assert isinstance(report, Graph)
+    violations = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        component = report.value(result, SH.sourceConstraintComponent)
+        value = report.value(result, SH.value)
+        violations.append(
+            Violation(
+                focus=str(focus),
+                path=_short(path) if path is not None else None,
+                message=str(message) if isinstance(message, Literal) else "does not conform",
+                constraint=_short(component) if component is not None else "",
+                value=str(value) if value is not None else None,
+            )
+        )
+    return sorted(violations, key=lambda v: (v.focus, v.path or "", v.message))
+
+
+def _short(term: object) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        for sep in ("#", "/"):
+            if sep in text:
+                text = text.rsplit(sep, 1)[1]
+        return text
+    return str(term)

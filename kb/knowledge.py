@@ -1,0 +1,262 @@
+"""The knowledge base: the one object the web app and the command line talk to, in domain words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from claims import concepts, schema_files
+from claims.model import Entity, Iris
+from claims.status import Status
+from claims.vocab import CK, PREFIXES, SCHEMA
+from kb import loading, queries, readmodel
+from kb.errors import KBError, NotFound
+from kb.readmodel import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
+from kb.repository import Change, Repository, RevisionInfo
+from kb.store import Store, open_store
+
+SEED_AGENT = "seed"
+SYSTEM_AGENT = "claimkb"
+LOADER_AGENT = "loader"
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    status: str | None = None
+    claim_type: str | None = None
+    claimant: str | None = None  # entity slug
+    topic: str | None = None  # topic slug
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+class KnowledgeBase:
+    """Reads and writes claims through one store; every write is a revision."""
+
+    def __init__(self, store: Store, iris: Iris, *, today: Callable[[], date] = today_utc) -> None:
+        self.store = store
+        self.iris = iris
+        self.repository = Repository(store, iris)
+        self.today = today
+
+    @classmethod
+    def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
+        """Open (creating if needed) the knowledge base in ``data_dir``; the base IRI is kept with it."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        base_iri = _remember_base_iri(data_dir, base_iri)
+        return cls(open_store(store_url, data_dir), Iris(base_iri))
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def agent(self, name: str) -> URIRef:
+        return self.iris.agent(name)
+
+    def is_empty(self) -> bool:
+        return self.repository.revision_count() == 0 and self.store.is_empty()
+
+    def load_graph(self, graph: Graph, *, agent: str, reason: str) -> RevisionInfo | None:
+        """Add ``graph`` as one revision, after shape validation; ``None`` if it adds nothing new."""
+        graph = loading.skolemize(graph, self.iris)
+        change = loading.change_for_graph(graph, self.repository, self.today())
+        if change.added:
+            change.added |= self._agent_triples(agent)
+        return self.repository.apply(change, agent=self.agent(agent), reason=reason)
+
+    def load_file(
+        self, path: Path, *, rdf_format: str | None = None, agent: str = LOADER_AGENT, reason: str | None = None
+    ) -> RevisionInfo | None:
+        dataset = loading.parse_file(path, self.iris.base, rdf_format)
+        named = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
+        if named:
+            raise KBError(
+                f"{path} holds named graphs ({len(named)}); only a dump can carry them, "
+                "and a dump is restored into an empty knowledge base with `claimkb restore`."
+            )
+        graph = Graph()
+        for triple in dataset.default_graph:
+            graph.add(triple)
+        return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}")
+
+    def ensure_seed(self) -> RevisionInfo | None:
+        """Load the seed claims if the knowledge base is empty."""
+        if not self.is_empty():
+            return None
+        return self.load_seed()
+
+    def load_seed(self) -> RevisionInfo | None:
+        graph = Graph().parse(schema_files.SEED, format="turtle", publicID=self.iris.base)
+        return self.load_graph(graph, agent=SEED_AGENT, reason="Seed: claims of the TikTok Shop article (2022)")
+
+    def mark_due_predictions(self) -> RevisionInfo | None:
+        """Record as *due* every prediction whose deadline has passed with no resolution."""
+        today = self.today()
+        rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": Literal(today)})
+        change = Change()
+        for row in rows:
+            claim = URIRef(str(row["claim"]))
+            for old in self.store.select(queries.STATUS_OF, {"s": claim}):
+                change.removed.add((claim, CK.status, old["v"]))
+            change.added.add((claim, CK.status, Status.DUE.iri))
+            change.changed.add(claim)
+        if change.is_empty:
+            return None
+        change.added |= self._agent_triples(SYSTEM_AGENT)
+        return self.repository.apply(
+            change, agent=self.agent(SYSTEM_AGENT), reason="Deadline passed with no resolution"
+        )
+
+    def _agent_triples(self, name: str) -> set[tuple[URIRef, URIRef, Literal]]:
+        agent = self.agent(name)
+        return {(agent, RDFS.label, Literal(name))}  # type: ignore[arg-type]
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def claim_page(self, slug: str, as_of: date | None = None) -> ClaimPage:
+        iri = self.iris.claim(slug)
+        graph = self.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
+        if (iri, RDF.type, SCHEMA.Claim) not in graph:
+            raise NotFound(f"There is no claim called “{slug}”.")
+        return readmodel.claim_page(graph, iri, self.today(), as_of)
+
+    def claims(self, filters: ClaimFilters | None = None) -> list[ClaimSummary]:
+        filters = filters or ClaimFilters()
+        bindings: dict[str, URIRef] = {}
+        if filters.status:
+            bindings["status"] = CK[filters.status]
+        if filters.claim_type:
+            bindings["type"] = CK[filters.claim_type]
+        if filters.claimant:
+            bindings["claimant"] = self.iris.entity(filters.claimant)
+        rows = self.store.select(queries.LIST_CLAIMS, bindings)
+        if filters.topic:
+            in_topic = {
+                r["claim"]
+                for r in self.store.select(queries.CLAIMS_IN_TOPIC, {"topic": self.iris.topic(filters.topic)})
+            }
+            rows = [r for r in rows if r["claim"] in in_topic]
+        for row in rows:
+            for key, value in bindings.items():
+                row.setdefault(key, value)
+        return [readmodel.summary_from_row(r) for r in rows]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {key: 0 for key in concepts.statuses()}
+        for row in self.store.select(queries.STATUS_COUNTS):
+            counts[Status.from_iri(str(row["status"])).value] = int(row["n"].toPython())  # type: ignore[union-attr]
+        return counts
+
+    def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Claimants and topics with their claim counts: {"claimant": [(slug, label, n)], "topic": [...]}."""
+        facets: dict[str, list[tuple[str, str, int]]] = {"claimant": [], "topic": []}
+        for row in self.store.select(queries.FACET_VALUES):
+            facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(row["n"].toPython())))  # type: ignore[union-attr]
+        return facets
+
+    def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
+        """(coming due: unresolved with a deadline ahead, overdue: due), nearest deadline first."""
+        coming, overdue = [], []
+        today = self.today()
+        for row in self.store.select(queries.PREDICTIONS_WITH_DEADLINE):
+            summary = readmodel.summary_from_row(row)
+            if summary.status.notation == Status.DUE.value:
+                overdue.append(summary)
+            elif not summary.status.notation.startswith("resolved") and summary.deadline and summary.deadline >= today:
+                coming.append(summary)
+        return coming, overdue
+
+    def recent_changes(self, limit: int = 10) -> list[RevisionSummary]:
+        rows = self.store.select(queries.RECENT_REVISIONS)[:limit]
+        return [self._revision_summary(row) for row in rows]
+
+    def history(self, iri: URIRef) -> list[RevisionSummary]:
+        return [self._revision_summary(row) for row in self.store.select(queries.REVISIONS_OF, {"resource": iri})]
+
+    def _revision_summary(self, row: dict) -> RevisionSummary:
+        rev = URIRef(str(row["rev"]))
+        changed = []
+        for changed_row in self.store.select(queries.REVISION_CHANGED, {"rev": rev}):
+            iri = URIRef(str(changed_row["changed"]))
+            kind_slug = self.iris.kind_and_slug(str(iri))
+            changed.append((iri, kind_slug[0] if kind_slug else "other", kind_slug[1] if kind_slug else str(iri)))
+        agent = URIRef(str(row["agent"]))
+        kind_slug = self.iris.kind_and_slug(str(agent))
+        return RevisionSummary(
+            iri=rev,
+            number=int(row["n"].toPython()),
+            time=row["time"].toPython(),
+            agent=agent,
+            agent_name=kind_slug[1] if kind_slug else str(agent),
+            reason=str(row["reason"]),
+            changed=sorted(changed, key=lambda c: (c[1], c[2])),
+        )
+
+    def source_page(self, slug: str) -> SourcePage:
+        iri = self.iris.source(slug)
+        graph = self.store.construct(queries.SOURCE_NEIGHBOURHOOD, {"source": iri})
+        if (iri, SCHEMA.headline, None) not in graph:
+            raise NotFound(f"There is no source called “{slug}”.")
+        seen: dict[tuple[URIRef, str], tuple[ClaimSummary, str, str | None]] = {}
+        for row in self.store.select(queries.CLAIMS_CITING_SOURCE, {"source": iri}):
+            summary = readmodel.summary_from_row(row)
+            key = (summary.iri, str(row["how"]))
+            exact = str(row["exact"]) if row.get("exact") else None
+            if key not in seen or (exact and not seen[key][2]):
+                seen[key] = (summary, str(row["how"]), exact)
+        return readmodel.source_page(graph, iri, list(seen.values()))
+
+    def entity_page(self, slug: str) -> EntityPage:
+        iri = self.iris.entity(slug)
+        graph = self.repository.describe([iri])
+        if (iri, SCHEMA.name, None) not in graph:
+            raise NotFound(f"There is no entity called “{slug}”.")
+        groups: dict[str, list[ClaimSummary]] = {"by": [], "about": [], "actor": []}
+        for row in self.store.select(queries.CLAIMS_OF_ENTITY, {"entity": iri}):
+            groups[str(row["role"])].append(readmodel.summary_from_row(row))
+        published = [
+            (URIRef(str(r["source"])), str(r["slug"]), str(r["headline"]), readmodel.py(r.get("date")))
+            for r in self.store.select(queries.SOURCES_OF_PUBLISHER, {"entity": iri})
+        ]
+        return EntityPage(
+            entity=Entity.from_graph(graph, iri),
+            by=groups["by"],
+            about=groups["about"],
+            actor_in=groups["actor"],
+            published=published,  # type: ignore[arg-type]
+        )
+
+    def entities(self) -> list[tuple[str, str]]:
+        return [(str(r["slug"]), str(r["name"])) for r in self.store.select(queries.ALL_ENTITIES)]
+
+    def topics(self) -> list[tuple[str, str]]:
+        return [(str(r["slug"]), str(r["label"])) for r in self.store.select(queries.ALL_TOPICS)]
+
+    def prefixes(self) -> dict[str, str]:
+        return dict(PREFIXES)
+
+
+def _remember_base_iri(data_dir: Path, base_iri: str) -> str:
+    """The base IRI is fixed when a knowledge base is created; a different one later is an error."""
+    if not base_iri.endswith("/"):
+        base_iri += "/"
+    config = data_dir / "kb.json"
+    if config.exists():
+        stored = json.loads(config.read_text())["base_iri"]
+        if stored != base_iri and base_iri != "http://localhost:5000/":
+            raise KBError(
+                f"This knowledge base was created with base IRI {stored}; "
+                f"CLAIMKB_BASE_IRI says {base_iri}. Unset it or use the stored one."
+            )
+        return str(stored)
+    config.write_text(json.dumps({"base_iri": base_iri}, indent=2) + "\n")
+    return base_iri

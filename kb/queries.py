@@ -1,0 +1,213 @@
+"""Named SPARQL queries: the only place the knowledge base's own SPARQL lives.
+
+Each is prepared text; values reach it through bindings (Oxigraph substitutions, or a VALUES
+block on a remote server), never through string formatting. The prefixes of ``claims.vocab.PREFIXES``
+are declared by the store. A SELECT projects every variable that a caller binds (Oxigraph's
+substitutions require it).
+"""
+
+from __future__ import annotations
+
+# --- bookkeeping -------------------------------------------------------------------------------
+
+REVISION_COUNT = "SELECT ?kb ?n WHERE { ?kb ck:revisionNumber ?n }"
+
+VERSION_OF = "SELECT ?s ?v WHERE { ?s ck:version ?v }"
+
+STATUS_OF = "SELECT ?s ?v WHERE { ?s ck:status ?v }"
+
+TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
+
+GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+EXISTS = "ASK { ?s ?p ?o }"
+
+TYPES_OF = "SELECT ?s ?t WHERE { ?s a ?t }"
+
+# --- one claim and what surrounds it ------------------------------------------------------------
+
+CLAIM_NEIGHBOURHOOD = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?claim ?p ?o . BIND(?claim AS ?s) }
+  UNION { ?claim ck:evidence ?s . ?s ?p ?o }
+  UNION { ?claim ck:quote|ck:evidence/ck:quote ?s . ?s ?p ?o }
+  UNION { ?claim ck:quote/oa:hasSelector|ck:evidence/ck:quote/oa:hasSelector ?s . ?s ?p ?o }
+  UNION {
+    ?claim schema:appearance|schema:firstAppearance|ck:evidence/ck:source|ck:quote/oa:hasSource
+           |ck:evidence/ck:quote/oa:hasSource ?s .
+    ?s ?p ?o
+  }
+  UNION {
+    ?claim schema:author|schema:about|ck:evidence/ck:actor
+           |schema:appearance/schema:publisher|ck:evidence/ck:source/schema:publisher
+           |ck:quote/oa:hasSource/schema:publisher ?s .
+    ?s ?p ?o
+    FILTER(?p IN (rdf:type, schema:name, ck:slug, owl:sameAs))
+  }
+  UNION { ?claim dcterms:subject ?s . ?s ?p ?o FILTER(?p IN (rdf:type, skos:prefLabel, ck:slug)) }
+}
+"""
+
+# --- listings and counts -------------------------------------------------------------------------
+
+LIST_CLAIMS = """
+SELECT ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?deadline WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:claimType ?type ;
+         schema:author ?claimant .
+  ?claimant schema:name ?claimantName .
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+ORDER BY DESC(?claimed) ?slug
+"""
+
+CLAIMS_IN_TOPIC = "SELECT ?topic ?claim WHERE { ?claim dcterms:subject ?topic }"
+
+CLAIM_TOPICS = """
+SELECT ?claim ?topic ?slug ?label WHERE {
+  ?claim a schema:Claim ; dcterms:subject ?topic . ?topic ck:slug ?slug ; skos:prefLabel ?label .
+}
+"""
+
+STATUS_COUNTS = """
+SELECT ?status (COUNT(?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; ck:status ?status .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?status
+"""
+
+FACET_VALUES = """
+SELECT ?facet ?value ?slug ?label (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  {
+    ?claim schema:author ?value . ?value ck:slug ?slug ; schema:name ?label . BIND("claimant" AS ?facet)
+  } UNION {
+    ?claim dcterms:subject ?value . ?value ck:slug ?slug ; skos:prefLabel ?label . BIND("topic" AS ?facet)
+  }
+} GROUP BY ?facet ?value ?slug ?label ORDER BY ?facet ?label
+"""
+
+# Predictions past their deadline with no resolution, whose stored status is not yet "due".
+PREDICTIONS_TO_MARK_DUE = """
+SELECT ?today ?claim WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:status ?status .
+  FILTER(?deadline < ?today)
+  FILTER(?status NOT IN (ck:due, ck:resolved-true, ck:resolved-partly, ck:resolved-false))
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+PREDICTIONS_WITH_DEADLINE = """
+SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:status ?status }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} ORDER BY ?deadline
+"""
+
+# --- revisions -------------------------------------------------------------------------------------
+
+RECENT_REVISIONS = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 20
+"""
+
+REVISION_CHANGED = "SELECT ?rev ?changed WHERE { ?rev ck:changed ?changed }"
+
+REVISIONS_OF = """
+SELECT ?resource ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; ck:changed ?resource ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n)
+"""
+
+# --- sources and entities ----------------------------------------------------------------------------
+
+SOURCE_NEIGHBOURHOOD = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?source ?p ?o . BIND(?source AS ?s) }
+  UNION { ?source prov:wasDerivedFrom+ ?s . ?s ?p ?o }
+  UNION { ?s prov:wasDerivedFrom+ ?source . ?s ?p ?o }
+  UNION { ?source (prov:wasDerivedFrom|^prov:wasDerivedFrom)*/schema:publisher ?s . ?s ?p ?o }
+}
+"""
+
+CLAIMS_CITING_SOURCE = """
+SELECT DISTINCT ?source ?claim ?slug ?name ?text ?status ?how ?exact WHERE {
+  {
+    ?claim ck:quote ?q . ?q oa:hasSource ?source ; oa:hasSelector/oa:exact ?exact . BIND("quoted" AS ?how)
+  } UNION {
+    ?claim schema:appearance|schema:firstAppearance ?source . BIND("appeared" AS ?how)
+  } UNION {
+    ?claim ck:evidence ?event . ?event ck:source ?source . BIND("evidence" AS ?how)
+    OPTIONAL { ?event ck:quote/oa:hasSelector/oa:exact ?exact }
+  }
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:status ?status }
+} ORDER BY ?slug
+"""
+
+CLAIMS_OF_ENTITY = """
+SELECT DISTINCT ?entity ?claim ?slug ?name ?text ?status ?role WHERE {
+  { ?claim schema:author ?entity . BIND("by" AS ?role) }
+  UNION { ?claim schema:about ?entity . BIND("about" AS ?role) }
+  UNION { ?claim ck:evidence/ck:actor ?entity . BIND("actor" AS ?role) }
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:status ?status }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} ORDER BY ?role ?slug
+"""
+
+SOURCES_OF_PUBLISHER = """
+SELECT ?entity ?source ?slug ?headline ?date WHERE {
+  ?source schema:publisher ?entity ; ck:slug ?slug ; schema:headline ?headline .
+  OPTIONAL { ?source schema:datePublished ?date }
+} ORDER BY ?date
+"""
+
+LABELS = """
+SELECT ?s ?label ?slug ?type WHERE {
+  ?s ck:slug ?slug ; a ?type .
+  OPTIONAL { ?s schema:name|skos:prefLabel|schema:headline ?label }
+}
+"""
+
+ALL_ENTITIES = """
+SELECT ?entity ?slug ?name WHERE {
+  ?entity a ?type ; ck:slug ?slug ; schema:name ?name .
+  FILTER(?type IN (schema:Organization, schema:Person))
+} ORDER BY LCASE(?name)
+"""
+
+ALL_SOURCES = """
+SELECT ?source ?slug ?headline ?date WHERE {
+  ?source ck:slug ?slug ; schema:headline ?headline .
+  OPTIONAL { ?source schema:datePublished ?date }
+} ORDER BY ?headline
+"""
+
+ALL_TOPICS = """
+SELECT ?topic ?slug ?label WHERE { ?topic a skos:Concept ; ck:slug ?slug ; skos:prefLabel ?label . }
+ORDER BY ?label
+"""
+
+# Events that matter for re-deriving a claim's status.
+CLAIM_EVENTS = """
+SELECT ?claim ?event ?date ?stance ?retracted WHERE {
+  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  OPTIONAL { ?event ck:retracted ?retracted }
+}
+"""
+
+CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"

@@ -1,0 +1,253 @@
+"""The write path: every change lands with its revision record in one atomic SPARQL update.
+
+A revision is a ``prov:Activity`` in the default graph (who, when, why, what changed) with two
+named graphs holding the exact triples it added and removed. Each changed resource carries a
+``ck:version`` that the update checks and raises, so a save that started from an older version is
+refused (no lost updates), and the knowledge base carries a revision counter that the same update
+checks and raises, so revision numbers form one gap-free log that search indexes follow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.term import Node
+
+from claims.model import Iris
+from claims.vocab import CK
+from kb import queries
+from kb.errors import ConflictError, KBError
+from kb.store import Store, to_ox
+
+Triple = tuple[Node, Node, Node]
+
+# Bookkeeping the repository itself maintains: never part of a revision's added/removed graphs.
+BOOKKEEPING = {CK.version}
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    number: int
+    iri: URIRef
+    agent: URIRef
+    time: datetime
+    reason: str
+    changed: tuple[URIRef, ...]
+    added: int
+    removed: int
+
+
+@dataclass
+class Change:
+    """Triples to add and remove, the resources whose version it raises, and the versions it expects."""
+
+    added: set[Triple] = field(default_factory=set)
+    removed: set[Triple] = field(default_factory=set)
+    changed: set[URIRef] = field(default_factory=set)
+    expected_versions: dict[URIRef, int] = field(default_factory=dict)
+
+    def normalise(self) -> Change:
+        both = self.added & self.removed
+        self.added -= both
+        self.removed -= both
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.added and not self.removed
+
+
+def diff(before: Graph | Iterable[Triple], after: Graph | Iterable[Triple]) -> tuple[set[Triple], set[Triple]]:
+    """(added, removed) between two descriptions, ignoring bookkeeping triples."""
+    old = {t for t in before if t[1] not in BOOKKEEPING}
+    new = {t for t in after if t[1] not in BOOKKEEPING}
+    return new - old, old - new
+
+
+def _nt(term: Node) -> str:
+    """An RDF term in N-Triples syntax (Oxigraph validates and escapes it)."""
+    return str(to_ox(term))
+
+
+def _triples_block(triples: Iterable[Triple]) -> str:
+    return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples))
+
+
+class Repository:
+    """Reads current descriptions and applies changes with their revision, atomically."""
+
+    MAX_RETRIES = 20
+
+    def __init__(self, store: Store, iris: Iris) -> None:
+        self.store = store
+        self.iris = iris
+        # Called with each revision once it has landed (the search index follows the log this way).
+        self.listeners: list[Callable[[RevisionInfo], None]] = []
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def revision_count(self) -> int:
+        rows = self.store.select(queries.REVISION_COUNT, {"kb": self.iris.knowledge_base})
+        value = rows[0].get("n") if rows else None
+        return int(value.toPython()) if isinstance(value, Literal) else 0
+
+    def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
+        result = {}
+        for resource in resources:
+            rows = self.store.select(queries.VERSION_OF, {"s": resource})
+            value = rows[0].get("v") if rows else None
+            result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
+        return result
+
+    def describe(self, subjects: Iterable[URIRef]) -> Graph:
+        """All current default-graph triples whose subject is one of ``subjects``."""
+        graph = Graph()
+        for subject in subjects:
+            for row in self.store.select(queries.TRIPLES_OF, {"s": subject}):
+                graph.add((subject, row["p"], row["o"]))
+        return graph
+
+    # --- writes --------------------------------------------------------------------------
+
+    def apply(
+        self,
+        change: Change,
+        *,
+        agent: URIRef,
+        reason: str,
+        revert_of: URIRef | None = None,
+    ) -> RevisionInfo | None:
+        """Apply ``change`` and record it as the next revision, in one atomic update.
+
+        Returns ``None`` when the change is empty (nothing is written, no revision is made).
+        Raises ``ConflictError`` when a resource's version is no longer the expected one.
+        """
+        change.normalise()
+        if change.is_empty:
+            return None
+        for triple in change.added | change.removed:
+            if any(not isinstance(term, URIRef | Literal) for term in triple):
+                raise KBError("Blank nodes cannot be written; give every node an IRI.", status=400)
+        for _attempt in range(self.MAX_RETRIES):
+            number = self.revision_count() + 1
+            nonce = uuid.uuid4().hex
+            when = datetime.now(UTC).replace(microsecond=0)
+            update = self._update_text(change, number, nonce, agent, reason, when, revert_of)
+            try:
+                self.store.update(update)
+            except (SyntaxError, ValueError) as error:
+                raise KBError(f"The change could not be written: {error}", status=400) from error
+            if self.store.ask(queries.REVISION_HAS_NONCE, {"nonce": Literal(nonce)}):
+                info = RevisionInfo(
+                    number,
+                    self.iris.revision(number),
+                    agent,
+                    when,
+                    reason,
+                    tuple(sorted(change.changed)),
+                    len(change.added),
+                    len(change.removed),
+                )
+                for listener in self.listeners:
+                    listener(info)
+                return info
+            self._raise_if_conflict(change.expected_versions)
+        raise KBError("The knowledge base is too busy to take this change; please try again.", status=503)
+
+    def _raise_if_conflict(self, expected: Mapping[URIRef, int]) -> None:
+        if not expected:
+            return
+        current = self.versions(expected)
+        stale = {r: (v, current[r]) for r, v in expected.items() if current[r] != v}
+        if stale:
+            raise ConflictError(stale)
+
+    def _update_text(
+        self,
+        change: Change,
+        number: int,
+        nonce: str,
+        agent: URIRef,
+        reason: str,
+        when: datetime,
+        revert_of: URIRef | None,
+    ) -> str:
+        kb = self.iris.knowledge_base
+        revision = self.iris.revision(number)
+        added_graph = URIRef(f"{revision}/added")
+        removed_graph = URIRef(f"{revision}/removed")
+        meta: set[Triple] = {
+            (revision, RDF.type, CK.Revision),
+            (revision, RDF.type, PROV.Activity),
+            (revision, CK.revisionNumber, Literal(number)),
+            (revision, DCTERMS.identifier, Literal(nonce)),
+            (revision, PROV.wasAssociatedWith, agent),
+            (revision, PROV.endedAtTime, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)),
+            (revision, CK.reason, Literal(reason)),
+            (revision, CK.addedGraph, added_graph),
+            (revision, CK.removedGraph, removed_graph),
+            (agent, RDF.type, PROV.Agent),
+            (kb, CK.revisionNumber, Literal(number)),
+        }
+        if revert_of is not None:
+            meta.add((revision, CK.revertOf, revert_of))
+        for resource in change.changed:
+            meta.add((revision, CK.changed, resource))
+
+        # The WHERE clause is the precondition: the counter is where we read it, and each
+        # expected version is still current. If it does not match, the update writes nothing.
+        where = [
+            f"OPTIONAL {{ {_nt(kb)} {_nt(CK.revisionNumber)} ?count }}",
+            f"FILTER(COALESCE(?count, 0) = {number - 1})",
+        ]
+        delete_version, insert_version = [], []
+        for index, resource in enumerate(sorted(change.changed)):
+            var = f"?v{index}"
+            expected = change.expected_versions.get(resource)
+            where.append(f"OPTIONAL {{ {_nt(resource)} {_nt(CK.version)} {var} }}")
+            if expected is not None:
+                where.append(f"FILTER(COALESCE({var}, 0) = {int(expected)})")
+            where.append(f"BIND(COALESCE({var}, 0) + 1 AS {var}n)")
+            delete_version.append(f"  {_nt(resource)} {_nt(CK.version)} {var} .")
+            insert_version.append(f"  {_nt(resource)} {_nt(CK.version)} {var}n .")
+        return "\n".join(
+            [
+                "DELETE {",
+                f"  {_nt(kb)} {_nt(CK.revisionNumber)} ?count .",
+                *delete_version,
+                _triples_block(change.removed),
+                "}",
+                "INSERT {",
+                *insert_version,
+                _triples_block(change.added),
+                _triples_block(meta),
+                f"  GRAPH {_nt(added_graph)} {{",
+                _triples_block(change.added),
+                "  }",
+                f"  GRAPH {_nt(removed_graph)} {{",
+                _triples_block(change.removed),
+                "  }",
+                "}",
+                "WHERE {",
+                *("  " + w for w in where),
+                "}",
+            ]
+        )
+
+    def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
+        """The exact triples revision ``number`` added and removed."""
+        revision = self.iris.revision(number)
+        added = {
+            (r["s"], r["p"], r["o"])
+            for r in self.store.select(queries.GRAPH_TRIPLES, {"g": URIRef(f"{revision}/added")})
+        }
+        removed = {
+            (r["s"], r["p"], r["o"])
+            for r in self.store.select(queries.GRAPH_TRIPLES, {"g": URIRef(f"{revision}/removed")})
+        }
+        return added, removed

@@ -1,0 +1,62 @@
+"""Every setting in one registry: its name, environment variable, default and a line of help.
+
+A test checks that each one is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "CLAIMKB_DATA_DIR", "var", "Directory of the knowledge base: store, search index, secrets."),
+    Setting(
+        "store",
+        "CLAIMKB_STORE",
+        "oxigraph",
+        "Store backend: 'oxigraph' (embedded, in DATA_DIR/store), 'memory', or 'sparql+http://host:port/path'.",
+    ),
+    Setting(
+        "base_iri",
+        "CLAIMKB_BASE_IRI",
+        "http://localhost:5000/",
+        "Base IRI of every claim, source, entity, event and revision; set once, stored with the data.",
+    ),
+    Setting("seed", "CLAIMKB_SEED", "1", "Load the seed claims into an empty knowledge base on start (1 or 0)."),
+    Setting(
+        "secret_key",
+        "CLAIMKB_SECRET_KEY",
+        "",
+        "Signs session cookies. Empty: a random key is generated once and kept in DATA_DIR/secret_key.",
+    ),
+    Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
+    Setting("sparql_max_rows", "CLAIMKB_SPARQL_MAX_ROWS", "10000", "Most result rows a public SPARQL query returns."),
+)
+
+
+def setting_defaults() -> dict[str, str]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(overrides: Mapping[str, object] | None = None) -> dict[str, str]:
+    """Each setting from the environment, else its default; ``overrides`` (non-None) win."""
+    values = {s.name: os.environ.get(s.env, s.default) for s in SETTINGS}
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = str(value)
+    return values
+
+
+def data_dir(values: Mapping[str, str]) -> Path:
+    return Path(values["data_dir"]).expanduser().resolve()

@@ -1,0 +1,196 @@
+"""Store backends: the one interface the knowledge base talks to, and the embedded Oxigraph store.
+
+A backend answers SPARQL queries (with values bound, never formatted in) and applies SPARQL updates
+atomically. The embedded default keeps an Oxigraph database on disk under the data directory; a
+remote SPARQL 1.1 server can implement the same interface.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from claims.vocab import PREFIXES
+
+Row = dict[str, Node]
+Bindings = Mapping[str, Node]
+Quad = tuple[Node, Node, Node, URIRef | None]
+
+
+class StoreError(Exception):
+    """The store could not answer (unreachable, locked, corrupt)."""
+
+
+class Store(Protocol):
+    """What every backend offers. Queries are prepared text; values come in through ``bindings``."""
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]: ...
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph: ...
+
+    def update(self, update: str) -> None:
+        """Apply one SPARQL update atomically: all of it or nothing."""
+        ...
+
+    def quads(self) -> Iterator[Quad]: ...
+
+    def bulk_load(self, quads: Iterable[Quad]) -> None: ...
+
+    def is_empty(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+# --- term conversion between rdflib and pyoxigraph -------------------------------------------
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def from_ox(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r} to an rdflib term")
+
+
+def _graph_name(graph: object) -> URIRef | None:
+    return None if isinstance(graph, ox.DefaultGraph) else URIRef(graph.value)  # type: ignore[attr-defined]
+
+
+class OxigraphStore:
+    """The embedded default: an Oxigraph database on disk (or in memory when ``path`` is None).
+
+    Only one process can open the database for writing; threads share this object. Oxigraph
+    releases the GIL while it evaluates a query, so a long query does not freeze other threads.
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+        self.path = path
+        self._write_lock = threading.Lock()
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph store, for the SPARQL service's own result serialisers."""
+        return self._store
+
+    def _query(self, query: str, bindings: Bindings | None) -> object:
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        return self._store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        solutions = self._query(query, bindings)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row: Row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = from_ox(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        return bool(self._query(query, bindings))
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
+        triples = self._query(query, bindings)
+        graph = Graph()
+        for triple in triples:  # type: ignore[attr-defined]
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return graph
+
+    def update(self, update: str) -> None:
+        with self._write_lock:
+            self._store.update(update, prefixes=PREFIXES)
+
+    def quads(self) -> Iterator[Quad]:
+        for quad in self._store:
+            yield (
+                from_ox(quad.subject),
+                from_ox(quad.predicate),
+                from_ox(quad.object),
+                _graph_name(quad.graph_name),
+            )
+
+    def bulk_load(self, quads: Iterable[Quad]) -> None:
+        """Add many quads at once (used to build benchmark stores; not a revisioned write)."""
+        converted = (
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph())
+            for s, p, o, g in quads
+        )
+        with self._write_lock:
+            self._store.bulk_extend(converted)
+
+    def is_empty(self) -> bool:
+        return len(self._store) == 0
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        if self.path is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        del self._store
+
+
+def open_store(url: str | None, data_dir: Path) -> Store:
+    """Open the store named by ``url`` (``CLAIMKB_STORE``); the default is Oxigraph in ``data_dir/store``."""
+    if not url or url in ("oxigraph", "embedded"):
+        return OxigraphStore(data_dir / "store")
+    if url == "memory":
+        return OxigraphStore(None)
+    if url.startswith("oxigraph:"):
+        return OxigraphStore(Path(url.removeprefix("oxigraph:")))
+    if url.startswith(("sparql+http://", "sparql+https://")):
+        from kb.remote import RemoteSparqlStore  # a backend of its own, imported when asked for
+
+        return RemoteSparqlStore(url.removeprefix("sparql+"))
+    raise StoreError(f"unknown store URL {url!r}: use 'oxigraph', 'memory', 'oxigraph:PATH' or 'sparql+http://…'")

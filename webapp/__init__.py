@@ -1,0 +1,40 @@
+"""The claimkb web site: an app factory, one blueprint per area, server-rendered HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from kb import settings as kb_settings
+from webapp import errors, extensions, filters
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings from the environment (see ``kb.settings``).
+
+    Keys: ``data_dir``, ``store``, ``base_iri``, ``seed`` and the rest of ``kb.settings.SETTINGS``,
+    plus any Flask setting in upper case (``TESTING``, ``WTF_CSRF_ENABLED``...).
+    """
+    app = Flask(__name__)
+    config = dict(config or {})
+    flask_config = {k: v for k, v in config.items() if k.isupper()}
+    values = kb_settings.from_environment({k: v for k, v in config.items() if not k.isupper()})
+    app.config["CLAIMKB"] = values
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(flask_config)
+
+    extensions.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+
+    from webapp.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    return app

@@ -1,0 +1,43 @@
+"""The knowledge base attached to the app: opened once per process, reached through ``get_kb()``."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from kb import settings as kb_settings
+from kb.knowledge import KnowledgeBase
+
+_EXTENSION_KEY = "claimkb"
+
+
+def init_app(app: Flask) -> None:
+    values = app.config["CLAIMKB"]
+    data_dir = kb_settings.data_dir(values)
+    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    if values.get("seed", "1") not in ("0", "false", "no"):
+        knowledge.ensure_seed()
+    knowledge.mark_due_predictions()
+    app.extensions[_EXTENSION_KEY] = knowledge
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)
+    app.config["DATA_DIR"] = data_dir
+
+
+def get_kb() -> KnowledgeBase:
+    return current_app.extensions[_EXTENSION_KEY]  # type: ignore[no-any-return]
+
+
+_key_lock = threading.Lock()
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A random key made on first start and kept in the data directory; never a fixed default."""
+    path = data_dir / "secret_key"
+    with _key_lock:
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()

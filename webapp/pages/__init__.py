@@ -1,0 +1,125 @@
+"""Reader pages: home, claim list, claim, source, entity and topic pages, the status rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+
+from claims import concepts
+from claims.model import SLUG_RE
+from kb.knowledge import ClaimFilters
+from webapp import timeline_svg
+from webapp.extensions import get_kb
+
+bp = Blueprint("pages", __name__)
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug) or len(slug) > 200:
+        abort(404, "That address does not name anything here.")
+    return slug
+
+
+@bp.get("/")
+def home() -> str:
+    kb = get_kb()
+    coming, overdue = kb.predictions()
+    return render_template(
+        "pages/home.html",
+        counts=kb.status_counts(),
+        statuses=concepts.statuses(),
+        coming_due=coming,
+        overdue=overdue,
+        recent=kb.recent_changes(8),
+        claims=kb.claims()[:6],
+    )
+
+
+@bp.get("/claims")
+def claims() -> str:
+    kb = get_kb()
+    statuses = concepts.statuses()
+    types = concepts.claim_types()
+    status = request.args.get("status") or None
+    claim_type = request.args.get("type") or None
+    claimant = request.args.get("claimant") or None
+    topic = request.args.get("topic") or None
+    problems = []
+    if status and status not in statuses:
+        problems.append(f"“{status}” is not a status; showing every status.")
+        status = None
+    if claim_type and claim_type not in types:
+        problems.append(f"“{claim_type}” is not a claim type; showing every type.")
+        claim_type = None
+    for name, value in (("claimant", claimant), ("topic", topic)):
+        if value and not SLUG_RE.match(value):
+            problems.append(f"“{value}” is not a {name}; ignored.")
+    claimant = claimant if claimant and SLUG_RE.match(claimant) else None
+    topic = topic if topic and SLUG_RE.match(topic) else None
+    filters = ClaimFilters(status=status, claim_type=claim_type, claimant=claimant, topic=topic)
+    return render_template(
+        "pages/claims.html",
+        claims=kb.claims(filters),
+        filters=filters,
+        statuses=statuses,
+        types=types,
+        facets=kb.facet_values(),
+        problems=problems,
+    )
+
+
+@bp.get("/claims/<slug>")
+def claim(slug: str) -> str:
+    kb = get_kb()
+    as_of = None
+    if request.args.get("as_of"):
+        try:
+            as_of = date.fromisoformat(request.args["as_of"])
+        except ValueError:
+            abort(400, "The date must look like 2022-11-30.")
+    page = kb.claim_page(_slug(slug), as_of=as_of)
+    return render_template(
+        "pages/claim.html",
+        page=page,
+        history=kb.history(page.claim.iri)[:5],
+        timeline_svg=timeline_svg.render(page, kb.today()),
+        stances=concepts.stances(),
+    )
+
+
+@bp.get("/sources/<slug>")
+def source(slug: str) -> str:
+    return render_template("pages/source.html", page=get_kb().source_page(_slug(slug)))
+
+
+@bp.get("/entities/<slug>")
+def entity(slug: str) -> str:
+    return render_template("pages/entity.html", page=get_kb().entity_page(_slug(slug)))
+
+
+@bp.get("/entities")
+def entities() -> str:
+    return render_template("pages/entities.html", entities=get_kb().entities())
+
+
+@bp.get("/topics/<slug>")
+def topic(slug: str) -> str:
+    kb = get_kb()
+    slug = _slug(slug)
+    labels = dict(kb.topics())
+    if slug not in labels:
+        abort(404, f"There is no topic called “{slug}”.")
+    return render_template(
+        "pages/topic.html", label=labels[slug], slug=slug, claims=kb.claims(ClaimFilters(topic=slug))
+    )
+
+
+@bp.get("/about/status")
+def status_rules() -> str:
+    return render_template(
+        "pages/status_rules.html",
+        statuses=concepts.statuses(),
+        stances=concepts.stances(),
+        types=concepts.claim_types(),
+    )
