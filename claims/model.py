@@ -64,6 +64,13 @@ class Iris:
     def agent(self, name: str) -> URIRef:
         return URIRef(f"{self.base}agents/{name}")
 
+    def private_graph(self, name: str) -> URIRef:
+        """A named graph never shown by the public SPARQL endpoint, pages or dumps (accounts...)."""
+        return URIRef(f"{self.base}private/{name}")
+
+    def is_private(self, iri: str) -> bool:
+        return str(iri).startswith(f"{self.base}private/")
+
     @property
     def knowledge_base(self) -> URIRef:
         """The IRI of the knowledge base itself (it carries the revision counter)."""

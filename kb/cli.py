@@ -108,5 +108,8 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
         click.echo(f"Loaded {file} as revision {revision.number}: {revision.added} triples added.")
 
 
+# Each area defines its commands in a module of its own, registered on ``main`` by importing it.
+# (one line per area below)
+
 if __name__ == "__main__":
     main()
