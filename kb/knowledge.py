@@ -118,7 +118,7 @@ class KnowledgeBase:
 
     def _agent_triples(self, name: str) -> set[tuple[URIRef, URIRef, Literal]]:
         agent = self.agent(name)
-        return {(agent, RDFS.label, Literal(name))}  # type: ignore[arg-type]
+        return {(agent, RDFS.label, Literal(name))}
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -153,14 +153,14 @@ class KnowledgeBase:
     def status_counts(self) -> dict[str, int]:
         counts = {key: 0 for key in concepts.statuses()}
         for row in self.store.select(queries.STATUS_COUNTS):
-            counts[Status.from_iri(str(row["status"])).value] = int(row["n"].toPython())  # type: ignore[union-attr]
+            counts[Status.from_iri(str(row["status"])).value] = int(str(row["n"]))
         return counts
 
     def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
         """Claimants and topics with their claim counts: {"claimant": [(slug, label, n)], "topic": [...]}."""
         facets: dict[str, list[tuple[str, str, int]]] = {"claimant": [], "topic": []}
         for row in self.store.select(queries.FACET_VALUES):
-            facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(row["n"].toPython())))  # type: ignore[union-attr]
+            facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(str(row["n"]))))
         return facets
 
     def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
