@@ -108,6 +108,7 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
         self.path = path
+        self.read_only = read_only
         self._write_lock = threading.Lock()
 
     @property
@@ -116,7 +117,9 @@ class OxigraphStore:
         return self._store
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
+        }
         return self._store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
@@ -159,7 +162,7 @@ class OxigraphStore:
     def bulk_load(self, quads: Iterable[Quad]) -> None:
         """Add many quads at once (used to build benchmark stores; not a revisioned write)."""
         converted = (
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph())
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph())  # type: ignore[arg-type]
             for s, p, o, g in quads
         )
         with self._write_lock:
@@ -169,11 +172,11 @@ class OxigraphStore:
         return len(self._store) == 0
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
             except OSError:

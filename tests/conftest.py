@@ -8,6 +8,7 @@ directory, started for the test and stopped after it). ``make test`` runs the su
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from oxigraph_server import OxigraphServer
 
 from kb.knowledge import KnowledgeBase
-from kb.store import Store, open_store
+from kb.store import OxigraphStore, Store, open_store
+from tests.oxigraph_server import OxigraphServer
 from webapp import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,22 +56,40 @@ def empty_store(store_url: str | None, tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[AppFactory]:
-    """Build apps over fresh data directories; each is closed afterwards.
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory loaded with the seed once per session; tests get copies of it."""
+    data_dir = tmp_path_factory.mktemp("seeded") / "data"
+    kb = KnowledgeBase.open(data_dir, base_iri="http://localhost:5000/")
+    kb.ensure_seed()
+    kb.close()
+    return data_dir
 
-    On the server pass each data directory gets its own in-memory server (about 40 ms to start), so
+
+@pytest.fixture
+def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
+    """Build apps over fresh data directories (copies of the seeded one); each is closed afterwards.
+
+    ``seed="0"`` gives an empty knowledge base instead. On the server pass each data directory gets
+    its own in-memory server (about 40 ms to start), loaded with the seeded template's quads, so
     apps over different directories never share data and an app reopened over the same one does.
     """
     made: list[Flask] = []
     servers: dict[str, OxigraphServer] = {}
 
     def factory(**config: Any) -> Flask:
-        config.setdefault("data_dir", str(tmp_path / f"data{len(made)}"))
+        seeded = False
+        if "data_dir" not in config:
+            config["data_dir"] = str(tmp_path / f"data{len(made)}")
+            if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
+                shutil.copytree(seeded_template, config["data_dir"])
+                seeded = True
         if TEST_STORE == "oxigraph-server" and "store" not in config:
             server = servers.get(config["data_dir"])
             if server is None:
                 server = servers[config["data_dir"]] = OxigraphServer().start()
+                if seeded:
+                    _copy_store(seeded_template / "store", server.store_url, tmp_path)
             config["store"] = server.store_url
         config.setdefault("store", "oxigraph")
         config.setdefault("base_iri", "http://localhost:5000/")
@@ -85,6 +104,14 @@ def make_app(tmp_path: Path) -> Iterator[AppFactory]:
             app.extensions["claimkb"].close()
     for server in servers.values():
         server.stop()
+
+
+def _copy_store(source: Path, store_url: str, tmp_path: Path) -> None:
+    template = OxigraphStore(source, read_only=True)
+    target = open_store(store_url, tmp_path)
+    target.bulk_load(template.quads())
+    target.close()
+    template.close()
 
 
 @pytest.fixture

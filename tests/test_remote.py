@@ -9,8 +9,6 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import AppFactory
-from oxigraph_server import OxigraphServer, free_port
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -20,6 +18,8 @@ from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.remote import RemoteSparqlStore, endpoints, with_values
 from kb.repository import Change, Repository
 from kb.store import OxigraphStore, StoreError, open_store
+from tests.conftest import AppFactory
+from tests.oxigraph_server import OxigraphServer, free_port
 
 IRIS = Iris("http://localhost:5000/")
 AGENT = IRIS.agent("tester")

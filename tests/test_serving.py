@@ -13,9 +13,9 @@ import httpx
 import psutil
 import pytest
 from click.testing import CliRunner
-from oxigraph_server import OxigraphServer, free_port
 
 from kb.cli import main
+from tests.oxigraph_server import OxigraphServer, free_port
 
 START_TIMEOUT = 60.0
 

@@ -59,7 +59,7 @@ def _start_when_reachable(app: Flask, knowledge: KnowledgeBase, values: Mapping[
 
 
 def get_kb() -> KnowledgeBase:
-    return current_app.extensions[_EXTENSION_KEY]  # type: ignore[no-any-return]
+    return current_app.extensions[_EXTENSION_KEY]
 
 
 _key_lock = threading.Lock()
