@@ -198,7 +198,8 @@ class KnowledgeBase:
         for changed_row in self.store.select(queries.REVISION_CHANGED, {"rev": rev}):
             iri = URIRef(str(changed_row["changed"]))
             kind_slug = self.iris.kind_and_slug(str(iri))
-            changed.append((iri, kind_slug[0] if kind_slug else "other", kind_slug[1] if kind_slug else str(iri)))
+            label = str(changed_row.get("label") or (kind_slug[1] if kind_slug else iri))
+            changed.append((iri, kind_slug[0] if kind_slug else "other", label))
         agent = URIRef(str(row["agent"]))
         kind_slug = self.iris.kind_and_slug(str(agent))
         return RevisionSummary(
@@ -208,7 +209,8 @@ class KnowledgeBase:
             agent=agent,
             agent_name=kind_slug[1] if kind_slug else str(agent),
             reason=str(row["reason"]),
-            changed=sorted(changed, key=lambda c: (c[1], c[2])),
+            # claims first: they are what readers follow
+            changed=sorted(changed, key=lambda c: (c[1] != "claims", c[1], c[2])),
         )
 
     def source_page(self, slug: str) -> SourcePage:

@@ -122,7 +122,12 @@ SELECT ?rev ?n ?time ?agent ?reason WHERE {
 } ORDER BY DESC(?n) LIMIT 20
 """
 
-REVISION_CHANGED = "SELECT ?rev ?changed WHERE { ?rev ck:changed ?changed }"
+REVISION_CHANGED = """
+SELECT ?rev ?changed (SAMPLE(?name) AS ?label) WHERE {
+  ?rev ck:changed ?changed .
+  OPTIONAL { ?changed schema:name|schema:headline|skos:prefLabel ?name }
+} GROUP BY ?rev ?changed
+"""
 
 REVISIONS_OF = """
 SELECT ?resource ?rev ?n ?time ?agent ?reason WHERE {
