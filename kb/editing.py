@@ -135,6 +135,8 @@ class RevisionDiff:
     revision: RevisionSummary
     revert_of: int | None
     rows: list[DiffRow]
+    total: int = 0  # triples the revision changed (among the focus, when one was given)
+    shown: int = 0  # triples the rows show: fewer than ``total`` when the diff was cut short
 
 
 class Problems:
@@ -851,25 +853,47 @@ class Editor:
             for revision in self.kb.history(iri)[: max(now - was, 0)]:
                 meanwhile.append(revision.number)
         error.details["meanwhile"] = [
-            _diff_json(self.revision_diff(n)) for n in sorted(set(meanwhile), reverse=True)[:10]
+            _diff_json(self.revision_diff(n, limit=200)) for n in sorted(set(meanwhile), reverse=True)[:10]
         ]
         return error
 
     # --- history and revert -------------------------------------------------------------------
 
-    def revision_diff(self, number: int) -> RevisionDiff:
+    def revision_diff(self, number: int, *, focus: set[URIRef] | None = None, limit: int | None = None) -> RevisionDiff:
+        """Revision ``number`` as rows a reader can follow; only ``focus`` subjects, at most ``limit`` triples."""
         rows = self.store.select(queries.REVISION_INFO, {"rev": self.iris.revision(number)})
         if not rows:
             raise NotFound(f"There is no revision {number}.")
         row = rows[0]
         summary = self.kb._revision_summary({**row, "rev": self.iris.revision(number)})
         added, removed = self.repo.revision_triples(number)
+        if focus is not None:
+            added = {t for t in added if t[0] in focus}
+            removed = {t for t in removed if t[0] in focus}
+        total = len(added) + len(removed)
+        if limit is not None and total > limit:
+            keep = set(sorted(removed | added)[:limit])
+            added, removed = added & keep, removed & keep
         revert_of = row.get("revertOf")
         return RevisionDiff(
             revision=summary,
             revert_of=int(str(revert_of).rsplit("/", 1)[1]) if revert_of is not None else None,
             rows=self._diff_rows(added, removed),
+            total=total,
+            shown=len(added) + len(removed),
         )
+
+    def claim_history(self, slug: str, limit: int = 200) -> list[RevisionDiff]:
+        """The revisions that changed a claim, newest first, each showing what it did to the claim,
+        its evidence and its quotes."""
+        iri = self.iris.claim(slug)
+        graph = self._require(iri, SCHEMA.Claim, what="claim")
+        claim = Claim.from_graph(graph, iri)
+        focus = {iri, *claim.evidence, *claim.quotes}
+        for event in claim.evidence:
+            focus |= {q for q in self.repo.describe([event]).objects(event, CK.quote) if isinstance(q, URIRef)}
+        focus |= {URIRef(f"{q}/selector") for q in list(focus) if "/quotes/" in str(q)}
+        return [self.revision_diff(r.number, focus=focus, limit=limit) for r in self.kb.history(iri)]
 
     def _diff_rows(self, added: set[Triple], removed: set[Triple]) -> list[DiffRow]:
         rows: dict[tuple[Node, Node], DiffRow] = {}
@@ -1029,6 +1053,8 @@ def _property_label(predicate: URIRef) -> str:
 
 def _diff_json(revision: RevisionDiff) -> dict[str, Any]:
     return {
+        "total": revision.total,
+        "shown": revision.shown,
         "number": revision.revision.number,
         "time": revision.revision.time.isoformat(),
         "agent": revision.revision.agent_name,

@@ -341,18 +341,15 @@ def preview() -> Page:
 
 @bp.get("/claims/<slug>/history")
 def claim_history(slug: str) -> str:
-    kb = get_kb()
-    page = kb.claim_page(_slug(slug))
-    editor = get_editor()
-    revisions = [editor.revision_diff(r.number) for r in kb.history(page.claim.iri)]
-    return render_template("editor/history.html", page=page, revisions=revisions)
+    page = get_kb().claim_page(_slug(slug))
+    return render_template("editor/history.html", page=page, revisions=get_editor().claim_history(slug))
 
 
 @bp.get("/changes")
 def recent_changes() -> str:
     kb = get_kb()
     editor = get_editor()
-    revisions = [editor.revision_diff(r.number) for r in kb.recent_changes(20)]
+    revisions = [editor.revision_diff(r.number, limit=60) for r in kb.recent_changes(20)]
     return render_template("editor/changes.html", revisions=revisions)
 
 
