@@ -56,3 +56,69 @@ def kb(app: Flask) -> KnowledgeBase:
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
+
+
+# --- editors: accounts, login and CSRF tokens read from the forms --------------------------------
+
+EDITOR_NAME = "test-editor"
+EDITOR_PASSWORD = "made-up test password"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in ``html``, read through an HTML parser."""
+    from html.parser import HTMLParser
+
+    class Finder(HTMLParser):
+        token: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
+                self.token = values.get("value")
+
+    finder = Finder()
+    finder.feed(html)
+    assert finder.token, "no CSRF token in the page"
+    return finder.token
+
+
+def login(client: FlaskClient, name: str = EDITOR_NAME, password: str = EDITOR_PASSWORD) -> Any:
+    page = client.get("/login")
+    return client.post("/login", data={"csrf_token": csrf_token(page.text), "name": name, "password": password})
+
+
+@pytest.fixture
+def accounts(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+    from kb.accounts import Accounts
+
+    store = Accounts(kb.store, kb.iris)
+    store.add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
+    return store
+
+
+@pytest.fixture
+def editor_client(app: Flask, accounts: Any) -> FlaskClient:
+    """A client logged in as an editor (CSRF protection stays on)."""
+    client = app.test_client()
+    response = login(client)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the seed claims loaded, built once; tests work on copies of it."""
+    data_dir = tmp_path_factory.mktemp("seeded")
+    knowledge = KnowledgeBase.open(data_dir, store_url="oxigraph", base_iri="http://localhost:5000/")
+    knowledge.ensure_seed()
+    knowledge.close()
+    return data_dir
+
+
+@pytest.fixture
+def seeded_data_dir(seeded_template: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "seeded-copy"
+    shutil.copytree(seeded_template, target)
+    return target
