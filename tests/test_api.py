@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import EDITOR_NAME
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -19,13 +18,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kb.knowledge import KnowledgeBase
+from tests.conftest import EDITOR_NAME
 
 CLAIM = "fbt-job-listings"
-
-
-@pytest.fixture
-def app(make_app: Any, seeded_data_dir: Any) -> Any:
-    return make_app(data_dir=str(seeded_data_dir))
 
 
 @pytest.fixture

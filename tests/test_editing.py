@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 from rdflib import Literal
@@ -14,11 +13,6 @@ from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.knowledge import KnowledgeBase
 
 CLAIM = "fbt-job-listings"
-
-
-@pytest.fixture
-def app(make_app: Any, seeded_data_dir: Any) -> Any:
-    return make_app(data_dir=str(seeded_data_dir))
 
 
 @pytest.fixture

@@ -6,17 +6,12 @@ from typing import Any
 
 import html5lib
 import pytest
-from conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 from flask.testing import FlaskClient
 
 from kb.knowledge import KnowledgeBase
+from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 
 CLAIM = "fbt-job-listings"  # a seed claim
-
-
-@pytest.fixture
-def app(make_app: Any, seeded_data_dir: Any) -> Any:
-    return make_app(data_dir=str(seeded_data_dir))
 
 
 # --- helpers: HTML through a parser, and the state of the store ------------------------------------

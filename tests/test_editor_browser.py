@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import EDITOR_NAME, EDITOR_PASSWORD
 from werkzeug.serving import make_server
+
+from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,8 +25,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def app(make_app: Any, seeded_data_dir: Any) -> Any:
-    return make_app(data_dir=str(seeded_data_dir), TESTING=False)
+def app(make_app: Any) -> Any:
+    return make_app(TESTING=False)
 
 
 @pytest.fixture
