@@ -74,7 +74,7 @@ class Accounts:
         rows = self.store.select(queries.ACCOUNT, {"g": self.graph, "account": self.iris.agent(name)})
         return self._user(rows[0]) if rows else None
 
-    def list(self) -> list[User]:
+    def all(self) -> list[User]:
         return [self._user(row) for row in self.store.select(queries.ALL_ACCOUNTS, {"g": self.graph})]
 
     def _user(self, row: dict) -> User:
@@ -121,7 +121,7 @@ class Accounts:
             raise KBError(f"There is already a user called {name}.", status=409, title="Conflict")
         check_password(password)
         iri = self.iris.agent(name)
-        triples = [
+        triples: list[tuple[URIRef, URIRef, Literal | URIRef]] = [
             (iri, RDF.type, ACCOUNT.Account),
             (iri, ACCOUNT.name, Literal(name)),
             (iri, ACCOUNT.role, Literal(str(Role(role)))),

@@ -44,7 +44,7 @@ def user_list(data_dir: Path) -> None:
     """List the accounts with their role and whether they are disabled."""
     accounts, kb = _accounts(data_dir)
     try:
-        users = accounts.list()
+        users = accounts.all()
     finally:
         kb.close()  # type: ignore[attr-defined]
     if not users:

@@ -926,7 +926,7 @@ class Editor:
         later: set[int] = set()
         for s, p in touched:
             rows = self.store.select(queries.LATER_REVISIONS_TOUCHING, {"after": Literal(number), "s": s, "p": p})
-            later |= {int(row["n"].toPython()) for row in rows}  # type: ignore[union-attr]
+            later |= {int(str(row["n"])) for row in rows}
         if later:
             numbers = ", ".join(str(n) for n in sorted(later))
             raise KBError(

@@ -63,7 +63,7 @@ def get_editor() -> Editor:
     editor = current_app.extensions.get("claimkb_editor")
     if editor is None:
         editor = current_app.extensions["claimkb_editor"] = Editor(get_kb())
-    return editor  # type: ignore[no-any-return]
+    return editor
 
 
 def _slug(slug: str) -> str:
@@ -236,7 +236,7 @@ def retract(kind: str, slug: str) -> Page:
 
 
 def _same_site(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).netloc == request.host  # type: ignore[arg-type]
+    return bool(url) and urlsplit(url).netloc == request.host
 
 
 # --- sources --------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def get_accounts() -> Accounts:
     if accounts is None:
         kb = get_kb()
         accounts = current_app.extensions["claimkb_accounts"] = Accounts(kb.store, kb.iris)
-    return accounts  # type: ignore[no-any-return]
+    return accounts
 
 
 class LoginThrottle:
@@ -87,7 +87,7 @@ def init_auth(app: Flask) -> None:
 
 
 def throttles() -> dict[str, LoginThrottle]:
-    return current_app.extensions["claimkb_login_throttle"]  # type: ignore[no-any-return]
+    return current_app.extensions["claimkb_login_throttle"]
 
 
 def load_user() -> None:
