@@ -804,11 +804,19 @@ class Editor:
         added, removed = diff(before, after)
         changed = {s for s in new if self.iris.kind_and_slug(str(s))}
         change = Change(added=added, removed=removed, changed=changed, expected_versions=dict(expected))
-        label = ", ".join(sorted(self.label(s) for s in new if s in claims or not claims)[:3])
+        label = ", ".join(sorted(self._new_label(after, s) for s in new if s in claims or not claims)[:3])
         try:
             return self.repo.apply(change, agent=agent, reason=reason or f"{default_reason}: {label}"[:MAX_REASON])
         except ConflictError as error:
             raise self._explain_conflict(error) from error
+
+    def _new_label(self, after: Graph, subject: URIRef) -> str:
+        """A resource's label as the change leaves it (a new resource is not in the store yet)."""
+        for predicate in (SCHEMA.name, SCHEMA.headline, SCHEMA.text):
+            value = after.value(subject, predicate)
+            if value is not None:
+                return _shorten(str(value))
+        return self.label(subject)
 
     def _derive_statuses(self, new: dict[URIRef, Graph], claims: Iterable[URIRef]) -> bool:
         """Set each claim's ``ck:status`` from its evidence as it will be; True if one changes."""

@@ -80,6 +80,8 @@ def _request_is_secure(req: Request) -> bool:
 
 def init_auth(app: Flask) -> None:
     app.session_interface = ClaimkbSessionInterface()
+    if app.config["CLAIMKB"].get("secure_cookies") in ("1", "true", "yes"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     app.extensions["claimkb_login_throttle"] = {
         "account": LoginThrottle(limit=5, window=15 * 60),
         "address": LoginThrottle(limit=30, window=15 * 60),
