@@ -13,48 +13,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
-from rdflib.term import Node
 
 from claims import concepts
-from claims.model import SLUG_RE, WIKIDATA_PREFIX, WIKIDATA_RE, Claim, EvidenceEvent, slugify
-from claims.status import Stance
+from claims.model import WIKIDATA_PREFIX, WIKIDATA_RE, Claim, EvidenceEvent, slugify
 from claims.validation import check_shapes
-from claims.vocab import CK, CK_IRI, OA, SCHEMA
+from claims.vocab import CK, OA, SCHEMA
 from kb import queries
-from kb.errors import ConflictError, KBError, NotFound, ValidationFailed
+from kb.errors import ConflictError, NotFound
+from kb.history import History, diff_json, shorten, without
 from kb.knowledge import KnowledgeBase
 from kb.loading import context_types
-from kb.readmodel import RevisionSummary
-from kb.repository import BOOKKEEPING, Change, RevisionInfo, Triple, diff
-
-MAX_TEXT = 2000
-MAX_NAME = 120
-MAX_TITLE = 200
-MAX_HEADLINE = 500
-MAX_NOTE = 20_000
-MAX_QUOTE = 1000
-MAX_CONTEXT = 500
-MAX_URL = 2000
-MAX_REASON = 500
-MAX_LIST = 50
-
-CLAIM_TYPES = ("statement", "prediction", "rumour", "denial", "attribution")
-STANCES = tuple(s.value for s in Stance)
-ENTITY_KINDS = ("Organization", "Person")
-SOURCE_KINDS = ("NewsArticle", "CreativeWork")
-DERIVATION_KINDS = ("copy", "rewrite", "translation", "report")
-PRECISIONS = ("day", "month", "year")
-
-# Raw HTML in a Markdown note is refused rather than silently stripped, so the editor sees why.
-RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s|/?>)|<!--")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+from kb.repository import Change, RevisionInfo, diff
+from kb.submitted import (
+    CLAIM_TYPES,
+    DERIVATION_KINDS,
+    ENTITY_KINDS,
+    MAX_CONTEXT,
+    MAX_HEADLINE,
+    MAX_NAME,
+    MAX_QUOTE,
+    MAX_REASON,
+    MAX_TITLE,
+    PRECISIONS,
+    SOURCE_KINDS,
+    STANCES,
+    Reader,
+    invalid,
+    stem,
+)
 
 # Which form field a shape's property path belongs to, per kind of resource.
 FIELD_OF_PATH: dict[str, dict[str, str]] = {
@@ -119,178 +110,8 @@ EVENT_FIELDS = (DCTERMS.date, CK.datePrecision, CK.stance, SCHEMA.name, CK.actor
 ENTITY_FIELDS = (RDF.type, SCHEMA.name, OWL.sameAs, CK.note)
 
 
-@dataclass
-class DiffRow:
-    """One property of one resource as a revision changed it, in words a reader understands."""
-
-    subject: URIRef
-    subject_label: str
-    property: str
-    removed: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RevisionDiff:
-    revision: RevisionSummary
-    revert_of: int | None
-    rows: list[DiffRow]
-    total: int = 0  # triples the revision changed (among the focus, when one was given)
-    shown: int = 0  # triples the rows show: fewer than ``total`` when the diff was cut short
-
-
-class Problems:
-    """Messages per field, collected while reading submitted values."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise invalid(self.fields)
-
-
-def invalid(fields: Mapping[str, list[str]]) -> ValidationFailed:
-    count = sum(len(v) for v in fields.values())
-    return ValidationFailed(
-        "Please correct the marked field." if count == 1 else f"Please correct the {count} marked fields.",
-        details={"fields": dict(fields)},
-    )
-
-
-class Reader:
-    """Reads one submitted field at a time, recording what is wrong with it."""
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self.data = data
-        self.problems = Problems()
-
-    def text(self, name: str, *, required: bool = False, limit: int = MAX_TEXT, label: str = "This") -> str | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.problems.add(name, f"{label} is required.")
-            return None
-        if not isinstance(value, str):
-            self.problems.add(name, f"{label} must be text.")
-            return None
-        value = value.replace("\r\n", "\n").strip()
-        if not value:
-            if required:
-                self.problems.add(name, f"{label} is required.")
-            return None
-        if len(value) > limit:
-            self.problems.add(name, f"{label} is too long: {len(value):,} characters, at most {limit:,}.")
-            return None
-        if CONTROL.search(value):
-            self.problems.add(name, f"{label} contains control characters; please retype it.")
-            return None
-        return value
-
-    def markdown(self, name: str, label: str = "The note") -> str | None:
-        value = self.text(name, limit=MAX_NOTE, label=label)
-        if value and RAW_HTML.search(value):
-            self.problems.add(
-                name, f"{label} is Markdown; HTML tags such as <script> are not allowed. Use Markdown formatting."
-            )
-            return None
-        return value
-
-    def choice(self, name: str, options: Iterable[str], *, required: bool = True, label: str = "This") -> str | None:
-        options = tuple(options)
-        value = self.text(name, required=required, limit=100, label=label)
-        if value is not None and value not in options:
-            self.problems.add(name, f"{label} must be one of: {', '.join(options)}.")
-            return None
-        return value
-
-    def day(self, name: str, *, required: bool = False, label: str = "The date") -> date | None:
-        value = self.text(name, required=required, limit=40, label=label)
-        if value is None:
-            return None
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            self.problems.add(name, f"{label} must be a date like 2022-10-11.")
-            return None
-        if not 1800 <= parsed.year <= 2200:
-            self.problems.add(name, f"{label} must be between the years 1800 and 2200.")
-            return None
-        return parsed
-
-    def url(self, name: str, *, label: str = "The address") -> str | None:
-        value = self.text(name, limit=MAX_URL, label=label)
-        if value is not None and not URL_RE.match(value):
-            self.problems.add(name, f"{label} must be a web address starting with http:// or https://.")
-            return None
-        return value
-
-    def slugs(self, name: str, *, label: str = "This") -> list[str]:
-        value = self.data.get(name)
-        if value in (None, ""):
-            return []
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            self.problems.add(name, f"{label} must be a list of names.")
-            return []
-        values = [v.strip() for v in values if v.strip()]
-        if len(values) > MAX_LIST:
-            self.problems.add(name, f"{label}: at most {MAX_LIST}.")
-            return []
-        bad = [v for v in values if not SLUG_RE.match(v) or len(v) > 200]
-        if bad:
-            self.problems.add(name, f"{label}: “{bad[0][:60]}” is not one of ours.")
-            return []
-        return list(dict.fromkeys(values))
-
-    def slug(self, name: str, *, required: bool = False, label: str = "This") -> str | None:
-        found = self.slugs(name, label=label)
-        if len(found) > 1:
-            self.problems.add(name, f"{label}: choose one.")
-            return None
-        if not found and required and name not in self.problems.fields:
-            self.problems.add(name, f"{label} is required.")
-        return found[0] if found else None
-
-    def version(self, name: str = "version") -> int | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            return None
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            self.problems.add(name, "The version must be a whole number.")
-            return None
-        if number < 0 or number > 10**9:
-            self.problems.add(name, "The version is out of range.")
-            return None
-        return number
-
-
-def _stem(data: Mapping[str, Any], *keys: str) -> str:
-    """Words to mint a slug from: the first submitted text among ``keys`` (checked elsewhere)."""
-    for key in keys:
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:200]
-    return "item"
-
-
 def _date_literal(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
-
-
-def _without(graph: Graph, subject: URIRef, predicates: Iterable[URIRef]) -> Graph:
-    """A copy of ``graph`` without the given properties of ``subject`` (nor bookkeeping)."""
-    drop = set(predicates) | BOOKKEEPING
-    result = Graph()
-    for s, p, o in graph:
-        if not (s == subject and p in drop) and p not in BOOKKEEPING:
-            result.add((s, p, o))
-    return result
 
 
 class Editor:
@@ -301,6 +122,7 @@ class Editor:
         self.repo = kb.repository
         self.iris = kb.iris
         self.store = kb.store
+        self.history = History(kb)
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -324,24 +146,8 @@ class Editor:
             slug = f"{base}-{n}"
         return slug
 
-    def label(self, iri: Node) -> str:
-        if isinstance(iri, Literal):
-            return str(iri)
-        text = str(iri)
-        if text.startswith(CK_IRI):
-            notation = text.removeprefix(CK_IRI)
-            for scheme in (concepts.statuses(), concepts.stances(), concepts.claim_types()):
-                if notation in scheme:
-                    return scheme[notation].label
-            return notation
-        found = {row["p"]: str(row["label"]) for row in self.store.select(queries.LABEL_OF, {"s": iri})}
-        for predicate in LABEL_PREFERENCE:
-            if predicate in found:
-                return _shorten(found[predicate])
-        if text.startswith(WIKIDATA_PREFIX):
-            return "Wikidata " + text.removeprefix(WIKIDATA_PREFIX)
-        kind_slug = self.iris.kind_and_slug(text)
-        return kind_slug[1] if kind_slug else re.split(r"[#/]", text.rstrip("/#"))[-1] or text
+    def label(self, iri: URIRef) -> str:
+        return self.history.label(iri)
 
     def version_of(self, iri: URIRef) -> int:
         return self.repo.versions([iri])[iri]
@@ -459,7 +265,7 @@ class Editor:
             else:
                 r.problems.add("topics", f"There is no topic called “{slug}”.")
         note = r.markdown("note")
-        graph = _without(base, iri, CLAIM_FIELDS)
+        graph = without(base, iri, CLAIM_FIELDS)
         if text:
             graph.add((iri, SCHEMA.text, Literal(text)))
         if name:
@@ -483,7 +289,7 @@ class Editor:
     def create_claim(self, data: Mapping[str, Any], *, agent: URIRef) -> tuple[URIRef, RevisionInfo]:
         r = Reader(data)
         reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        iri = self.iris.claim(self._fresh_slug(self.iris.claim, _stem(data, "name", "text")))
+        iri = self.iris.claim(self._fresh_slug(self.iris.claim, stem(data, "name", "text")))
         base = Graph()
         base.add((iri, RDF.type, SCHEMA.Claim))
         base.add((iri, CK.slug, Literal(iri.rsplit("/", 1)[1])))
@@ -522,7 +328,7 @@ class Editor:
         version = self._expected_version(r)
         reason = r.text("reason", required=True, limit=MAX_REASON, label="The reason")
         r.problems.raise_if_any()
-        graph = _without(current, iri, [CK.retracted])
+        graph = without(current, iri, [CK.retracted])
         graph.add((iri, CK.retracted, Literal(True)))
         claims = self._claims_of_event(iri) if kind == "events" else ({iri} if kind == "claims" else set())
         return self._save({iri: graph}, claims, {iri: version}, agent, reason, f"Withdrew the {what}")
@@ -576,7 +382,7 @@ class Editor:
         if derivation_kind and not derived_from and "derived_from" not in r.problems.fields:
             r.problems.add("derived_from", "Say which source it derives from.")
         note = r.markdown("note")
-        graph = _without(base, iri, SOURCE_FIELDS)
+        graph = without(base, iri, SOURCE_FIELDS)
         graph.add((iri, RDF.type, SCHEMA[kind]))
         if headline:
             graph.add((iri, SCHEMA.headline, Literal(headline)))
@@ -601,7 +407,7 @@ class Editor:
         r = Reader(data)
         reason = r.text("reason", limit=MAX_REASON, label="The reason")
         new: dict[URIRef, Graph] = {}
-        iri = self.iris.source(self._fresh_slug(self.iris.source, _stem(data, "headline")))
+        iri = self.iris.source(self._fresh_slug(self.iris.source, stem(data, "headline")))
         base = Graph()
         base.add((iri, CK.slug, Literal(iri.rsplit("/", 1)[1])))
         new[iri] = self._source_fields(r, iri, base, new)
@@ -612,7 +418,7 @@ class Editor:
             current = self._require(claim, SCHEMA.Claim, what="claim")
             expected[claim] = self._expected_version(r)
             quote = self._quote(r, iri, f"{claim_slug}-{iri.rsplit('/', 1)[1]}", new)
-            graph = _without(current, claim, [])
+            graph = without(current, claim, [])
             graph.add((claim, SCHEMA.appearance, iri))
             if not any(current.objects(claim, SCHEMA.firstAppearance)):
                 graph.add((claim, SCHEMA.firstAppearance, iri))
@@ -667,7 +473,7 @@ class Editor:
         source = self._source_ref(r, "source", "The source")
         quote = self._quote(r, source, stem, new)
         note = r.markdown("note")
-        graph = _without(base, iri, [p for p in EVENT_FIELDS if p != CK.quote or quote])
+        graph = without(base, iri, [p for p in EVENT_FIELDS if p != CK.quote or quote])
         graph.add((iri, RDF.type, CK.EvidenceEvent))
         if when:
             graph.add((iri, DCTERMS.date, _date_literal(when)))
@@ -693,11 +499,11 @@ class Editor:
         r = Reader(data)
         version = self._expected_version(r)
         reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        stem = f"{claim_slug[:30]} {_stem(data, 'date')} {_stem(data, 'stance')}"
-        iri = self.iris.event(self._fresh_slug(self.iris.event, stem))
+        words = f"{claim_slug[:30]} {stem(data, 'date')} {stem(data, 'stance')}"
+        iri = self.iris.event(self._fresh_slug(self.iris.event, words))
         new: dict[URIRef, Graph] = {}
         new[iri] = self._event_fields(r, iri, Graph(), new, f"{claim_slug}-evidence")
-        graph = _without(current, claim, [])
+        graph = without(current, claim, [])
         graph.add((claim, CK.evidence, iri))
         new[claim] = graph
         r.problems.raise_if_any()
@@ -743,7 +549,7 @@ class Editor:
                 r.problems.add("wikidata", "A Wikidata ID looks like Q48938223 (or its wikidata.org address).")
                 wikidata = None
         note = r.markdown("note")
-        graph = _without(base, iri, ENTITY_FIELDS)
+        graph = without(base, iri, ENTITY_FIELDS)
         if kind:
             graph.add((iri, RDF.type, SCHEMA[kind]))
         if name:
@@ -757,7 +563,7 @@ class Editor:
     def create_entity(self, data: Mapping[str, Any], *, agent: URIRef) -> tuple[URIRef, RevisionInfo]:
         r = Reader(data)
         reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        iri = self.iris.entity(self._fresh_slug(self.iris.entity, _stem(data, "name")))
+        iri = self.iris.entity(self._fresh_slug(self.iris.entity, stem(data, "name")))
         base = Graph()
         base.add((iri, CK.slug, Literal(iri.rsplit("/", 1)[1])))
         graph = self._entity_fields(r, iri, base)
@@ -815,7 +621,7 @@ class Editor:
         for predicate in (SCHEMA.name, SCHEMA.headline, SCHEMA.text):
             value = after.value(subject, predicate)
             if value is not None:
-                return _shorten(str(value))
+                return shorten(str(value))
         return self.label(subject)
 
     def _derive_statuses(self, new: dict[URIRef, Graph], claims: Iterable[URIRef]) -> bool:
@@ -825,7 +631,7 @@ class Editor:
         for claim_iri in claims:
             graph = new.get(claim_iri)
             if graph is None:
-                graph = _without(self.repo.describe([claim_iri]), claim_iri, [])
+                graph = without(self.repo.describe([claim_iri]), claim_iri, [])
                 new[claim_iri] = graph
             claim = Claim.from_graph(graph, claim_iri)
             events = []
@@ -861,139 +667,9 @@ class Editor:
             for revision in self.kb.history(iri)[: max(now - was, 0)]:
                 meanwhile.append(revision.number)
         error.details["meanwhile"] = [
-            _diff_json(self.revision_diff(n, limit=200)) for n in sorted(set(meanwhile), reverse=True)[:10]
+            diff_json(self.history.revision_diff(n, limit=200)) for n in sorted(set(meanwhile), reverse=True)[:10]
         ]
         return error
-
-    # --- history and revert -------------------------------------------------------------------
-
-    def revision_diff(self, number: int, *, focus: set[URIRef] | None = None, limit: int | None = None) -> RevisionDiff:
-        """Revision ``number`` as rows a reader can follow; only ``focus`` subjects, at most ``limit`` triples."""
-        rows = self.store.select(queries.REVISION_INFO, {"rev": self.iris.revision(number)})
-        if not rows:
-            raise NotFound(f"There is no revision {number}.")
-        row = rows[0]
-        summary = self.kb._revision_summary({**row, "rev": self.iris.revision(number)})
-        added, removed = self.repo.revision_triples(number)
-        if focus is not None:
-            added = {t for t in added if t[0] in focus}
-            removed = {t for t in removed if t[0] in focus}
-        total = len(added) + len(removed)
-        if limit is not None and total > limit:
-            keep = set(sorted(removed | added)[:limit])
-            added, removed = added & keep, removed & keep
-        revert_of = row.get("revertOf")
-        return RevisionDiff(
-            revision=summary,
-            revert_of=int(str(revert_of).rsplit("/", 1)[1]) if revert_of is not None else None,
-            rows=self._diff_rows(added, removed),
-            total=total,
-            shown=len(added) + len(removed),
-        )
-
-    def claim_history(self, slug: str, limit: int = 200) -> list[RevisionDiff]:
-        """The revisions that changed a claim, newest first, each showing what it did to the claim,
-        its evidence and its quotes."""
-        iri = self.iris.claim(slug)
-        graph = self._require(iri, SCHEMA.Claim, what="claim")
-        claim = Claim.from_graph(graph, iri)
-        focus = {iri, *claim.evidence, *claim.quotes}
-        for event in claim.evidence:
-            focus |= {q for q in self.repo.describe([event]).objects(event, CK.quote) if isinstance(q, URIRef)}
-        focus |= {URIRef(f"{q}/selector") for q in list(focus) if "/quotes/" in str(q)}
-        return [self.revision_diff(r.number, focus=focus, limit=limit) for r in self.kb.history(iri)]
-
-    def _diff_rows(self, added: set[Triple], removed: set[Triple]) -> list[DiffRow]:
-        rows: dict[tuple[Node, Node], DiffRow] = {}
-        labels: dict[Node, str] = {}
-
-        def label(term: Node) -> str:
-            if term not in labels:
-                labels[term] = self.label(term)
-            return labels[term]
-
-        for triples, side in ((removed, "removed"), (added, "added")):
-            for s, p, o in sorted(triples):
-                key = (s, p)
-                if key not in rows:
-                    rows[key] = DiffRow(subject=s, subject_label=label(s), property=_property_label(p))  # type: ignore[arg-type]
-                getattr(rows[key], side).append(label(o))
-        return sorted(rows.values(), key=lambda r: (r.subject_label, r.property))
-
-    def revert(self, number: int, data: Mapping[str, Any], *, agent: URIRef) -> RevisionInfo:
-        """Undo revision ``number`` as a new revision; refused if later revisions changed the same things."""
-        if number < 1 or number > self.repo.revision_count():
-            raise NotFound(f"There is no revision {number}.")
-        r = Reader(data)
-        reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        r.problems.raise_if_any()
-        added, removed = self.repo.revision_triples(number)
-        if not added and not removed:
-            raise KBError(f"Revision {number} changed no triples; there is nothing to revert.")
-        touched = {(s, p) for s, p, _ in added | removed}
-        later: set[int] = set()
-        for s, p in touched:
-            rows = self.store.select(queries.LATER_REVISIONS_TOUCHING, {"after": Literal(number), "s": s, "p": p})
-            later |= {int(str(row["n"])) for row in rows}
-        if later:
-            numbers = ", ".join(str(n) for n in sorted(later))
-            raise KBError(
-                f"Revision {number} cannot be reverted on its own: later revision(s) {numbers} changed the same "
-                "things. Revert those first (newest first), or edit by hand.",
-                status=409,
-                title="Edit conflict",
-                details={"later_revisions": sorted(later)},
-            )
-        subjects = {s for s, _, _ in added | removed if isinstance(s, URIRef)}
-        self._check_revert_leaves_valid(subjects, added, removed, number)
-        changed = {s for s in subjects if self._versioned(s)}
-        change = Change(
-            added=set(removed), removed=set(added), changed=changed, expected_versions=self.repo.versions(changed)
-        )
-        info = self.repo.apply(
-            change,
-            agent=agent,
-            reason=reason or f"Reverted revision {number}",
-            revert_of=self.iris.revision(number),
-        )
-        assert info is not None
-        return info
-
-    def _check_revert_leaves_valid(
-        self, subjects: set[URIRef], added: set[Triple], removed: set[Triple], number: int
-    ) -> None:
-        """Refuse a revert that would leave later data pointing at something it takes away."""
-        referrers = {
-            URIRef(str(row["s"]))
-            for subject in subjects
-            for row in self.store.select(queries.REFERRERS, {"o": subject})
-            if isinstance(row["s"], URIRef)
-        } - subjects
-        after = self.repo.describe(subjects | referrers)
-        for triple in added:
-            after.remove(triple)
-        for triple in removed:
-            after.add(triple)
-        after = _without(after, URIRef(""), [])
-        focus = subjects | referrers
-        # What the revert takes away must not be looked up in the store, where it still is.
-        context = Graph()
-        for triple in context_types(after, self.repo):
-            if triple[0] not in subjects:
-                context.add(triple)
-        violations = [v for v in check_shapes(after + context) if URIRef(v.focus) in focus]
-        if violations:
-            raise KBError(
-                f"Reverting revision {number} would leave the knowledge base inconsistent with later changes: "
-                + "; ".join(f"{self.label(URIRef(v.focus))}: {v.message}" for v in violations[:5]),
-                status=409,
-                title="Edit conflict",
-                details={"violations": [v.__dict__ for v in violations]},
-            )
-
-    def _versioned(self, iri: URIRef) -> bool:
-        kind_slug = self.iris.kind_and_slug(str(iri))
-        return bool(kind_slug) and kind_slug[0] in {"claims", "sources", "events", "entities", "quotes"}  # type: ignore[index]
 
     # --- choices for forms --------------------------------------------------------------------
 
@@ -1005,81 +681,3 @@ class Editor:
             "claim_types": [(k, c.label) for k, c in concepts.claim_types().items()],
             "stances": [(k, c.label) for k, c in concepts.stances().items()],
         }
-
-
-LABEL_PREFERENCE = (SCHEMA.name, SKOS.prefLabel, SCHEMA.headline, OA.exact, SCHEMA.text)
-
-
-def _shorten(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-PROPERTY_LABELS = {
-    RDF.type: "kind",
-    SCHEMA.text: "text",
-    SCHEMA.name: "name",
-    SCHEMA.headline: "headline",
-    SCHEMA.url: "address",
-    SCHEMA.publisher: "publisher",
-    SCHEMA.datePublished: "date",
-    SCHEMA.author: "claimant",
-    SCHEMA.about: "about",
-    SCHEMA.appearance: "appeared in",
-    SCHEMA.firstAppearance: "first appeared in",
-    DCTERMS.subject: "topic",
-    DCTERMS.date: "date",
-    CK.claimType: "claim type",
-    CK.deadline: "deadline",
-    CK.note: "note",
-    CK.status: "status",
-    CK.stance: "stance",
-    CK.actor: "by whom",
-    CK.source: "source",
-    CK.quote: "quote",
-    CK.evidence: "evidence",
-    CK.retracted: "withdrawn",
-    CK.slug: "slug",
-    CK.datePrecision: "date precision",
-    CK.derivationKind: "derivation",
-    PROV.wasDerivedFrom: "derived from",
-    OWL.sameAs: "Wikidata",
-    OA.exact: "quoted words",
-    OA.prefix: "words before",
-    OA.suffix: "words after",
-    OA.hasSource: "quoted from",
-    OA.hasSelector: "selector",
-    SKOS.prefLabel: "label",
-}
-
-
-def _property_label(predicate: URIRef) -> str:
-    if predicate in PROPERTY_LABELS:
-        return PROPERTY_LABELS[predicate]
-    text = str(predicate)
-    return re.split(r"[#/]", text)[-1] or text
-
-
-def _diff_json(revision: RevisionDiff) -> dict[str, Any]:
-    return {
-        "total": revision.total,
-        "shown": revision.shown,
-        "number": revision.revision.number,
-        "time": revision.revision.time.isoformat(),
-        "agent": revision.revision.agent_name,
-        "reason": revision.revision.reason,
-        "changes": [
-            {
-                "subject": str(r.subject),
-                "label": r.subject_label,
-                "property": r.property,
-                "removed": r.removed,
-                "added": r.added,
-            }
-            for r in revision.rows
-        ],
-    }
-
-
-def revision_json(revision: RevisionDiff) -> dict[str, Any]:
-    """A revision and its changes, as the API returns it."""
-    return {**_diff_json(revision), "revert_of": revision.revert_of}

@@ -13,8 +13,9 @@ from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
 from claims.model import SLUG_RE
 from kb.accounts import User
-from kb.editing import Editor, revision_json
+from kb.editing import Editor
 from kb.errors import KBError
+from kb.history import revision_json
 from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
@@ -131,7 +132,7 @@ def retract(kind: str, slug: str) -> tuple[Response, int]:
 
 @bp.get("/claims/<slug>/history")
 def claim_history(slug: str) -> Response:
-    return jsonify({"revisions": [revision_json(r) for r in _editor().claim_history(_slug(slug))]})
+    return jsonify({"revisions": [revision_json(r) for r in _editor().history.claim_history(_slug(slug))]})
 
 
 # --- sources and evidence -------------------------------------------------------------------------
@@ -207,19 +208,21 @@ def edit_entity(slug: str) -> tuple[Response, int]:
 
 @bp.get("/revisions")
 def recent_revisions() -> Response:
-    revisions = [revision_json(_editor().revision_diff(r.number, limit=200)) for r in get_kb().recent_changes(20)]
+    revisions = [
+        revision_json(_editor().history.revision_diff(r.number, limit=200)) for r in get_kb().recent_changes(20)
+    ]
     return jsonify({"revisions": revisions})
 
 
 @bp.get("/revisions/<int:number>")
 def get_revision(number: int) -> Response:
     limit = request.args.get("limit", default=5000, type=int)
-    return jsonify(revision_json(_editor().revision_diff(number, limit=max(1, min(limit or 5000, 5000)))))
+    return jsonify(revision_json(_editor().history.revision_diff(number, limit=max(1, min(limit or 5000, 5000)))))
 
 
 @bp.post("/revisions/<int:number>/revert")
 def revert(number: int) -> tuple[Response, int]:
     user = _user()
     data = request.get_json(silent=True)
-    info = _editor().revert(number, data if isinstance(data, dict) else {}, agent=user.iri)
+    info = _editor().history.revert(number, data if isinstance(data, dict) else {}, agent=user.iri)
     return _written(info, {"reverted": number}, 201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb import editing
+from kb import submitted as editing
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 200}
 DATE = {"type": "string", "format": "date", "example": "2022-10-11"}

@@ -342,20 +342,20 @@ def preview() -> Page:
 @bp.get("/claims/<slug>/history")
 def claim_history(slug: str) -> str:
     page = get_kb().claim_page(_slug(slug))
-    return render_template("editor/history.html", page=page, revisions=get_editor().claim_history(slug))
+    return render_template("editor/history.html", page=page, revisions=get_editor().history.claim_history(slug))
 
 
 @bp.get("/changes")
 def recent_changes() -> str:
     kb = get_kb()
     editor = get_editor()
-    revisions = [editor.revision_diff(r.number, limit=60) for r in kb.recent_changes(20)]
+    revisions = [editor.history.revision_diff(r.number, limit=60) for r in kb.recent_changes(20)]
     return render_template("editor/changes.html", revisions=revisions)
 
 
 @bp.get("/revisions/<int:number>")
 def revision(number: int) -> str:
-    return render_template("editor/revision.html", rev=get_editor().revision_diff(number))
+    return render_template("editor/revision.html", rev=get_editor().history.revision_diff(number))
 
 
 @bp.post("/revisions/<int:number>/revert")
@@ -363,7 +363,7 @@ def revision(number: int) -> str:
 def revert(number: int) -> Page:
     check_csrf()
     try:
-        info = get_editor().revert(number, form_data(), agent=_agent())
+        info = get_editor().history.revert(number, form_data(), agent=_agent())
     except ValidationFailed as error:
         flash("Not reverted: " + " ".join(m for ms in error.details.get("fields", {}).values() for m in ms), "error")
         return redirect(url_for("editor.revision", number=number))
@@ -371,6 +371,6 @@ def revert(number: int) -> Page:
         if error.status == 404:
             raise
         flash(f"Not reverted: {error.message}", "error")
-        return render_template("editor/revision.html", rev=get_editor().revision_diff(number)), error.status
+        return render_template("editor/revision.html", rev=get_editor().history.revision_diff(number)), error.status
     flash(f"Reverted revision {number} as revision {info.number}.", "success")
     return redirect(url_for("editor.revision", number=info.number))
