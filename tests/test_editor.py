@@ -199,6 +199,7 @@ def test_readers_see_no_edit_links(client: FlaskClient, editor_client: FlaskClie
         "/sources/axios-scoop-2022-10-11/edit"
     )
     assert links(editor_client.get("/entities/tiktok").text)["Edit"] == "/entities/tiktok/edit"
+    assert links(editor_client.get("/entities").text)["Add a person or organisation"] == "/entities/new"
 
 
 def test_post_without_or_with_a_wrong_csrf_token_is_refused(editor_client: FlaskClient, kb: KnowledgeBase) -> None:
@@ -430,6 +431,14 @@ def test_edit_source(editor_client: FlaskClient) -> None:
     assert texts(editor_client.get("/sources/axios-scoop-2022-10-11").text, "h1") == ["Edited headline (test)"]
     bad = post_form(editor_client, url, {**data, "url": "ftp://example.org/x"})
     assert bad.status_code == 422 and "url" in field_errors(bad.text)
+    page = editor_client.get(url).text
+    withdrawn = editor_client.post(
+        "/sources/axios-scoop-2022-10-11/retract",
+        data={"csrf_token": csrf_token(page), "version": field_value(page, "version"), "reason": "Test withdrawal"},
+    )
+    assert withdrawn.status_code == 302
+    history = editor_client.get("/changes").text
+    assert "Test withdrawal" in texts(history, "p", "reason")
 
 
 # --- evidence -------------------------------------------------------------------------------------
