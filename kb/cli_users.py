@@ -8,10 +8,17 @@ import click
 
 from kb.accounts import Accounts, Role, generate_password
 from kb.cli import data_dir_option, main, open_kb
+from kb.store import StoreError
 
 
 def _accounts(data_dir: Path) -> tuple[Accounts, object]:
-    kb = open_kb(data_dir)
+    try:
+        kb = open_kb(data_dir)
+    except StoreError as error:
+        raise click.ClickException(
+            f"{error}. The embedded store takes one writer at a time: stop the site, run this command, "
+            "and start the site again."
+        ) from error
     return Accounts(kb.store, kb.iris), kb
 
 

@@ -90,3 +90,13 @@ def test_accounts_live_only_in_the_private_graph(kb: KnowledgeBase) -> None:
     assert all(q[3] == kb.iris.private_graph("accounts") and kb.iris.is_private(q[3]) for q in account_quads)
     with pytest.raises(KBError):
         accounts.add("erin", "editor", "made-up password")
+
+
+def test_user_commands_explain_a_locked_store(tmp_path: Path) -> None:
+    kb = KnowledgeBase.open(tmp_path, store_url="oxigraph", base_iri="http://localhost:5000/")
+    try:
+        result = run(tmp_path, "user", "list")
+    finally:
+        kb.close()
+    assert result.exit_code != 0
+    assert "stop the site" in result.output
