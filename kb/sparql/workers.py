@@ -1,0 +1,133 @@
+"""A small pool of query worker processes: the only way to stop a runaway query on the embedded store.
+
+Oxigraph has no query timeout or cancellation (oxigraph issue #1926), and a thread cannot be
+killed; a process can. Each worker opens the store read-only for every query (about 15 ms), so it
+sees everything the writer has flushed. A worker that overruns the time limit is killed and a
+fresh one takes its place; the web process keeps answering meanwhile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kb.errors import KBError
+from kb.sparql.evaluate import Job, Outcome
+
+_CONTEXT = multiprocessing.get_context("spawn")  # no forked copies of the web process's threads
+
+
+class QueryTimeout(KBError):
+    status = 503
+    title = "Query timed out"
+
+
+class EndpointBusy(KBError):
+    status = 503
+    title = "Endpoint busy"
+
+
+def _serve(conn: Connection, store_path: str) -> None:
+    """A worker's loop: one job in, one outcome out, until the pipe closes."""
+    import pyoxigraph as ox
+
+    from kb.sparql.evaluate import evaluate
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            store = ox.Store.read_only(store_path)
+            outcome = evaluate(store, job)
+            del store
+        except OSError as error:
+            outcome = Outcome(f"The store could not be opened: {error}".encode(), status=503)
+        conn.send(outcome)
+
+
+class _Worker:
+    def __init__(self, store_path: Path) -> None:
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(
+            target=_serve, args=(child, str(store_path)), name="claimkb-sparql-worker", daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+class WorkerPool:
+    """``size`` worker processes over the store at ``store_path``, started when first needed."""
+
+    def __init__(self, store_path: Path, *, size: int, timeout: float) -> None:
+        self.store_path = store_path
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(size):
+            self._idle.put(None)
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, job: Job) -> Outcome:
+        """Run ``job`` in a worker within the time limit (waiting for a free worker counts too)."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise EndpointBusy(
+                "Every query worker is busy; try again in a few seconds.", details={"retry_after": 5}
+            ) from None
+        try:
+            if worker is None:
+                worker = self._start()
+            remaining = max(0.05, self.timeout - (time.monotonic() - started))
+            worker.conn.send(job)
+            if not worker.conn.poll(remaining):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(
+                    f"The query ran longer than the limit of {self.timeout:g} s and was stopped. "
+                    "Narrow it down (a LIMIT, fewer unbound patterns) or run it on a dump of the data."
+                )
+            try:
+                outcome: Outcome = worker.conn.recv()
+            except (EOFError, OSError) as error:
+                self._replace(worker)
+                worker = None
+                raise KBError("The query worker stopped unexpectedly.", status=500, title="Server error") from error
+            return outcome
+        finally:
+            self._idle.put(worker)
+
+    def _start(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise EndpointBusy("The endpoint is shutting down.")
+            worker = _Worker(self.store_path)
+            self._all.add(worker)
+            return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker``; its slot goes back empty and a fresh worker starts when next needed."""
+        with self._lock:
+            self._all.discard(worker)
+        worker.stop()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._all = self._all, set()
+        for worker in workers:
+            worker.stop()
