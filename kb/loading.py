@@ -31,7 +31,7 @@ def parse_file(path: Path, base: str, rdf_format: str | None = None) -> Dataset:
     rdf_format = rdf_format or FORMAT_BY_SUFFIX.get(path.suffix) or guess_format(str(path)) or "turtle"
     dataset = Dataset()
     try:
-        dataset.parse(path, format=rdf_format, publicID=base)
+        dataset.parse(data=path.read_bytes(), format=rdf_format, publicID=base)
     except Exception as error:  # noqa: BLE001 - every parser has its own exception types
         raise KBError(f"{path} is not valid {rdf_format}: {error}", title="Parse error") from error
     return dataset

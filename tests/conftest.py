@@ -35,7 +35,8 @@ def make_app(tmp_path: Path) -> Iterator[AppFactory]:
 
     yield factory
     for app in made:
-        app.extensions["claimkb"].close()
+        if "claimkb" in app.extensions:
+            app.extensions["claimkb"].close()
 
 
 @pytest.fixture
