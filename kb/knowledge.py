@@ -46,6 +46,8 @@ class KnowledgeBase:
         self.iris = iris
         self.repository = Repository(store, iris)
         self.today = today
+        # Services built on the knowledge base (the SPARQL workers) stop with it.
+        self.close_hooks: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
@@ -55,6 +57,8 @@ class KnowledgeBase:
         return cls(open_store(store_url, data_dir), Iris(base_iri))
 
     def close(self) -> None:
+        for hook in self.close_hooks:
+            hook()
         self.store.close()
 
     # --- writes -----------------------------------------------------------------------------

@@ -90,9 +90,7 @@ def _solutions(solutions: ox.QuerySolutions, job: Job) -> Outcome:
     document = {
         "head": {"vars": names},
         "results": {
-            "bindings": [
-                {name: _json_term(row[name]) for name in names if row[name] is not None} for row in rows
-            ]
+            "bindings": [{name: _json_term(row[name]) for name in names if row[name] is not None} for row in rows]
         },
     }
     capped = ox.parse_query_results(json.dumps(document), ox.QueryResultsFormat.JSON)

@@ -77,9 +77,7 @@ class SparqlService:
     def check(
         self, text: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
     ) -> CheckedQuery:
-        return check_query(
-            text, self.kb.iris, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
-        )
+        return check_query(text, self.kb.iris, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
 
     def run(self, query: CheckedQuery, format_name: str, *, client: str) -> Outcome:
         """Evaluate a checked query for ``client``; raises ``KBError`` subclasses with the reason."""
