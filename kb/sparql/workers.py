@@ -8,8 +8,10 @@ fresh one takes its place; the web process keeps answering meanwhile.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -17,8 +19,6 @@ from pathlib import Path
 
 from kb.errors import KBError
 from kb.sparql.evaluate import Job, Outcome
-
-_CONTEXT = multiprocessing.get_context("spawn")  # no forked copies of the web process's threads
 
 
 class QueryTimeout(KBError):
@@ -32,7 +32,7 @@ class EndpointBusy(KBError):
 
 
 def _serve(conn: Connection, store_path: str) -> None:
-    """A worker's loop: one job in, one outcome out, until the pipe closes."""
+    """A worker's loop: one job in, one outcome out, until the connection closes."""
     import pyoxigraph as ox
 
     from kb.sparql.evaluate import evaluate
@@ -52,19 +52,27 @@ def _serve(conn: Connection, store_path: str) -> None:
 
 
 class _Worker:
+    """A fresh interpreter (``python -P -m kb.sparql.workers``) joined to us by a socket pair.
+
+    A plain subprocess rather than multiprocessing's spawn: the worker starts from the installed
+    package alone, not from a copy of the parent's ``__main__`` and ``sys.path``.
+    """
+
     def __init__(self, store_path: Path) -> None:
-        self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(
-            target=_serve, args=(child, str(store_path)), name="claimkb-sparql-worker", daemon=True
-        )
-        self.process.start()
-        child.close()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+                [sys.executable, "-P", "-m", "kb.sparql.workers", str(theirs.fileno()), str(store_path)],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        self.conn = Connection(ours.detach())
 
     def stop(self) -> None:
         self.conn.close()
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=5)
 
 
 class WorkerPool:
@@ -131,3 +139,7 @@ class WorkerPool:
             workers, self._all = self._all, set()
         for worker in workers:
             worker.stop()
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), sys.argv[2])
