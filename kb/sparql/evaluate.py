@@ -43,8 +43,10 @@ class Outcome:
 def evaluate(store: ox.Store, job: Job) -> Outcome:
     query = job.query
     try:
+        # Relative IRIs resolve against the knowledge base, so <claims/x> names a claim.
         result = store.query(
             query.text,
+            base_iri=job.base_iri,
             prefixes=PREFIXES,
             default_graph=_default_graph(query),
             named_graphs=_named_graphs(store, query, Iris(job.base_iri)),
