@@ -59,7 +59,8 @@ class ProtocolTest:
 
 def _applicable() -> set[str]:
     with (SUITE / "protocol-tests-summary.tsv").open(newline="") as file:
-        return {row["test"] for row in csv.DictReader(file, delimiter="\t") if not row["runs against"].startswith(WRITABLE_ONLY)}
+        rows = csv.DictReader(file, delimiter="\t")
+        return {row["test"] for row in rows if not row["runs against"].startswith(WRITABLE_ONLY)}
 
 
 def _load_manifest() -> list[ProtocolTest]:

@@ -104,9 +104,16 @@ def content_type(fmt: Format) -> str:
     return fmt.media_type
 
 
+# For graph results, the generic names mean their RDF syntax (SPARQLWrapper sends format=xml).
+_GRAPH_ALIASES = {"xml": "rdfxml", "application/xml": "rdfxml", "json": "jsonld", "application/json": "jsonld"}
+
+
 def by_name(name: str, formats: Iterable[Format]) -> Format | None:
     """The format a ``format=`` parameter (short name, suffix or media type) names, if any."""
+    formats = tuple(formats)
     wanted = name.strip().lower()
+    if any(f.name == "rdfxml" for f in formats):
+        wanted = _GRAPH_ALIASES.get(wanted, wanted)
     wanted = _ALIASES.get(wanted, wanted)
     return next((f for f in formats if wanted in (f.name, f.suffix, f.media_type)), None)
 
