@@ -110,7 +110,8 @@ def _get(
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback test server
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        with error:
+            return error.code, error.read(), dict(error.headers)
 
 
 def test_service_call_is_refused_and_nothing_connects(url: str) -> None:
@@ -150,8 +151,8 @@ def test_runaway_query_is_stopped_while_the_server_keeps_answering(url: str) -> 
     thread.start()
     time.sleep(0.3)
     started = time.monotonic()
-    page = urllib.request.urlopen(f"{url}/claims/us-shop-before-holidays", timeout=10)  # noqa: S310
-    assert page.status == 200
+    with urllib.request.urlopen(f"{url}/claims/us-shop-before-holidays", timeout=10) as page:  # noqa: S310
+        assert page.status == 200
     status, body, _ = _get(url, "ASK { ?s ?p ?o }", timeout=10)
     assert status == 200 and b"true" in body
     assert time.monotonic() - started < LIMIT_SECONDS, "the server answered others while the runaway query ran"
@@ -181,4 +182,5 @@ def test_concurrent_queries_per_client_are_limited(url: str) -> None:
 def test_sparqlwrapper_gets_a_timeout_as_http_503(url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as raised:
         _wrapper(url, RUNAWAY, JSON).query()
-    assert raised.value.code == 503
+    with raised.value as error:
+        assert error.code == 503
