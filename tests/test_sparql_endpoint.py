@@ -13,9 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from claims.vocab import SCHEMA
+from kb.repository import Change
 from kb.sparql.examples import EXAMPLES
 from tests import html
 from tests.live_server import seeded_app
@@ -315,3 +316,18 @@ def test_in_memory_store_answers_in_thread(make_app) -> None:  # type: ignore[no
     response = client.get("/sparql", query_string={"query": CLAIMS, "format": "csv"})
     assert response.status_code == 200
     assert len(list(csv.reader(io.StringIO(response.data.decode())))) > 5
+
+
+def test_a_new_revision_is_visible_to_the_next_query(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    kb = app.extensions["claimkb"]
+    client = app.test_client()
+    tiktok = kb.iris.entity("tiktok")
+    query = f"SELECT ?note WHERE {{ <{tiktok}> <{RDFS.comment}> ?note }}"
+    assert client.get("/sparql", query_string={"query": query, "format": "csv"}).data.decode().split() == ["note"]
+    change = Change(added={(tiktok, RDFS.comment, Literal("made up for a test"))}, changed={tiktok})
+    assert kb.repository.apply(change, agent=kb.agent("tester"), reason="Test of freshness") is not None
+    rows = list(
+        csv.reader(io.StringIO(client.get("/sparql", query_string={"query": query, "format": "csv"}).data.decode()))
+    )
+    assert rows == [["note"], ["made up for a test"]]

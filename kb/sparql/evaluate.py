@@ -27,6 +27,7 @@ class Job:
     format_name: str
     max_rows: int
     base_iri: str
+    generation: int = 0  # the revision count when the job was made: a worker reopens the store when it moves
 
 
 @dataclass(frozen=True)

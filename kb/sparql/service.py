@@ -81,7 +81,8 @@ class SparqlService:
 
     def run(self, query: CheckedQuery, format_name: str, *, client: str) -> Outcome:
         """Evaluate a checked query for ``client``; raises ``KBError`` subclasses with the reason."""
-        job = Job(query, format_name, self.limits.max_rows, self.kb.iris.base)
+        generation = self.kb.repository.revision_count() if self._pool is not None else 0
+        job = Job(query, format_name, self.limits.max_rows, self.kb.iris.base, generation)
         with self._slot(client):
             if self._pool is None:
                 outcome = evaluate(self._store.native, job)

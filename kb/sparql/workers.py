@@ -1,8 +1,8 @@
 """A small pool of query worker processes: the only way to stop a runaway query on the embedded store.
 
 Oxigraph has no query timeout or cancellation (oxigraph issue #1926), and a thread cannot be
-killed; a process can. Each worker opens the store read-only for every query (about 15 ms), so it
-sees everything the writer has flushed. A worker that overruns the time limit is killed and a
+killed; a process can. Each worker opens the store read-only, and again whenever a new revision
+has landed, so it sees everything the writer has flushed. A worker that overruns the time limit is killed and a
 fresh one takes its place; the web process keeps answering meanwhile.
 """
 
@@ -37,15 +37,20 @@ def _serve(conn: Connection, store_path: str) -> None:
 
     from kb.sparql.evaluate import evaluate
 
+    # A read-only store sees the data as it was when opened, so it is kept while the knowledge
+    # base stays at the same revision and opened afresh (about 15 ms) when a revision lands.
+    store: ox.Store | None = None
+    generation = -1
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            store = ox.Store.read_only(store_path)
+            if store is None or job.generation != generation:
+                store, generation = None, -1
+                store, generation = ox.Store.read_only(store_path), job.generation
             outcome = evaluate(store, job)
-            del store
         except OSError as error:
             outcome = Outcome(f"The store could not be opened: {error}".encode(), status=503)
         conn.send(outcome)
