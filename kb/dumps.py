@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -34,10 +34,11 @@ def public_quads(kb: KnowledgeBase) -> Iterator[ox.Quad]:
     for s, p, o, g in kb.store.quads():
         if g is not None and kb.iris.is_private(str(g)):
             continue
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g is not None else ox.DefaultGraph())
+        graph = ox.NamedNode(str(g)) if g is not None else ox.DefaultGraph()
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]  # stored subjects are never literals
 
 
-def export(kb: KnowledgeBase, fmt: Format, output: BinaryIO) -> None:
+def export(kb: KnowledgeBase, fmt: Format, output: IO[bytes]) -> None:
     """Write the public dataset to ``output``; Turtle gets the default graph only."""
     quads: Iterator[ox.Quad] = public_quads(kb)
     if fmt.name == "turtle":

@@ -54,7 +54,8 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
         )
         if isinstance(result, ox.QueryBoolean):
             fmt = _format(job.format_name, formats.RESULT_FORMATS)
-            return Outcome(result.serialize(format=formats.ox_results_format(fmt)), fmt.media_type, rows=1)
+            body = _bytes(result.serialize(format=formats.ox_results_format(fmt)))
+            return Outcome(body, fmt.media_type, rows=1)
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, job)
         return _triples(result, job)
@@ -64,7 +65,7 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
         return Outcome(f"The query could not be evaluated: {error}".encode(), status=500)
 
 
-def _default_graph(query: CheckedQuery) -> list[ox.NamedNode] | ox.DefaultGraph:
+def _default_graph(query: CheckedQuery) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | ox.DefaultGraph:
     if query.default_graphs:
         return [ox.NamedNode(g) for g in query.default_graphs]
     if query.named_graphs:
@@ -76,6 +77,12 @@ def _named_graphs(store: ox.Store, query: CheckedQuery, iris: Iris) -> list[ox.N
     if query.default_graphs or query.named_graphs:
         return [ox.NamedNode(g) for g in query.named_graphs]
     return [g for g in store.named_graphs() if not iris.is_private(g.value)]
+
+
+def _bytes(serialised: bytes | None) -> bytes:
+    """Oxigraph's serialisers return bytes when given no output file."""
+    assert serialised is not None
+    return serialised
 
 
 def _format(name: str, offered: tuple[formats.Format, ...]) -> formats.Format:
@@ -97,7 +104,7 @@ def _solutions(solutions: ox.QuerySolutions, job: Job) -> Outcome:
         },
     }
     capped = ox.parse_query_results(json.dumps(document), ox.QueryResultsFormat.JSON)
-    body = capped.serialize(format=formats.ox_results_format(fmt))
+    body = _bytes(capped.serialize(format=formats.ox_results_format(fmt)))
     return Outcome(body, fmt.media_type, truncated=truncated, rows=len(rows))
 
 
@@ -131,5 +138,5 @@ def _triples(triples: ox.QueryTriples, job: Job) -> Outcome:
     kept = list(islice(triples, job.max_rows + 1))
     truncated = len(kept) > job.max_rows
     kept = kept[: job.max_rows]
-    body = ox.serialize(kept, format=formats.ox_rdf_format(fmt), prefixes=PREFIXES)
+    body = _bytes(ox.serialize(kept, format=formats.ox_rdf_format(fmt), prefixes=PREFIXES))
     return Outcome(body, fmt.media_type, truncated=truncated, rows=len(kept))

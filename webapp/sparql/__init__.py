@@ -18,11 +18,11 @@ def _start_service(state: BlueprintSetupState) -> None:
     app = state.app
     kb = app.extensions["claimkb"]
     try:
-        service: SparqlService | KBError = SparqlService(kb, Limits.from_settings(app.config["CLAIMKB"]))
+        service = SparqlService(kb, Limits.from_settings(app.config["CLAIMKB"]))
     except KBError as error:
-        service = error  # the endpoint answers with this error; the rest of the site works
-    else:
-        kb.close_hooks.append(service.close)
+        app.extensions[_SERVICE_KEY] = error  # the endpoint answers with it; the rest of the site works
+        return
+    kb.close_hooks.append(service.close)
     app.extensions[_SERVICE_KEY] = service
 
 
@@ -30,7 +30,8 @@ def get_service() -> SparqlService:
     service = current_app.extensions[_SERVICE_KEY]
     if isinstance(service, KBError):
         raise service
-    return service  # type: ignore[no-any-return]
+    assert isinstance(service, SparqlService)
+    return service
 
 
 from webapp.sparql import dumps, endpoint, linked  # noqa: E402, F401  (views register on ``bp``)

@@ -45,17 +45,20 @@ def endpoint() -> Response | tuple[str, int] | str:
         fmt = formats.by_name(sent.format, offered)
         if fmt is None:
             names = ", ".join(f.name for f in offered)
-            error = ProtocolError(f"“{sent.format}” is not a format for this query; use one of: {names}.")
-            return _error(error, browser, sent)
+            unknown = ProtocolError(f"“{sent.format}” is not a format for this query; use one of: {names}.")
+            return _error(unknown, browser, sent)
         return _results(checked, fmt, sent, browser)
     choice = HTML if sent.format == "html" else choose(offered, html="last")
     if choice == HTML:
         return _page(sent, checked)
     if choice is None:
         types = ", ".join(f.media_type for f in offered)
-        error = ProtocolError(f"None of the accepted media types can be produced; this query gives {types}.")
-        error.status, error.title = 406, "Not acceptable"
-        return _error(error, browser, sent)
+        unacceptable = ProtocolError(
+            f"None of the accepted media types can be produced; this query gives {types}.",
+            status=406,
+            title="Not acceptable",
+        )
+        return _error(unacceptable, browser, sent)
     assert isinstance(choice, Format)
     return _results(checked, choice, sent, browser)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS
+from rdflib.term import Node
 
 from claims.vocab import SCHEMA
 from kb import linked_data
@@ -151,7 +152,7 @@ def _title(graph: Graph, iri: URIRef) -> str:
     return str(iri)
 
 
-def _groups(graph: Graph, first: URIRef | None) -> list[tuple[URIRef, list[tuple[URIRef, object]]]]:
+def _groups(graph: Graph, first: URIRef | None) -> list[tuple[URIRef, list[tuple[Node, Node]]]]:
     """Triples grouped by subject (``first`` first), each group sorted by predicate."""
     subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=lambda s: (s != first, str(s)))
     return [(s, sorted(graph.predicate_objects(s), key=lambda po: (str(po[0]), str(po[1])))) for s in subjects]
