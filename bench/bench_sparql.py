@@ -1,7 +1,7 @@
 """Median time of each example SPARQL query, through the public service and straight on the store.
 
-    python bench/bench_sparql.py                      # the seed, in a temporary knowledge base
-    python bench/bench_sparql.py --data-dir /srv/kb   # an existing knowledge base (opened read-only)
+    .venv/bin/python -m bench.bench_sparql                      # the seed, in a temporary knowledge base
+    .venv/bin/python -m bench.bench_sparql --data-dir /srv/kb   # an existing knowledge base (read-only)
 
 The baseline is the same query evaluated in this process by pyoxigraph with nothing around it; the
 service figure adds what a public query costs: the parse-tree checks, a worker process opening the
@@ -49,7 +49,7 @@ def open_kb(data_dir: Path | None, tmp: Path) -> KnowledgeBase:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=None, help="an existing knowledge base (default: the seed)")
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query (default 20)")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
     parser.add_argument("--timeout", type=float, default=60.0, help="time limit per query in seconds (default 60)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,7 +57,7 @@ def main() -> None:
         service = SparqlService(kb, Limits(timeout=args.timeout, max_rows=10_000, workers=1, per_client=1))
         native = kb.store.native  # type: ignore[attr-defined]
         triples = len(native)
-        print(f"store: {args.data_dir or 'seed (temporary)'} — {triples} quads; {args.repeat} runs per query\n")
+        print(f"store: {args.data_dir or 'seed (temporary)'} — {triples} quads; {args.runs} runs per query\n")
         print(f"{'example':<28} {'rows':>6} {'direct ms':>10} {'service ms':>11} {'ratio':>7}")
         try:
             for example in EXAMPLES:
@@ -65,9 +65,9 @@ def main() -> None:
                 checked = service.check(text)
                 rows = service.run(checked, "json", client="bench").rows
                 direct = median_ms(
-                    lambda t=text: list(native.query(t, base_iri=kb.iris.base, prefixes=PREFIXES)), args.repeat
+                    lambda t=text: list(native.query(t, base_iri=kb.iris.base, prefixes=PREFIXES)), args.runs
                 )
-                served = median_ms(lambda c=checked: service.run(c, "json", client="bench"), args.repeat)
+                served = median_ms(lambda c=checked: service.run(c, "json", client="bench"), args.runs)
                 print(f"{example.key:<28} {rows:>6} {direct:>10.2f} {served:>11.2f} {served / direct:>6.1f}×")
         finally:
             service.close()

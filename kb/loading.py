@@ -103,5 +103,5 @@ def change_for_graph(graph: Graph, repo: Repository, today: date) -> Change:
     old_status = {t for t in current.triples((None, CK.status, None)) if t not in new_status}
     added, _ = diff(current, graph)
     slugged = {s for s in graph.subjects(CK.slug, None) if isinstance(s, URIRef)}
-    touched = set(claims) | {s for s, _, _ in added if s in slugged}
+    touched = set(claims) | {s for s, _, _ in added if isinstance(s, URIRef) and s in slugged}
     return Change(added=added, removed=old_status, changed=touched).normalise()
