@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.serving import make_server
@@ -25,12 +27,20 @@ def serve(app: Flask) -> Iterator[str]:
 
 
 @contextmanager
-def seeded_app(data_dir: str, **config: object) -> Iterator[Flask]:
-    """An app over a fresh knowledge base with the seed, shared by the read-only tests of a module."""
+def seeded_app(template: Path, data_dir: Path, **config: object) -> Iterator[Flask]:
+    """An app over a copy of the seeded ``template``, shared by the read-only tests of a module."""
     from webapp import create_app
 
+    shutil.copytree(template, data_dir)
+
     app = create_app(
-        {"data_dir": data_dir, "store": "oxigraph", "base_iri": "http://localhost:5000/", "TESTING": True, **config}
+        {
+            "data_dir": str(data_dir),
+            "store": "oxigraph",
+            "base_iri": "http://localhost:5000/",
+            "TESTING": True,
+            **config,
+        }
     )
     try:
         yield app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -34,8 +35,8 @@ FORMATS = [
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    with seeded_app(str(tmp_path_factory.mktemp("linked"))) as app:
+def app(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Flask]:
+    with seeded_app(seeded_template, tmp_path_factory.mktemp("linked") / "data") as app:
         yield app
 
 

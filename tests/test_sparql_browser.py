@@ -25,8 +25,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with seeded_app(str(tmp_path_factory.mktemp("browser"))) as app, serve(app) as base:
+def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[str]:
+    with seeded_app(seeded_template, tmp_path_factory.mktemp("browser") / "data") as app, serve(app) as base:
         yield base
 
 

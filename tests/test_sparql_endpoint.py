@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -23,9 +24,9 @@ from tests.live_server import seeded_app
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Flask]:
     """One knowledge base for the module: the endpoint never changes it."""
-    with seeded_app(str(tmp_path_factory.mktemp("sparql"))) as app:
+    with seeded_app(seeded_template, tmp_path_factory.mktemp("sparql") / "data") as app:
         yield app
 
 

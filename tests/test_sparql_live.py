@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
@@ -28,9 +29,9 @@ LIMIT_SECONDS = 2.0
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[str]:
     config = {"sparql_timeout": str(LIMIT_SECONDS), "sparql_workers": "3", "sparql_per_client": "2"}
-    with seeded_app(str(tmp_path_factory.mktemp("live")), **config) as app, serve(app) as base:
+    with seeded_app(seeded_template, tmp_path_factory.mktemp("live") / "data", **config) as app, serve(app) as base:
         yield base
 
 
