@@ -332,3 +332,20 @@ def test_a_new_revision_is_visible_to_the_next_query(make_app) -> None:  # type:
         csv.reader(io.StringIO(client.get("/sparql", query_string={"query": query, "format": "csv"}).data.decode()))
     )
     assert rows == [["note"], ["made up for a test"]]
+
+
+def test_other_origins_may_call_the_endpoint(client: FlaskClient) -> None:
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -22,6 +22,18 @@ from webapp.sparql.protocol import ProtocolError, QueryRequest, read_request
 TRUNCATED_HEADER = "X-Claimkb-Truncated"
 
 
+@bp.after_request
+def _cross_origin_and_vary(response: Response) -> Response:
+    """The endpoint is public and read-only: web clients elsewhere (YASGUI…) may call it."""
+    if request.endpoint == "sparql.endpoint":
+        response.vary.add("Accept")  # the page, results and service description share one address
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
+    return response
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response | tuple[str, int] | str:
     browser = choose(formats.RESULT_FORMATS, html="last") == HTML
@@ -70,8 +82,6 @@ def _results(checked: CheckedQuery, fmt: Format, sent: QueryRequest, browser: bo
         return _error(error, browser, sent)
     response = Response(outcome.body, content_type=formats.content_type(fmt))
     response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
     if sent.download:
@@ -142,7 +152,6 @@ def _error(error: KBError, browser: bool, sent: QueryRequest | None) -> Response
     retry_after = error.details.get("retry_after")
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
