@@ -12,7 +12,7 @@ from kb.knowledge import KnowledgeBase
 from kb.sparql.formats import Format
 
 # The kinds of resource that answer with RDF, by the first segment of their path.
-KINDS = ("claims", "sources", "entities", "topics", "events", "quotes", "revisions")
+KINDS = ("claims", "sources", "entities", "topics", "events", "quotes", "revisions", "agents")
 
 VOCABULARY_IRI = CK_IRI
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import OWL, PROV, RDF, SKOS
 
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
 from tests import html
@@ -25,6 +25,7 @@ RESOURCES = [
     ("quotes/fbt-job-listings-seed", CK.Quote),
     ("quotes/fbt-job-listings-seed/selector", OA.TextQuoteSelector),
     ("revisions/1", CK.Revision),
+    ("agents/seed", PROV.Agent),
 ]
 FORMATS = [
     ("text/turtle", "ttl", "turtle"),

@@ -349,3 +349,14 @@ def test_other_origins_may_call_the_endpoint(client: FlaskClient) -> None:
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
     response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_describe_on_the_page_shows_triples_and_rdf_downloads(client: FlaskClient) -> None:
+    query = "DESCRIBE <claims/us-shop-before-holidays>"
+    page = html.parse(client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/html"}).data)
+    headers = [html.text(th) for th in page.findall(".//table[@class='result-table']/thead//th")]
+    assert headers == ["?subject", "?predicate", "?object"]
+    subjects = {html.text(tr.find("td")) for tr in page.findall(".//table[@class='result-table']/tbody/tr")}
+    assert subjects == {"http://localhost:5000/claims/us-shop-before-holidays"}
+    types = [a.get("type") for a in page.findall(".//ul[@class='downloads']//a")]
+    assert types == ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]

@@ -22,8 +22,6 @@ _SUFFIX_RULE = "<any(" + ", ".join(SUFFIXES) + "):suffix>"
 
 # Reader pages of the pages blueprint, by endpoint, and the kind of resource each shows.
 PAGE_KINDS = {"pages.claim": "claims", "pages.source": "sources", "pages.entity": "entities", "pages.topic": "topics"}
-# Kinds that have no reader page of their own: this blueprint shows a small page of their triples.
-OWN_KINDS = ("events", "quotes", "revisions")
 
 
 @bp.before_app_request
@@ -62,9 +60,9 @@ for _kind in PAGE_KINDS.values():
     )
 
 
-@bp.get("/<any(events, quotes, revisions):kind>/<path:rest>")
+@bp.get("/<any(events, quotes, revisions, agents):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response | str:
-    """Events, quotes (and their selectors) and revisions: RDF, or a small page of their triples."""
+    """Events, quotes (and their selectors), revisions and agents: RDF, or a small page of their triples."""
     slug, _, suffix = rest.rpartition(".")
     if slug and suffix in SUFFIXES:
         return _suffixed(kind, slug, suffix)
