@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 
 from claims import schema_files
+from claims.model import SLUG_RE
 from claims.vocab import CK_IRI, PREFIXES
 from kb import queries
 from kb.errors import NotFound
@@ -26,7 +27,7 @@ def describe(kb: KnowledgeBase, kind: str, slug: str) -> Graph:
     at; a source with its derivation chain; entities and topics with the claims that point at them.
     Only the default graph (the current, public state) is read.
     """
-    if kind not in KINDS:
+    if kind not in KINDS or len(slug) > 300 or not all(SLUG_RE.match(part) for part in slug.split("/")):
         raise NotFound("That address does not name anything here.")
     iri = URIRef(f"{kb.iris.base}{kind}/{slug}")
     if kind == "claims":

@@ -126,3 +126,10 @@ def test_vocabulary_page_lists_every_term(client: FlaskClient) -> None:
     headings = {html.text(h) for h in page.iter("h2")}
     assert str(CK.EvidenceEvent) in headings
     assert str(CK.status) in headings
+
+
+@pytest.mark.parametrize(
+    "path", ["/claims/a%20b.ttl", "/quotes/x%3Ey", "/events/%E2%80%9Cx", "/revisions/1/../2.nt", "/agents/.ttl"]
+)
+def test_addresses_that_cannot_be_iris_are_404(client: FlaskClient, path: str) -> None:
+    assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
