@@ -38,9 +38,9 @@ class Limits:
                 per_client=int(values["sparql_per_client"]),
             )
         except (KeyError, ValueError) as error:
-            raise KBError(f"A CLAIMKB_SPARQL_* setting is not a number: {error}") from error
+            raise KBError(f"A CLAIMKB_SPARQL_* setting is not a number: {error}", status=500) from error
         if limits.timeout <= 0 or limits.max_rows < 1 or limits.workers < 1 or limits.per_client < 1:
-            raise KBError("The CLAIMKB_SPARQL_* settings must be positive.")
+            raise KBError("The CLAIMKB_SPARQL_* settings must be positive.", status=500)
         return limits
 
 

@@ -8,6 +8,7 @@ fresh one takes its place; the web process keeps answering meanwhile.
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import subprocess
@@ -146,5 +147,16 @@ class WorkerPool:
             worker.stop()
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Leave when the web process is gone, even in the middle of a query.
+
+    Oxigraph releases the GIL while it evaluates, so this thread keeps running meanwhile.
+    """
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
 if __name__ == "__main__":
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _serve(Connection(int(sys.argv[1])), sys.argv[2])
