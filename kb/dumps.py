@@ -82,26 +82,33 @@ def restore(kb: KnowledgeBase, path: Path, rdf_format: str | None = None) -> int
         fmt = ox_rdf_format(named) if named else None
     if fmt is None:
         raise KBError(f"{path}: say which format it is with --format (trig, nquads, jsonld or turtle)")
-    try:
-        quads = list(ox.parse(path=str(path), format=fmt))
-    except (SyntaxError, ValueError) as error:
-        raise KBError(f"{path} is not valid {fmt.name}: {error}", title="Parse error") from error
-    _check_dump(kb, quads, path)
-    kb.store.native.bulk_extend(quads)
+    count = _check_dump(kb, path, fmt)
+    # A second, streaming pass writes it: a dump of millions of quads is never held in memory.
+    kb.store.native.bulk_load(path=str(path), format=fmt)
     kb.store.flush()
-    return len(quads)
+    return count
 
 
-def _check_dump(kb: KnowledgeBase, quads: list[ox.Quad], path: Path) -> None:
+def _check_dump(kb: KnowledgeBase, path: Path, fmt: ox.RdfFormat) -> int:
+    """Read the dump once, streaming: it must parse, carry our revision counter and no private graph."""
     counter = ox.NamedNode(str(CK.revisionNumber))
     home = ox.NamedNode(kb.iris.base)
-    if not any(q.subject == home and q.predicate == counter for q in quads):
+    count, has_counter, private = 0, False, set()
+    try:
+        for quad in ox.parse(path=str(path), format=fmt):
+            count += 1
+            has_counter = has_counter or (quad.subject == home and quad.predicate == counter)
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and kb.iris.is_private(graph.value):
+                private.add(graph.value)
+    except (SyntaxError, ValueError) as error:
+        raise KBError(f"{path} is not valid {fmt.name}: {error}", title="Parse error") from error
+    if not has_counter:
         raise KBError(
             f"{path} is not a dump of a knowledge base with base IRI {kb.iris.base}: it has no revision "
             "counter on that IRI. Restore it into a knowledge base created with the dump's base IRI "
             "(CLAIMKB_BASE_IRI)."
         )
-    private = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    private = {g for g in private if kb.iris.is_private(g)}
     if private:
         raise KBError(f"{path} holds private graphs ({', '.join(sorted(private))}); a public dump never does.")
+    return count

@@ -150,3 +150,17 @@ def test_dump_downloads(make_app) -> None:  # type: ignore[no-untyped-def]
         assert (URIRef(BASE + "claims/us-shop-before-holidays"), None, None) in dataset.default_graph
         named = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
         assert bool(named) == (suffix != "ttl")
+
+
+def test_restore_refuses_a_dump_with_private_graphs(seeded: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "d.nq"
+    _cli("export", "--data-dir", str(seeded), "--format", "nquads", "--output", str(dump))
+    with dump.open("a") as file:
+        file.write(f'<{BASE}agents/alice> <http://example.org/hash> "s3cret" <{BASE}private/accounts> .\n')
+    code, output = _cli("restore", str(dump), "--data-dir", str(tmp_path / "kb"))
+    assert code != 0 and "private graphs" in output
+    kb = KnowledgeBase.open(tmp_path / "kb", base_iri=BASE)
+    try:
+        assert kb.is_empty()
+    finally:
+        kb.close()
