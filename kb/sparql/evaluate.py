@@ -41,7 +41,21 @@ class Outcome:
     status: int = 200
 
 
-def evaluate(store: ox.Store, job: Job) -> Outcome:
+def public_named_graphs(store: ox.Store, base_iri: str) -> list[ox.NamedNode | ox.BlankNode] | None:
+    """The named graphs the public may query; ``None`` when that is all of them.
+
+    ``None`` matters: handing Oxigraph an explicit list costs time in proportion to its length
+    (about 0.4 s for 200,000 graphs, two per revision), so the list is only made, and only needs
+    remaking when the store changes, if there is a private graph to leave out.
+    """
+    iris = Iris(base_iri)
+    graphs = list(store.named_graphs())
+    public = [g for g in graphs if not iris.is_private(g.value)]
+    return None if len(public) == len(graphs) else public
+
+
+def evaluate(store: ox.Store, job: Job, public_graphs: list[ox.NamedNode | ox.BlankNode] | None) -> Outcome:
+    """Run ``job`` on ``store``; ``public_graphs`` is what ``public_named_graphs`` gave for it."""
     query = job.query
     try:
         # Relative IRIs resolve against the knowledge base, so <claims/x> names a claim.
@@ -50,7 +64,7 @@ def evaluate(store: ox.Store, job: Job) -> Outcome:
             base_iri=job.base_iri,
             prefixes=PREFIXES,
             default_graph=_default_graph(query),
-            named_graphs=_named_graphs(store, query, Iris(job.base_iri)),
+            named_graphs=_named_graphs(query, public_graphs),
         )
         if isinstance(result, ox.QueryBoolean):
             fmt = _format(job.format_name, formats.RESULT_FORMATS)
@@ -73,10 +87,12 @@ def _default_graph(query: CheckedQuery) -> list[ox.NamedNode | ox.BlankNode | ox
     return ox.DefaultGraph()
 
 
-def _named_graphs(store: ox.Store, query: CheckedQuery, iris: Iris) -> list[ox.NamedNode | ox.BlankNode]:
+def _named_graphs(
+    query: CheckedQuery, public_graphs: list[ox.NamedNode | ox.BlankNode] | None
+) -> list[ox.NamedNode | ox.BlankNode] | None:
     if query.default_graphs or query.named_graphs:
-        return [ox.NamedNode(g) for g in query.named_graphs]
-    return [g for g in store.named_graphs() if not iris.is_private(g.value)]
+        return [ox.NamedNode(g) for g in query.named_graphs]  # checked: none of them is private
+    return public_graphs
 
 
 def _bytes(serialised: bytes | None) -> bytes:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
-from kb.sparql.evaluate import Job, Outcome, evaluate
+from kb.sparql.evaluate import Job, Outcome, evaluate, public_named_graphs
 from kb.sparql.safety import CheckedQuery, check_query
 from kb.sparql.workers import WorkerPool
 from kb.store import OxigraphStore
@@ -85,7 +85,8 @@ class SparqlService:
         job = Job(query, format_name, self.limits.max_rows, self.kb.iris.base, generation)
         with self._slot(client):
             if self._pool is None:
-                outcome = evaluate(self._store.native, job)
+                native = self._store.native
+                outcome = evaluate(native, job, public_named_graphs(native, self.kb.iris.base))
             else:
                 outcome = self._pool.run(job)
         if outcome.status != 200:

@@ -36,11 +36,12 @@ def _serve(conn: Connection, store_path: str) -> None:
     """A worker's loop: one job in, one outcome out, until the connection closes."""
     import pyoxigraph as ox
 
-    from kb.sparql.evaluate import evaluate
+    from kb.sparql.evaluate import evaluate, public_named_graphs
 
     # A read-only store sees the data as it was when opened, so it is kept while the knowledge
     # base stays at the same revision and opened afresh (about 15 ms) when a revision lands.
     store: ox.Store | None = None
+    public_graphs = None
     generation = -1
     while True:
         try:
@@ -50,8 +51,10 @@ def _serve(conn: Connection, store_path: str) -> None:
         try:
             if store is None or job.generation != generation:
                 store, generation = None, -1
-                store, generation = ox.Store.read_only(store_path), job.generation
-            outcome = evaluate(store, job)
+                store = ox.Store.read_only(store_path)
+                public_graphs = public_named_graphs(store, job.base_iri)
+                generation = job.generation
+            outcome = evaluate(store, job, public_graphs)
         except OSError as error:
             outcome = Outcome(f"The store could not be opened: {error}".encode(), status=503)
         conn.send(outcome)
