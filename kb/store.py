@@ -108,6 +108,7 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
         self.path = path
+        self.read_only = read_only
         self._write_lock = threading.Lock()
 
     @property
@@ -174,11 +175,11 @@ class OxigraphStore:
         return len(self._store) == 0
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
             except OSError:

@@ -31,12 +31,13 @@ EXAMPLES: tuple[Example, ...] = (
     Example(
         "claims-by-status",
         "Claims by status",
-        "Every claim with the status its evidence gives it today, grouped by status.",
+        "How many claims stand at each status today (what the evidence gives them), with one claim of each.",
         """
-SELECT ?status ?claim ?name WHERE {
-  ?claim a schema:Claim ; ck:status ?status ; schema:name ?name .
+SELECT ?status (COUNT(?claim) AS ?claims) (SAMPLE(?claim) AS ?example) WHERE {
+  ?claim ck:status ?status .  # only claims have a status
 }
-ORDER BY ?status ?name
+GROUP BY ?status
+ORDER BY DESC(?claims) ?status
 """,
     ),
     Example(
