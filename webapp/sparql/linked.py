@@ -20,28 +20,36 @@ from webapp.sparql.negotiation import HTML, choose
 SUFFIXES = [f.suffix for f in formats.GRAPH_FORMATS]
 _SUFFIX_RULE = "<any(" + ", ".join(SUFFIXES) + "):suffix>"
 
-# Reader pages of the pages blueprint, by endpoint, and the kind of resource each shows.
-PAGE_KINDS = {"pages.claim": "claims", "pages.source": "sources", "pages.entity": "entities", "pages.topic": "topics"}
+# Pages of other blueprints that show one resource: endpoint -> (kind, the view argument naming it).
+PAGE_KINDS = {
+    "pages.claim": ("claims", "slug"),
+    "pages.source": ("sources", "slug"),
+    "pages.entity": ("entities", "slug"),
+    "pages.topic": ("topics", "slug"),
+    "editor.revision": ("revisions", "number"),
+}
 
 
 @bp.before_app_request
 def _rdf_for_pages() -> Response | None:
     """A client that prefers RDF to HTML at a reader page's address gets the RDF description."""
-    kind = PAGE_KINDS.get(request.endpoint or "")
-    if kind is None or request.method not in ("GET", "HEAD") or not request.view_args:
+    page = PAGE_KINDS.get(request.endpoint or "")
+    if page is None or request.method not in ("GET", "HEAD") or not request.view_args:
         return None
     choice = choose(formats.GRAPH_FORMATS, html="first")
     if choice == HTML or choice is None:
         return None
     assert isinstance(choice, Format)
-    return _rdf(kind, str(request.view_args["slug"]), choice, negotiated=True)
+    kind, argument = page
+    return _rdf(kind, str(request.view_args[argument]), choice, negotiated=True)
 
 
 @bp.after_app_request
 def _announce_alternates(response: Response) -> Response:
-    kind = PAGE_KINDS.get(request.endpoint or "")
-    if kind and response.status_code == 200 and response.mimetype == "text/html" and request.view_args:
-        _add_links(response, kind, str(request.view_args["slug"]))
+    page = PAGE_KINDS.get(request.endpoint or "")
+    if page and response.status_code == 200 and response.mimetype == "text/html" and request.view_args:
+        kind, argument = page
+        _add_links(response, kind, str(request.view_args[argument]))
         response.vary.add("Accept")
     return response
 
@@ -52,7 +60,7 @@ def _suffixed(kind: str, slug: str, suffix: str) -> Response:
     return _rdf(kind, slug, fmt, negotiated=False)
 
 
-for _kind in PAGE_KINDS.values():
+for _kind in ("claims", "sources", "entities", "topics"):
     bp.add_url_rule(
         f"/{_kind}/<slug>.{_SUFFIX_RULE}",
         endpoint=f"{_kind}_rdf",
@@ -62,7 +70,10 @@ for _kind in PAGE_KINDS.values():
 
 @bp.get("/<any(events, quotes, revisions, agents):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response | str:
-    """Events, quotes (and their selectors), revisions and agents: RDF, or a small page of their triples."""
+    """Events, quotes (and their selectors) and agents: RDF, or a small page of their triples.
+
+    Revisions have their page in the editor blueprint; here they answer for their suffixed forms.
+    """
     slug, _, suffix = rest.rpartition(".")
     if slug and suffix in SUFFIXES:
         return _suffixed(kind, slug, suffix)
