@@ -360,3 +360,31 @@ def test_describe_on_the_page_shows_triples_and_rdf_downloads(client: FlaskClien
     assert subjects == {"http://localhost:5000/claims/us-shop-before-holidays"}
     types = [a.get("type") for a in page.findall(".//ul[@class='downloads']//a")]
     assert types == ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+def test_real_accounts_never_reach_the_public(make_app) -> None:  # type: ignore[no-untyped-def]
+    from kb.accounts import Accounts
+
+    app = make_app()
+    kb = app.extensions["claimkb"]
+    client = app.test_client()
+    everything = "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # a worker is running
+    Accounts(kb.store, kb.iris).add("alice", "editor", "a long made-up test password")
+    tiktok = kb.iris.entity("tiktok")
+    change = Change(added={(tiktok, RDFS.comment, Literal("made up for a test"))}, changed={tiktok})
+    kb.repository.apply(change, agent=kb.agent("tester"), reason="A revision after the account")  # workers reopen
+    body = client.get("/sparql", query_string={"query": everything, "format": "tsv"}).data.decode()
+    assert "made up for a test" in body, "the worker sees the new revision"
+    assert "alice" not in body and "argon2" not in body and "/private/" not in body
+    accounts_graph = str(kb.iris.private_graph("accounts"))
+    for params in (
+        {"query": f"SELECT * WHERE {{ GRAPH <{accounts_graph}> {{ ?s ?p ?o }} }}", "format": "csv"},
+        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": accounts_graph},
+        {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": accounts_graph},
+    ):
+        response = client.get("/sparql", query_string=params, headers={"Accept": "text/csv"})
+        assert response.status_code in (200, 403)
+        assert "alice" not in response.data.decode()
+    with client.get("/dump.nq") as dump:
+        assert "alice" not in dump.data.decode()
