@@ -48,6 +48,8 @@ class KnowledgeBase:
         self.repository = Repository(store, iris)
         self.today = today
         self.cache = RevisionCache(self.repository.revision_count)
+        # Services built on the knowledge base (the SPARQL workers) stop with it.
+        self.close_hooks: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
@@ -57,6 +59,8 @@ class KnowledgeBase:
         return cls(open_store(store_url, data_dir), Iris(base_iri))
 
     def close(self) -> None:
+        for hook in self.close_hooks:
+            hook()
         self.store.close()
 
     # --- writes -----------------------------------------------------------------------------

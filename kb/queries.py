@@ -281,3 +281,29 @@ SELECT ?source ?slug ?headline WHERE {
   FILTER NOT EXISTS { ?source ck:retracted true }
 } ORDER BY LCASE(?headline)
 """
+
+
+# --- sparql and linked data ------------------------------------------------------------------------
+
+# A resource's own triples, and those of the quotes and selectors that hang from it (an event's
+# quote, a quote's selector), so that one document describes it fully.
+RESOURCE_DESCRIPTION = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?resource ?p ?o . BIND(?resource AS ?s) }
+  UNION { ?resource ck:quote|oa:hasSelector|ck:quote/oa:hasSelector ?s . ?s ?p ?o }
+}
+"""
+
+# Entities and topics are also described by the claims that point at them (incoming links).
+RESOURCE_INCOMING = """
+CONSTRUCT { ?s ?p ?resource } WHERE {
+  ?s ?p ?resource .
+  FILTER(?p IN (schema:author, schema:about, dcterms:subject, ck:actor, schema:publisher))
+}
+"""
+
+CLAIMS_OF_EVENT_OR_QUOTE = """
+SELECT ?resource ?claim ?slug WHERE {
+  ?claim ck:evidence|ck:quote|ck:evidence/ck:quote ?resource ; ck:slug ?slug .
+} ORDER BY ?slug
+"""

@@ -149,6 +149,8 @@ class OxigraphStore:
     def update(self, update: str) -> None:
         with self._write_lock:
             self._store.update(update, prefixes=PREFIXES)
+            # Read-only openers (the SPARQL query workers) only see what has been flushed.
+            self.flush()
 
     def quads(self) -> Iterator[Quad]:
         for quad in self._store:
@@ -167,6 +169,7 @@ class OxigraphStore:
         )
         with self._write_lock:
             self._store.bulk_extend(converted)
+            self.flush()
 
     def is_empty(self) -> bool:
         return len(self._store) == 0

@@ -44,5 +44,6 @@ def _blueprints() -> list[Any]:
     from webapp.api import bp as api
     from webapp.editor import bp as editor
     from webapp.pages import bp as pages
+    from webapp.sparql import bp as sparql
 
-    return [pages, editor, api]
+    return [pages, editor, api, sparql]
