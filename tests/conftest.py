@@ -67,12 +67,13 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
+def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureRequest) -> Iterator[AppFactory]:
     """Build apps over fresh data directories (copies of the seeded one); each is closed afterwards.
 
     ``seed="0"`` gives an empty knowledge base instead. On the server pass each data directory gets
     its own in-memory server (about 40 ms to start), loaded with the seeded template's quads, so
     apps over different directories never share data and an app reopened over the same one does.
+    Tests marked ``embedded_store`` (a feature only the embedded store offers) stay on it.
     """
     made: list[Flask] = []
     servers: dict[str, OxigraphServer] = {}
@@ -84,7 +85,8 @@ def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
             if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
                 shutil.copytree(seeded_template, config["data_dir"])
                 seeded = True
-        if TEST_STORE == "oxigraph-server" and "store" not in config:
+        on_server = TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
+        if on_server and "store" not in config:
             server = servers.get(config["data_dir"])
             if server is None:
                 server = servers[config["data_dir"]] = OxigraphServer().start()

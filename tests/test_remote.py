@@ -192,3 +192,16 @@ def test_the_site_starts_while_the_server_is_down_and_seeds_when_it_returns(make
         assert len(app.extensions["claimkb"].claims()) > 5  # the seed was loaded on recovery
     finally:
         server.stop()
+
+
+def test_the_public_sparql_endpoint_points_to_the_servers_own(make_app: AppFactory) -> None:
+    """The public endpoint's limits need the embedded store; on a server it says so instead of answering."""
+    server = OxigraphServer().start()
+    try:
+        client = make_app(store=server.store_url).test_client()
+        response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/json"})
+        assert response.status_code == 501
+        assert "server's own read-only endpoint" in response.text
+        assert client.get("/claims").status_code == 200  # the rest of the site works
+    finally:
+        server.stop()

@@ -18,6 +18,7 @@ from kb.cli import main
 from tests.oxigraph_server import OxigraphServer, free_port
 
 START_TIMEOUT = 60.0
+REPO = Path(__file__).resolve().parents[1]
 
 
 def claim_cards(body: bytes) -> int:
@@ -30,6 +31,7 @@ def start_site(data_dir: Path, *args: str, store: str | None = None) -> tuple[su
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMKB_")}
     if store:
         env["CLAIMKB_STORE"] = store
+    env["PYTHONPATH"] = str(REPO)  # the code of this checkout, whatever the virtualenv points at
     command = [
         str(Path(sys.executable).with_name("claimkb")),
         "serve",
