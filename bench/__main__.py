@@ -2,10 +2,12 @@
 
 For each size it bulk-imports the synthetic claims (``bench.synthetic``) into the embedded store and
 into rdflib's in-memory ``Dataset`` (the naive design, ``bench.naive``), then measures, through the
-real Flask app (its test client), the median and 95th percentile of: a claim page, the listing with
-a status filter, the home page, one editor save of a claim edit (through the JSON API), and the
-import throughput; a fresh worker process's memory is measured after it served those pages. The naive
-design runs the same pages over the same data. Ratios are naive ÷ ours (higher is better for us).
+real Flask app (its test client), the median and 95th percentile of: a claim page (first and repeat
+view), the listing with a status filter, the home page, each example query of the SPARQL page (through
+the public endpoint), one editor save of a claim edit (through the JSON API), and the import
+throughput of the same N-Quads file; a fresh worker process's memory is measured after it served
+pages. The naive design runs the same pages over the same data (its SPARQL examples on rdflib's
+engine directly). Ratios are naive ÷ ours (higher is better for us).
 
 Run: ``make bench`` (1k and 10k claims) or ``make bench FULL=1`` (adds 100k);
 ``.venv/bin/python -m bench --sizes 1000 --runs 30`` for a custom run.
@@ -34,6 +36,7 @@ from bench.naive import NaiveStore, use_naive_store
 from bench.synthetic import Quad, generate
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
+from kb.sparql.examples import EXAMPLES
 from kb.store import OxigraphStore
 from webapp import create_app
 
@@ -89,6 +92,39 @@ def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int]
         "listing (status filter)": lambda i: get_ok(client, "/claims?status=supported"),
         "home page": lambda i: get_ok(client, "/"),
     }
+
+
+SPARQL_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def sparql_actions(app: Flask) -> dict[str, Callable[[int], object]]:
+    """Each example query of the SPARQL page, through the public endpoint (its limits and workers)."""
+    client = app.test_client()
+    actions: dict[str, Callable[[int], object]] = {}
+    for example in EXAMPLES:
+        text = example.text(BASE)
+
+        def run(i: int, text: str = text, key: str = example.key) -> None:
+            response = client.get("/sparql", query_string={"query": text}, headers={"Accept": SPARQL_ACCEPT})
+            if response.status_code != 200:
+                raise RuntimeError(f"SPARQL example {key} answered {response.status_code}: {response.text[:200]}")
+
+        actions[f"sparql: {example.key}"] = run
+    return actions
+
+
+def naive_sparql_actions(store: NaiveStore) -> dict[str, Callable[[int], object]]:
+    """The same examples on rdflib's engine, serialised as the endpoint would."""
+    actions: dict[str, Callable[[int], object]] = {}
+    for example in EXAMPLES:
+        text = example.text(BASE)
+
+        def run(i: int, text: str = text) -> None:
+            result = store.dataset.query(text)
+            result.serialize(format="json" if result.type in ("SELECT", "ASK") else "turtle")
+
+        actions[f"sparql: {example.key}"] = run
+    return actions
 
 
 def save_action(app: Flask, claims: int, seed: int) -> Callable[[int], float]:
@@ -178,6 +214,8 @@ def bench_size(claims: int, runs: int, naive_runs: int) -> tuple[list[Measured],
         app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE})
         figures["app start (s)"] = time.perf_counter() - start
         measured = [Measured(name, timed(action, runs)) for name, action in page_actions(app, claims, 1).items()]
+        example_runs = max(5, runs // 5)
+        measured += [Measured(name, timed(action, example_runs)) for name, action in sparql_actions(app).items()]
         measured.append(Measured("save (claim edit)", timed(save_action(app, claims, 2), runs)))
         app.extensions["claimkb"].close()
         print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
@@ -196,6 +234,8 @@ def bench_size(claims: int, runs: int, naive_runs: int) -> tuple[list[Measured],
         by_name = {m.name: m for m in measured}
         for name, action in page_actions(naive_app, claims, 1).items():
             by_name[name].naive = timed(action, naive_runs, warmup=1)
+        for name, action in naive_sparql_actions(naive_store).items():
+            by_name[name].naive = timed(action, min(naive_runs, 5), warmup=1)
         by_name["save (claim edit)"].naive = timed(save_action(naive_app, claims, 2), naive_runs, warmup=1)
         naive_kb.close()
     return measured, figures
@@ -204,7 +244,7 @@ def bench_size(claims: int, runs: int, naive_runs: int) -> tuple[list[Measured],
 def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> None:
     print(f"\n{claims:,} claims ({int(figures['quads']):,} quads)")
     columns = ("ours median", 12), ("ours p95", 10), ("naive median", 13), ("naive p95", 10), ("ratio", 8)
-    header = f"  {'operation':26s} " + " ".join(f"{name:>{width}s}" for name, width in columns)
+    header = f"  {'operation':34s} " + " ".join(f"{name:>{width}s}" for name, width in columns)
     print(header)
     print("  " + "-" * (len(header) - 2))
     for m in measured:
@@ -212,19 +252,19 @@ def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> 
         goal = GOALS.get(m.name)
         verdict = f"   goal {goal[0]}: {'met' if goal[1](ours) else 'NOT met'}" if goal and claims >= 100_000 else ""
         print(
-            f"  {m.name:26s} {ours:9.2f} ms {p95(m.ours):7.2f} ms {naive:10.2f} ms {p95(m.naive):7.2f} ms"
+            f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms {naive:10.2f} ms {p95(m.naive):7.2f} ms"
             f" {naive / ours:7.1f}×{verdict}"
         )
     ours_import, naive_import = figures["import ours (triples/s)"], figures["import naive (triples/s)"]
     print(
-        f"  {'bulk import':26s} {ours_import:>9,.0f} triples/s   naive {naive_import:,.0f} triples/s"
+        f"  {'bulk import':34s} {ours_import:>9,.0f} triples/s   naive {naive_import:,.0f} triples/s"
         f"   {ours_import / naive_import:.1f}×"
     )
     print(
-        f"  {'worker memory (RSS)':26s} {figures['worker RSS (MB)']:9.0f} MB        "
+        f"  {'worker memory (RSS)':34s} {figures['worker RSS (MB)']:9.0f} MB        "
         f"naive, after loading alone {figures['naive worker RSS (MB)']:.0f} MB"
     )
-    print(f"  {'app start':26s} {figures['app start (s)']:9.2f} s")
+    print(f"  {'app start':34s} {figures['app start (s)']:9.2f} s")
 
 
 def main() -> None:
