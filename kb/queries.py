@@ -211,3 +211,60 @@ SELECT ?claim ?event ?date ?stance ?retracted WHERE {
 """
 
 CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
+
+# --- interop (ClaimReview, exports, feeds) ---------------------------------------------------------
+
+# When each resource was first and last changed: the ClaimReview's datePublished and dateModified.
+REVISION_TIMES = """
+SELECT ?resource (MIN(?time) AS ?first) (MAX(?time) AS ?last) WHERE {
+  ?rev a ck:Revision ; ck:changed ?resource ; prov:endedAtTime ?time .
+} GROUP BY ?resource
+"""
+
+# Claims and their statuses, for the ClaimReview DataFeed (which keeps those with a 1-5 rating).
+CLAIM_STATUSES = """
+SELECT ?claim ?slug ?status WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug ; ck:status ?status .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} ORDER BY ?slug
+"""
+
+CLAIM_TABLE = """
+SELECT ?claim ?text ?claimantName ?type ?status ?claimed ?deadline (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+  ?claim a schema:Claim ; schema:text ?text ; ck:claimType ?type ; schema:author ?claimant .
+  OPTIONAL { ?claimant schema:name ?claimantName }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  OPTIONAL {
+    ?claim schema:appearance|schema:firstAppearance|ck:quote/oa:hasSource|ck:evidence/ck:source ?source
+  }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?claim ?text ?claimantName ?type ?status ?claimed ?deadline ORDER BY ?claim
+"""
+
+# The latest revisions (site-wide feed).
+FEED_REVISIONS = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""
+
+# Revisions that changed an entity, or a claim by or about it.
+FEED_REVISIONS_OF_ENTITY = """
+SELECT DISTINCT ?entity ?rev ?n ?time ?agent ?reason WHERE {
+  { ?rev ck:changed ?entity } UNION { ?rev ck:changed ?claim . ?claim schema:author|schema:about ?entity }
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""
+
+# Revisions that changed a topic, or a claim on it.
+FEED_REVISIONS_OF_TOPIC = """
+SELECT DISTINCT ?topic ?rev ?n ?time ?agent ?reason WHERE {
+  { ?rev ck:changed ?topic } UNION { ?rev ck:changed ?claim . ?claim dcterms:subject ?topic }
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""

@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Signs session cookies. Empty: a random key is generated once and kept in DATA_DIR/secret_key.",
     ),
     Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
+    Setting(
+        "publisher_name",
+        "CLAIMKB_PUBLISHER_NAME",
+        "claimkb",
+        "Name of the organisation running the site: the author of its ClaimReviews and feeds.",
+    ),
     Setting("sparql_max_rows", "CLAIMKB_SPARQL_MAX_ROWS", "10000", "Most result rows a public SPARQL query returns."),
 )
 

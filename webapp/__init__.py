@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
+    from webapp.interop import bp as interop
     from webapp.pages import bp as pages
 
-    return [pages]
+    return [pages, interop]

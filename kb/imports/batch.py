@@ -10,15 +10,15 @@ all: the batch's revision lists every claim it adds in ``ck:changed``.
 from __future__ import annotations
 
 import time
-from functools import cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH
 
-from claims.model import Claim, EvidenceEvent
 from claims import schema_files
+from claims.model import Claim, EvidenceEvent
 from claims.validation import Violation, check_shapes
 from claims.vocab import CK
 from kb import loading

@@ -12,8 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
@@ -27,6 +28,8 @@ Triple = tuple[Node, Node, Node]
 MAX_TEXT = 2000  # the claim shape's limit on schema:text
 MAX_TITLE = 200  # the event shape's limit on schema:name
 WAYBACK_RE = re.compile(r"^https?://web\.archive\.org/web/(\d{4})(\d{2})(\d{2})\d*[a-z_]*/(.+)$")
+# Reserved and unreserved URL characters, and "%" for what is already encoded.
+URL_SAFE = ":/?#@!$&'()*+,;=%~-._"
 WIKIDATA_URL_RE = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q[1-9][0-9]*)$")
 
 
@@ -47,7 +50,8 @@ class Record:
         self.own.update(triples)
 
     def share(self, node: URIRef, *triples: Triple) -> None:
-        self.shared.setdefault(node, set()).update(triples)
+        """Describe a shared node; the first description wins (one record may cite a page twice)."""
+        self.shared.setdefault(node, set(triples))
 
     @property
     def subjects(self) -> set[URIRef]:
@@ -77,14 +81,16 @@ def title(text: str) -> str:
 
 
 def http_url(value: object) -> str | None:
-    """``value`` if it is an absolute http(s) URL without spaces, else ``None``."""
+    """``value`` as an absolute http(s) IRI, characters IRIs forbid percent-encoded; else ``None``."""
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = quote(value.strip(), safe=URL_SAFE)
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    if any(c in value for c in '<>"{}|\\^`'):
+    try:
+        ox.NamedNode(value)
+    except ValueError:
         return None
     return value
 

@@ -1,0 +1,108 @@
+"""Our data for others: ClaimReviews (one claim, or a DataFeed of all with a verdict) and the claim table as CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from typing import IO, Any
+
+from rdflib import Literal, URIRef
+
+from claims.vocab import CK_IRI
+from kb import queries
+from kb.formats.claimreview import CONTEXT, claim_review
+from kb.knowledge import KnowledgeBase
+from kb.readmodel import status_of
+
+CSV_COLUMNS = (
+    "iri",
+    "text",
+    "claimant",
+    "type",
+    "status",
+    "claimed_on",
+    "deadline",
+    "first_recorded",
+    "last_changed",
+    "source_count",
+)
+
+
+def _time(value: object) -> datetime | None:
+    value = value.toPython() if isinstance(value, Literal) else None
+    return value if isinstance(value, datetime) else None
+
+
+def revision_times(kb: KnowledgeBase, resource: URIRef | None = None) -> dict[URIRef, tuple[datetime, datetime]]:
+    """(first, last) revision time of ``resource``, or of every changed resource when it is ``None``."""
+    rows = kb.store.select(queries.REVISION_TIMES, {"resource": resource} if resource is not None else None)
+    times = {}
+    for row in rows:
+        first, last = _time(row.get("first")), _time(row.get("last"))
+        if first and last and isinstance(row.get("resource"), URIRef):
+            times[row["resource"]] = (first, last)
+    return times  # type: ignore[return-value]
+
+
+def claim_review_for(kb: KnowledgeBase, slug: str, *, publisher: str) -> dict[str, Any]:
+    """The ClaimReview of one claim, dated on the first revision that recorded it."""
+    page = kb.claim_page(slug)
+    first = revision_times(kb, page.claim.iri).get(page.claim.iri)
+    return claim_review(page, published=first[0] if first else None, publisher=publisher, site=kb.iris.base)
+
+
+def claimreview_feed(kb: KnowledgeBase, *, publisher: str) -> dict[str, Any]:
+    """A Data Commons-style DataFeed of the ClaimReviews of every claim with a verdict (a 1-5 rating)."""
+    times = revision_times(kb)
+    elements = []
+    for row in kb.store.select(queries.CLAIM_STATUSES):
+        if status_of(row["status"]).rating is None:
+            continue
+        page = kb.claim_page(str(row["slug"]))
+        first, last = times.get(page.claim.iri, (None, None))
+        review = claim_review(page, published=first, publisher=publisher, site=kb.iris.base)
+        del review["@context"]
+        element: dict[str, Any] = {"@type": "DataFeedItem", "item": [review]}
+        if first and last:
+            element |= {"dateCreated": first.isoformat(), "dateModified": last.isoformat()}
+        elements.append(element)
+    feed: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "DataFeed",
+        "name": f"{publisher}: ClaimReviews",
+        "url": kb.iris.base,
+        "dataFeedElement": elements,
+    }
+    if times:
+        feed["dateModified"] = max(last for _, last in times.values()).isoformat()
+    return feed
+
+
+def claim_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
+    """One row per claim (retracted ones left out), in the columns of ``CSV_COLUMNS``."""
+    times = revision_times(kb)
+    rows = []
+    for row in kb.store.select(queries.CLAIM_TABLE):
+        iri = row["claim"]
+        first, last = times.get(iri, (None, None))  # type: ignore[arg-type]
+        rows.append(
+            {
+                "iri": str(iri),
+                "text": str(row["text"]),
+                "claimant": str(row.get("claimantName", "")),
+                "type": str(row["type"]).removeprefix(CK_IRI),
+                "status": str(row.get("status", "")).removeprefix(CK_IRI),
+                "claimed_on": str(row.get("claimed", "")),
+                "deadline": str(row.get("deadline", "")),
+                "first_recorded": first.isoformat() if first else "",
+                "last_changed": last.isoformat() if last else "",
+                "source_count": str(row["sources"]),
+            }
+        )
+    return rows
+
+
+def write_claims_csv(kb: KnowledgeBase, handle: IO[str]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(claim_rows(kb))
