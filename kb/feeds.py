@@ -74,8 +74,9 @@ def atom(
         entry.title(f"Revision {revision.number}: {revision.reason}")
         entry.updated(revision.time)
         entry.author({"name": revision.agent_name})
+        # A scoped feed's entries point at its page; the site-wide feed's at what each revision changed.
         links = [link for link in (link_for(iri) for iri, _, _ in revision.changed) if link]
-        entry.link(href=links[0] if links else page_url, rel="alternate")
+        entry.link(href=links[0] if links and scope.kind == "site" else page_url, rel="alternate")
         named = ", ".join(label for _, _, label in revision.changed[:MAX_CHANGED_NAMED])
         more = len(revision.changed) - MAX_CHANGED_NAMED
         changed = f" Changed: {named}" + (f" and {more} more" if more > 0 else "") + "." if named else ""
