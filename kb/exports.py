@@ -83,8 +83,8 @@ def claim_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
     times = revision_times(kb)
     rows = []
     for row in kb.store.select(queries.CLAIM_TABLE):
-        iri = row["claim"]
-        first, last = times.get(iri, (None, None))  # type: ignore[arg-type]
+        iri = URIRef(str(row["claim"]))
+        first, last = times.get(iri, (None, None))
         rows.append(
             {
                 "iri": str(iri),

@@ -81,4 +81,4 @@ def atom(
         more = len(revision.changed) - MAX_CHANGED_NAMED
         changed = f" Changed: {named}" + (f" and {more} more" if more > 0 else "") + "." if named else ""
         entry.summary(f"{revision.reason}.{changed}")
-    return feed.atom_str(pretty=True)  # type: ignore[no-any-return]
+    return feed.atom_str(pretty=True)

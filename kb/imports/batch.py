@@ -144,7 +144,7 @@ class BatchWriter:
     @staticmethod
     def _already_held(record: Record, existing: dict[URIRef, set[Triple]], held: set[URIRef]) -> bool:
         for triple in record.own:
-            if triple not in existing.get(triple[0], ()):  # type: ignore[arg-type]
+            if triple not in existing.get(URIRef(str(triple[0])), set()):
                 return False
         return all(node in held for node in record.shared)
 
@@ -199,7 +199,7 @@ class BatchWriter:
             )
         added, _ = diff(current, graph)
         removed = {t for t in current.triples((None, CK.status, None)) if t not in graph}
-        slugged = {s for s, _, _ in added if (s, CK.slug, None) in graph}
+        slugged = {s for s, _, _ in added if isinstance(s, URIRef) and (s, CK.slug, None) in graph}
         return Change(added=added, removed=removed, changed={r.claim for r in records} | slugged).normalise()
 
     def _validated(

@@ -164,7 +164,7 @@ def record_from_review(review: Any, number: int, iris: Iris) -> Record:
     _appearances(item, record, iris)
     headline = review.get("name") or review.get("headline")
     headline = " ".join(headline.split())[:300] if isinstance(headline, str) and headline.strip() else None
-    explanation = _first(review.get("reviewRating")).get("ratingExplanation")  # type: ignore[union-attr]
+    explanation = _first(review.get("reviewRating")).get("ratingExplanation")
     note = f"Rating: **{rating_label}**."
     if isinstance(explanation, str) and explanation.strip():
         note += "\n\n" + " ".join(explanation.split())[:5000]
