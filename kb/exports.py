@@ -8,9 +8,10 @@ from typing import IO, Any
 
 from rdflib import Literal, URIRef
 
-from claims.vocab import CK_IRI
+from claims.model import WIKIDATA_PREFIX, Entity, Source
+from claims.vocab import CK_IRI, SCHEMA
 from kb import queries
-from kb.formats.claimreview import CONTEXT, claim_review
+from kb.formats.claimreview import CONTEXT, ReviewedClaim, claim_review
 from kb.knowledge import KnowledgeBase
 from kb.readmodel import status_of
 
@@ -48,19 +49,75 @@ def claim_review_for(kb: KnowledgeBase, slug: str, *, publisher: str) -> dict[st
     """The ClaimReview of one claim, dated on the first revision that recorded it."""
     page = kb.claim_page(slug)
     first = revision_times(kb, page.claim.iri).get(page.claim.iri)
-    return claim_review(page, published=first[0] if first else None, publisher=publisher, site=kb.iris.base)
+    return claim_review(
+        ReviewedClaim.from_page(page), published=first[0] if first else None, publisher=publisher, site=kb.iris.base
+    )
+
+
+def reviewed_claims(kb: KnowledgeBase) -> list[ReviewedClaim]:
+    """Every claim with a verdict (a status with a 1-5 rating), read with two queries for the lot."""
+    appeared: dict[URIRef, tuple[Source | None, list[Source]]] = {}
+    for row in kb.store.select(queries.REVIEW_APPEARANCES):
+        claim = URIRef(str(row["claim"]))
+        first, others = appeared.setdefault(claim, (None, []))
+        source = Source(
+            iri=URIRef(str(row["source"])),
+            slug=str(row.get("slug", "")),
+            headline=str(row["headline"]),
+            url=str(row["url"]) if row.get("url") else None,
+            kind="NewsArticle" if row.get("news") else "CreativeWork",
+        )
+        if row["how"] == Literal("first"):
+            appeared[claim] = (source, others)
+        elif all(s.iri != source.iri for s in others):
+            others.append(source)
+    claims: dict[URIRef, ReviewedClaim] = {}
+    for row in kb.store.select(queries.REVIEW_CLAIMS):
+        iri = URIRef(str(row["claim"]))
+        status = status_of(row["status"])
+        if status.rating is None:
+            continue
+        claimant = URIRef(str(row["claimant"]))
+        wikidata = str(row["wikidata"]).removeprefix(WIKIDATA_PREFIX) if row.get("wikidata") else None
+        person = row.get("claimantType") == SCHEMA.Person
+        if iri in claims:
+            known = claims[iri].claimant
+            if known is not None and (person or wikidata):
+                known.kind = "Person" if person else known.kind
+                known.wikidata = known.wikidata or wikidata
+            continue
+        claimed = row.get("claimed")
+        first, others = appeared.get(iri, (None, []))
+        claims[iri] = ReviewedClaim(
+            iri=iri,
+            text=str(row["text"]),
+            name=str(row["name"]) if row.get("name") else None,
+            status=status,
+            claimant=Entity(
+                iri=claimant,
+                slug=str(row.get("claimantSlug", "")),
+                name=str(row.get("claimantName", claimant)),
+                kind="Person" if person else "Organization",
+                wikidata=wikidata,
+            ),
+            claimed_on=claimed.toPython() if isinstance(claimed, Literal) else None,
+            first_appearance=first,
+            appearances=others,
+        )
+    return list(claims.values())
 
 
 def claimreview_feed(kb: KnowledgeBase, *, publisher: str) -> dict[str, Any]:
-    """A Data Commons-style DataFeed of the ClaimReviews of every claim with a verdict (a 1-5 rating)."""
+    """A Data Commons-style DataFeed of the ClaimReviews of every claim with a verdict (cached per revision)."""
+    return kb.cache.get(("claimreview-feed", publisher), lambda: _claimreview_feed(kb, publisher))
+
+
+def _claimreview_feed(kb: KnowledgeBase, publisher: str) -> dict[str, Any]:
     times = revision_times(kb)
     elements = []
-    for row in kb.store.select(queries.CLAIM_STATUSES):
-        if status_of(row["status"]).rating is None:
-            continue
-        page = kb.claim_page(str(row["slug"]))
-        first, last = times.get(page.claim.iri, (None, None))
-        review = claim_review(page, published=first, publisher=publisher, site=kb.iris.base)
+    for claim in sorted(reviewed_claims(kb), key=lambda c: str(c.iri)):
+        first, last = times.get(claim.iri, (None, None))
+        review = claim_review(claim, published=first, publisher=publisher, site=kb.iris.base)
         del review["@context"]
         element: dict[str, Any] = {"@type": "DataFeedItem", "item": [review]}
         if first and last:
@@ -79,7 +136,11 @@ def claimreview_feed(kb: KnowledgeBase, *, publisher: str) -> dict[str, Any]:
 
 
 def claim_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
-    """One row per claim (retracted ones left out), in the columns of ``CSV_COLUMNS``."""
+    """One row per claim (retracted ones left out), in the columns of ``CSV_COLUMNS`` (cached per revision)."""
+    return kb.cache.get(("claim-rows",), lambda: _claim_rows(kb))
+
+
+def _claim_rows(kb: KnowledgeBase) -> list[dict[str, str]]:
     times = revision_times(kb)
     rows = []
     for row in kb.store.select(queries.CLAIM_TABLE):

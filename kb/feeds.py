@@ -26,6 +26,10 @@ class FeedScope:
 
 def revisions(kb: KnowledgeBase, scope: FeedScope) -> tuple[str, list[RevisionSummary]]:
     """The feed's title and its revisions, newest first (raises ``NotFound`` for an unknown slug)."""
+    return kb.cache.get(("feed", scope), lambda: _revisions(kb, scope))
+
+
+def _revisions(kb: KnowledgeBase, scope: FeedScope) -> tuple[str, list[RevisionSummary]]:
     if scope.kind == "site":
         return "All changes", kb.revision_summaries(queries.FEED_REVISIONS)
     slug = scope.slug or ""

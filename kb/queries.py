@@ -227,12 +227,30 @@ SELECT ?resource (MIN(?time) AS ?first) (MAX(?time) AS ?last) WHERE {
 } GROUP BY ?resource
 """
 
-# Claims and their statuses, for the ClaimReview DataFeed (which keeps those with a 1-5 rating).
-CLAIM_STATUSES = """
-SELECT ?claim ?slug ?status WHERE {
-  ?claim a schema:Claim ; ck:slug ?slug ; ck:status ?status .
+# What the ClaimReview DataFeed says of every claim (several rows for a claimant with several types).
+REVIEW_CLAIMS = """
+SELECT ?claim ?slug ?text ?name ?status ?claimed ?claimant ?claimantSlug ?claimantName ?claimantType ?wikidata WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:status ?status ; schema:author ?claimant .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claimant schema:name ?claimantName }
+  OPTIONAL { ?claimant ck:slug ?claimantSlug }
+  OPTIONAL { ?claimant a ?claimantType FILTER(?claimantType IN (schema:Person, schema:Organization)) }
+  OPTIONAL { ?claimant owl:sameAs ?wikidata FILTER(STRSTARTS(STR(?wikidata), "http://www.wikidata.org/entity/")) }
   FILTER NOT EXISTS { ?claim ck:retracted true }
-} ORDER BY ?slug
+} ORDER BY ?claim
+"""
+
+# Where every claim appeared, for the ClaimReview DataFeed.
+REVIEW_APPEARANCES = """
+SELECT ?claim ?how ?source ?slug ?headline ?url ?news WHERE {
+  { ?claim schema:firstAppearance ?source BIND("first" AS ?how) }
+  UNION { ?claim schema:appearance ?source BIND("other" AS ?how) }
+  ?source schema:headline ?headline .
+  OPTIONAL { ?source ck:slug ?slug }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?source a schema:NewsArticle BIND(true AS ?news) }
+} ORDER BY ?claim ?source
 """
 
 CLAIM_TABLE = """

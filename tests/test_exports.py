@@ -93,3 +93,21 @@ def test_cli_exports(tmp_path: Path) -> None:
     result = runner.invoke(main, ["export-csv", "--data-dir", data_dir])
     assert result.exit_code == 0
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 12
+
+
+def test_feed_reviews_are_the_pages_reviews(app: Flask) -> None:
+    # The feed reads every claim with two bulk queries; it must say exactly what each page says.
+    import extruct
+
+    kb = app.extensions["claimkb"]
+    import_file(kb, "claimreview", DATA / "claimreview-sample.json")  # a Person claimant with Wikidata
+    client = app.test_client()
+    feed = exports.claimreview_feed(kb, publisher="claimkb")
+    reviews = [element["item"][0] for element in feed["dataFeedElement"]]
+    assert len(reviews) == len(kb.claims()) == 14
+    for review in reviews:
+        slug = review["url"].rsplit("/", 1)[1]
+        html = client.get(f"/claims/{slug}").get_data(as_text=True)
+        (on_page,) = extruct.extract(html, syntaxes=["json-ld"], uniform=False)["json-ld"]
+        del on_page["@context"]
+        assert review == on_page, slug

@@ -7,9 +7,13 @@ claim that is *unverified* or *due* has no verdict yet: its rating carries the l
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from rdflib import URIRef
+
+from claims.concepts import Concept
 from claims.model import Entity, Source
 from kb.readmodel import ClaimPage
 
@@ -27,6 +31,33 @@ def short_form(text: str, limit: int = SHORT) -> str:
     return cut + "…"
 
 
+@dataclass(frozen=True)
+class ReviewedClaim:
+    """What a ClaimReview says of a claim: from its page, or from the bulk queries of the DataFeed."""
+
+    iri: URIRef
+    text: str
+    name: str | None
+    status: Concept
+    claimant: Entity | None = None
+    claimed_on: date | None = None
+    first_appearance: Source | None = None
+    appearances: list[Source] = field(default_factory=list)
+
+    @classmethod
+    def from_page(cls, page: ClaimPage) -> ReviewedClaim:
+        return cls(
+            iri=page.claim.iri,
+            text=page.claim.text,
+            name=page.claim.name,
+            status=page.status,
+            claimant=page.claimant,
+            claimed_on=page.claim.claimed_on,
+            first_appearance=page.first_appearance,
+            appearances=list(page.appearances),
+        )
+
+
 def _entity(entity: Entity) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": entity.kind, "name": entity.name}
     if entity.wikidata_iri:
@@ -38,21 +69,20 @@ def _work(source: Source) -> dict[str, Any]:
     return {"@type": source.kind, "url": source.url or str(source.iri), "headline": source.headline}
 
 
-def claim_review(page: ClaimPage, *, published: datetime | None, publisher: str, site: str) -> dict[str, Any]:
-    """The ClaimReview of ``page``; ``published`` is when our review first appeared (its first revision)."""
-    claim = page.claim
-    rating: dict[str, Any] = {"@type": "Rating", "alternateName": page.status.label}
-    if page.status.rating is not None:
-        rating |= {"ratingValue": page.status.rating, "bestRating": BEST, "worstRating": WORST}
-    rating["ratingExplanation"] = page.status.definition
+def claim_review(claim: ReviewedClaim, *, published: datetime | None, publisher: str, site: str) -> dict[str, Any]:
+    """The ClaimReview of ``claim``; ``published`` is when our review first appeared (its first revision)."""
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": claim.status.label}
+    if claim.status.rating is not None:
+        rating |= {"ratingValue": claim.status.rating, "bestRating": BEST, "worstRating": WORST}
+    rating["ratingExplanation"] = claim.status.definition
     item: dict[str, Any] = {"@type": "Claim", "text": claim.text}
-    if page.claimant:
-        item["author"] = _entity(page.claimant)
+    if claim.claimant:
+        item["author"] = _entity(claim.claimant)
     if claim.claimed_on:
         item["datePublished"] = claim.claimed_on.isoformat()
-    if page.first_appearance:
-        item["firstAppearance"] = _work(page.first_appearance)
-    appearances = [_work(s) for s in page.appearances]
+    if claim.first_appearance:
+        item["firstAppearance"] = _work(claim.first_appearance)
+    appearances = [_work(s) for s in claim.appearances]
     if appearances:
         item["appearance"] = appearances
     review: dict[str, Any] = {
