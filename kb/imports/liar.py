@@ -75,10 +75,13 @@ def record_from_row(row: list[str], number: int, iris: Iris) -> Record:
     record = Record(number=number, claim=iris.claim(slug))
     kind = "Person" if job else "Organization"
     claimant = share_entity(record, iris, _words(speaker), kind=kind)
-    facts = [f"{name}: {value}" for name, value in (("job title", job), ("state", state), ("party", party)) if value]
-    facts += [f"context: {context}"] if context else []
+    facts = [
+        f"{name}: {value}"
+        for name, value in (("speaker's job title", job), ("state", state), ("party", party), ("context", context))
+        if value
+    ]
     note = f"From the LIAR data set, statement {identifier}." + (
-        " The speaker as LIAR records them: " + "; ".join(facts) + "." if facts else ""
+        " LIAR records " + "; ".join(facts) + "." if facts else ""
     )
     add_claim(record, slug=slug, text=text, claimant=claimant, note=note)
     for subject in subjects.split(","):
