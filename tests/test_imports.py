@@ -246,3 +246,26 @@ def test_imported_claims_show_on_the_site(client, kb: KnowledgeBase) -> None:  #
     assert Literal("Says the moon is made of cheese, according to a made-up test record.") in set(
         kb.repository.describe([kb.iris.claim("liar-9002")]).objects()
     )
+
+
+def test_single_claimreview_document_and_graph(kb: KnowledgeBase, tmp_path: Path) -> None:
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://factcheck.example.org/reviews/one",
+        "claimReviewed": "The example lake froze in July",
+        "author": {"@type": "Organization", "name": "Example Fact Check"},
+        "datePublished": "2022-08-01",
+        "reviewRating": {"@type": "Rating", "alternateName": "Half True"},
+    }
+    (tmp_path / "one.json").write_text(json.dumps(review))
+    assert import_file(kb, "claimreview", tmp_path / "one.json").imported == 1
+    second = dict(
+        review, url="https://factcheck.example.org/reviews/two", claimReviewed="The example hill is 9 km high"
+    )
+    (tmp_path / "graph.json").write_text(json.dumps({"@context": "https://schema.org", "@graph": [review, second]}))
+    report = import_file(kb, "claimreview", tmp_path / "graph.json")
+    assert (report.imported, report.unchanged) == (1, 1)
+    texts = {c.text: c.status.notation for c in kb.claims()}
+    assert texts["The example lake froze in July"] == "resolved-partly"  # LIAR's "half-true" label, by its prefLabel
+    assert texts["The example hill is 9 km high"] == "resolved-partly"
