@@ -306,6 +306,8 @@ CLAIMS_OF_EVENT_OR_QUOTE = """
 SELECT ?resource ?claim ?slug WHERE {
   ?claim ck:evidence|ck:quote|ck:evidence/ck:quote ?resource ; ck:slug ?slug .
 } ORDER BY ?slug
+"""
+
 # --- interop (ClaimReview, exports, feeds) ---------------------------------------------------------
 
 # When each resource was first and last changed: the ClaimReview's datePublished and dateModified.
