@@ -196,6 +196,10 @@ class KnowledgeBase:
             lambda: [self._revision_summary(r) for r in self.store.select(queries.REVISIONS_OF, {"resource": iri})],
         )
 
+    def revision_summaries(self, query: str, bindings: dict[str, URIRef] | None = None) -> list[RevisionSummary]:
+        """The revisions a named query lists (it projects ?rev ?n ?time ?agent ?reason)."""
+        return [self._revision_summary(row) for row in self.store.select(query, bindings)]
+
     def _revision_summary(self, row: dict) -> RevisionSummary:
         rev = URIRef(str(row["rev"]))
         changed = []

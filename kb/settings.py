@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Session cookies marked Secure: 'auto' (when the request came over HTTPS) or '1' (always, behind a TLS proxy).",
     ),
     Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
+    Setting(
+        "publisher_name",
+        "CLAIMKB_PUBLISHER_NAME",
+        "claimkb",
+        "Name of the organisation running the site: the author of its ClaimReviews and feeds.",
+    ),
     Setting("sparql_max_rows", "CLAIMKB_SPARQL_MAX_ROWS", "10000", "Most result rows a public SPARQL query returns."),
     Setting(
         "sparql_workers",
