@@ -157,7 +157,8 @@ class RemoteSparqlStore:
         """Add many quads through the Graph Store Protocol, N-Quads in large chunks (not revisioned)."""
         chunk: list[ox.Quad] = []
         for s, p, o, g in quads:
-            chunk.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph()))
+            graph = ox.NamedNode(str(g)) if g else ox.DefaultGraph()
+            chunk.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))  # type: ignore[arg-type]
             if len(chunk) >= BULK_CHUNK:
                 self._post_quads(chunk)
                 chunk = []

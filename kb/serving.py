@@ -55,7 +55,7 @@ def prepare(values: Mapping[str, str]) -> None:
         knowledge.close()
 
 
-class SiteServer(BaseApplication):  # type: ignore[misc]
+class SiteServer(BaseApplication):
     """gunicorn running the site; each worker builds its own app (its own store connection) after forking."""
 
     def __init__(self, config: Mapping[str, Any], options: Mapping[str, Any]) -> None:
