@@ -46,6 +46,8 @@ class KnowledgeBase:
         self.iris = iris
         self.repository = Repository(store, iris)
         self.today = today
+        # Closed before the store, last opened first (the search index registers here).
+        self.on_close: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
@@ -55,6 +57,8 @@ class KnowledgeBase:
         return cls(open_store(store_url, data_dir), Iris(base_iri))
 
     def close(self) -> None:
+        while self.on_close:
+            self.on_close.pop()()
         self.store.close()
 
     # --- writes -----------------------------------------------------------------------------

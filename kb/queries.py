@@ -211,3 +211,80 @@ SELECT ?claim ?event ?date ?stance ?retracted WHERE {
 """
 
 CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
+
+# --- search ------------------------------------------------------------------------------------------
+# What the search index holds for each claim. Each query is run either for every claim (a rebuild)
+# or with ?claim bound (one revision's changes), and grouped by claim in Python.
+
+SEARCH_CLAIM_FIELDS = """
+SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug .
+  OPTIONAL { ?claim schema:text ?text }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:claimType ?type }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  OPTIONAL { ?claim ck:note ?note }
+  OPTIONAL { ?claim ck:retracted ?retracted }
+}
+"""
+
+SEARCH_CLAIM_QUOTES = """
+SELECT ?claim ?exact WHERE {
+  ?claim a schema:Claim .
+  ?claim ck:quote|ck:evidence/ck:quote ?quote .
+  ?quote oa:hasSelector/oa:exact ?exact .
+}
+"""
+
+# Who is linked to a claim, in which role: claimant, about (an entity it is about, or an actor of
+# its evidence), publisher (of a source it appeared in, is quoted from, or whose evidence reports it).
+SEARCH_CLAIM_AGENTS = """
+SELECT ?claim ?role ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim .
+  {
+    ?claim schema:author ?agent . BIND("claimant" AS ?role)
+  } UNION {
+    ?claim schema:about|ck:evidence/ck:actor ?agent . BIND("about" AS ?role)
+  } UNION {
+    ?claim schema:appearance|schema:firstAppearance|ck:quote/oa:hasSource ?source .
+    ?source schema:publisher ?agent . BIND("publisher" AS ?role)
+  } UNION {
+    ?claim dcterms:subject ?agent . BIND("topic" AS ?role)
+  }
+  ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name|skos:prefLabel ?label }
+}
+"""
+
+SEARCH_CLAIM_EVENTS = """
+SELECT ?claim ?eventName ?eventNote WHERE {
+  ?claim a schema:Claim ; ck:evidence ?event .
+  OPTIONAL { ?event schema:name ?eventName }
+  OPTIONAL { ?event ck:note ?eventNote }
+}
+"""
+
+# The claims whose index document depends on a resource: within three links of it (a claim's
+# quote's source's publisher is three links away).
+SEARCH_CLAIMS_REFERRING_TO = """
+SELECT DISTINCT ?resource ?claim WHERE {
+  { ?claim ?p1 ?resource }
+  UNION { ?claim ?p1 ?x . ?x ?p2 ?resource FILTER(?p1 != rdf:type) }
+  UNION { ?claim ?p1 ?x . ?x ?p2 ?y . ?y ?p3 ?resource FILTER(?p1 != rdf:type && ?p2 != rdf:type) }
+  ?claim a schema:Claim .
+}
+"""
+
+# What the revision log says changed after revision ?after (the index catches up from it).
+SEARCH_CHANGED_SINCE = """
+SELECT ?after ?n ?changed WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n .
+  OPTIONAL { ?rev ck:changed ?changed }
+  FILTER(?n > ?after)
+}
+"""
+
+# The nonce of revision ?n: it identifies a store's history (an index built from another is rebuilt).
+SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"

@@ -42,5 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
     from webapp.pages import bp as pages
+    from webapp.search import bp as search
 
-    return [pages]
+    return [pages, search]
