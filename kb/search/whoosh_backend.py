@@ -278,7 +278,7 @@ class WhooshIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit(mergetype=writing.CLEAR, optimize=True)
+            writer.commit(mergetype=writing.CLEAR)
             self._write_state(revision)
             return count
 
@@ -295,7 +295,10 @@ class WhooshIndex:
         if self._searcher is None:
             self._searcher = self._index.searcher()
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A new searcher rather than refresh(): whoosh's reader reuse kept the segments that a
+            # rebuild had cleared, so every claim appeared twice.
+            self._searcher.close()
+            self._searcher = self._index.searcher()
             live = {(r.segment().segment_id(), r.doc_count()) for r, _ in self._leaf_readers()}
             self._facet_tables = {k: v for k, v in self._facet_tables.items() if k in live}
         return self._searcher
@@ -454,6 +457,8 @@ class WhooshIndex:
         total = 0
         for sub, _offset in searcher.leaf_searchers():
             reader = sub.reader()
+            if reader.segment() is None:  # an index with no documents yet
+                continue
             if everything:
                 total += reader.doc_count()
             else:
