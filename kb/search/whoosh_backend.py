@@ -381,7 +381,9 @@ class WhooshIndex:
     ) -> SearchResult | None:
         try:
             correction = searcher.correct_query(parsed, text, prefix=1, maxdist=2)
-        except (query.QueryError, ValueError):
+        except (query.QueryError, ValueError, TypeError):
+            # Whoosh cannot rebuild the string for some terms it made up itself (no character
+            # positions); a suggestion is a courtesy, so the plain results stand.
             return None
         if not correction.string or correction.string == text:
             return None
