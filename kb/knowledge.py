@@ -17,6 +17,7 @@ from claims.status import Status
 from claims.vocab import CK, PREFIXES, SCHEMA
 from kb import loading, queries, readmodel
 from kb.errors import KBError, NotFound
+from kb.readcache import RevisionCache
 from kb.readmodel import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
 from kb.repository import Change, Repository, RevisionInfo
 from kb.store import Store, open_store
@@ -46,6 +47,7 @@ class KnowledgeBase:
         self.iris = iris
         self.repository = Repository(store, iris)
         self.today = today
+        self.cache = RevisionCache(self.repository.revision_count)
         # Closed before the store, last opened first (the search index registers here).
         self.on_close: list[Callable[[], None]] = []
 
@@ -122,11 +124,15 @@ class KnowledgeBase:
 
     def _agent_triples(self, name: str) -> set[tuple[URIRef, URIRef, Literal]]:
         agent = self.agent(name)
-        return {(agent, RDFS.label, Literal(name))}  # type: ignore[arg-type]
+        return {(agent, RDFS.label, Literal(name))}
 
     # --- reads ------------------------------------------------------------------------------
 
     def claim_page(self, slug: str, as_of: date | None = None) -> ClaimPage:
+        """The claim with its timeline, quotes and entities (cached until the next revision)."""
+        return self.cache.get(("claim", slug, as_of, self.today()), lambda: self._claim_page(slug, as_of))
+
+    def _claim_page(self, slug: str, as_of: date | None) -> ClaimPage:
         iri = self.iris.claim(slug)
         graph = self.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
         if (iri, RDF.type, SCHEMA.Claim) not in graph:
@@ -157,14 +163,14 @@ class KnowledgeBase:
     def status_counts(self) -> dict[str, int]:
         counts = {key: 0 for key in concepts.statuses()}
         for row in self.store.select(queries.STATUS_COUNTS):
-            counts[Status.from_iri(str(row["status"])).value] = int(row["n"].toPython())  # type: ignore[union-attr]
+            counts[Status.from_iri(str(row["status"])).value] = int(str(row["n"]))
         return counts
 
     def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
         """Claimants and topics with their claim counts: {"claimant": [(slug, label, n)], "topic": [...]}."""
         facets: dict[str, list[tuple[str, str, int]]] = {"claimant": [], "topic": []}
         for row in self.store.select(queries.FACET_VALUES):
-            facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(row["n"].toPython())))  # type: ignore[union-attr]
+            facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(str(row["n"]))))
         return facets
 
     def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
@@ -184,7 +190,11 @@ class KnowledgeBase:
         return [self._revision_summary(row) for row in rows]
 
     def history(self, iri: URIRef) -> list[RevisionSummary]:
-        return [self._revision_summary(row) for row in self.store.select(queries.REVISIONS_OF, {"resource": iri})]
+        """Every revision that changed ``iri``, newest first (cached until the next revision)."""
+        return self.cache.get(
+            ("history", iri),
+            lambda: [self._revision_summary(r) for r in self.store.select(queries.REVISIONS_OF, {"resource": iri})],
+        )
 
     def _revision_summary(self, row: dict) -> RevisionSummary:
         rev = URIRef(str(row["rev"]))
@@ -192,7 +202,8 @@ class KnowledgeBase:
         for changed_row in self.store.select(queries.REVISION_CHANGED, {"rev": rev}):
             iri = URIRef(str(changed_row["changed"]))
             kind_slug = self.iris.kind_and_slug(str(iri))
-            changed.append((iri, kind_slug[0] if kind_slug else "other", kind_slug[1] if kind_slug else str(iri)))
+            label = str(changed_row.get("label") or (kind_slug[1] if kind_slug else iri))
+            changed.append((iri, kind_slug[0] if kind_slug else "other", label))
         agent = URIRef(str(row["agent"]))
         kind_slug = self.iris.kind_and_slug(str(agent))
         return RevisionSummary(
@@ -202,7 +213,8 @@ class KnowledgeBase:
             agent=agent,
             agent_name=kind_slug[1] if kind_slug else str(agent),
             reason=str(row["reason"]),
-            changed=sorted(changed, key=lambda c: (c[1], c[2])),
+            # claims first: they are what readers follow
+            changed=sorted(changed, key=lambda c: (c[1] != "claims", c[1], c[2])),
         )
 
     def source_page(self, slug: str) -> SourcePage:

@@ -31,7 +31,7 @@ def parse_file(path: Path, base: str, rdf_format: str | None = None) -> Dataset:
     rdf_format = rdf_format or FORMAT_BY_SUFFIX.get(path.suffix) or guess_format(str(path)) or "turtle"
     dataset = Dataset()
     try:
-        dataset.parse(path, format=rdf_format, publicID=base)
+        dataset.parse(data=path.read_bytes(), format=rdf_format, publicID=base)
     except Exception as error:  # noqa: BLE001 - every parser has its own exception types
         raise KBError(f"{path} is not valid {rdf_format}: {error}", title="Parse error") from error
     return dataset
@@ -103,5 +103,5 @@ def change_for_graph(graph: Graph, repo: Repository, today: date) -> Change:
     old_status = {t for t in current.triples((None, CK.status, None)) if t not in new_status}
     added, _ = diff(current, graph)
     slugged = {s for s in graph.subjects(CK.slug, None) if isinstance(s, URIRef)}
-    touched = set(claims) | {s for s, _, _ in added if s in slugged}
+    touched = set(claims) | {s for s, _, _ in added if isinstance(s, URIRef) and s in slugged}
     return Change(added=added, removed=old_status, changed=touched).normalise()

@@ -52,12 +52,13 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 
 # --- listings and counts -------------------------------------------------------------------------
 
+# Filters bind ?status, ?type and ?claimant; a bound variable only filters in a required pattern.
 LIST_CLAIMS = """
 SELECT ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?deadline WHERE {
   ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:claimType ?type ;
          schema:author ?claimant .
   ?claimant schema:name ?claimantName .
-  OPTIONAL { ?claim ck:status ?status }
+  ?claim ck:status ?status .
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim schema:datePublished ?claimed }
   OPTIONAL { ?claim ck:deadline ?deadline }
@@ -121,7 +122,12 @@ SELECT ?rev ?n ?time ?agent ?reason WHERE {
 } ORDER BY DESC(?n) LIMIT 20
 """
 
-REVISION_CHANGED = "SELECT ?rev ?changed WHERE { ?rev ck:changed ?changed }"
+REVISION_CHANGED = """
+SELECT ?rev ?changed (SAMPLE(?name) AS ?label) WHERE {
+  ?rev ck:changed ?changed .
+  OPTIONAL { ?changed schema:name|schema:headline|skos:prefLabel ?name }
+} GROUP BY ?rev ?changed
+"""
 
 REVISIONS_OF = """
 SELECT ?resource ?rev ?n ?time ?agent ?reason WHERE {

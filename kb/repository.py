@@ -137,8 +137,8 @@ class Repository:
             number = self.revision_count() + 1
             nonce = uuid.uuid4().hex
             when = datetime.now(UTC).replace(microsecond=0)
-            update = self._update_text(change, number, nonce, agent, reason, when, revert_of)
             try:
+                update = self._update_text(change, number, nonce, agent, reason, when, revert_of)
                 self.store.update(update)
             except (SyntaxError, ValueError) as error:
                 raise KBError(f"The change could not be written: {error}", status=400) from error

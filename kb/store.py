@@ -116,7 +116,9 @@ class OxigraphStore:
         return self._store
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
+        }
         return self._store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
@@ -159,7 +161,7 @@ class OxigraphStore:
     def bulk_load(self, quads: Iterable[Quad]) -> None:
         """Add many quads at once (used to build benchmark stores; not a revisioned write)."""
         converted = (
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph())
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)) if g else ox.DefaultGraph())  # type: ignore[arg-type]
             for s, p, o, g in quads
         )
         with self._write_lock:

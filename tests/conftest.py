@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,29 @@ SHARED = REPO.parent / "shared"
 AppFactory = Callable[..., Flask]
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory loaded with the seed once per session; tests get copies of it."""
+    data_dir = tmp_path_factory.mktemp("seeded") / "data"
+    kb = KnowledgeBase.open(data_dir, base_iri="http://localhost:5000/")
+    kb.ensure_seed()
+    kb.close()
+    return data_dir
+
+
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[AppFactory]:
-    """Build apps over fresh data directories; each is closed afterwards."""
+def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
+    """Build apps over fresh data directories (copies of the seeded one); each is closed afterwards.
+
+    ``seed="0"`` gives an empty knowledge base instead.
+    """
     made: list[Flask] = []
 
     def factory(**config: Any) -> Flask:
-        config.setdefault("data_dir", str(tmp_path / f"data{len(made)}"))
+        if "data_dir" not in config:
+            config["data_dir"] = str(tmp_path / f"data{len(made)}")
+            if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
+                shutil.copytree(seeded_template, config["data_dir"])
         config.setdefault("store", "oxigraph")
         config.setdefault("base_iri", "http://localhost:5000/")
         config.setdefault("TESTING", True)
@@ -35,7 +52,8 @@ def make_app(tmp_path: Path) -> Iterator[AppFactory]:
 
     yield factory
     for app in made:
-        app.extensions["claimkb"].close()
+        if "claimkb" in app.extensions:
+            app.extensions["claimkb"].close()
 
 
 @pytest.fixture

@@ -34,16 +34,16 @@ def _json(body: dict) -> str:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(KBError)
-    def handle_kb_error(error: KBError):  # type: ignore[no-untyped-def]
+    def handle_kb_error(error: KBError):
         return error_response(error.status, error.title, error.message, error.details)
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def handle_http_error(error: HTTPException):
         status = error.code or 500
         message = error.description or error.name
         if status == 404 and message.startswith("The requested URL was not found"):
             message = "There is no page at this address. Try the search, or the list of claims."
-        response = error_response(status, error.name, message)
+        response = error_response(status, error.name.capitalize(), message)
         if status == 405 and error.get_response().headers.get("Allow"):
             body, code = response
             if isinstance(body, Response):
@@ -51,6 +51,6 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def handle_unexpected(error: Exception):
         log.exception("unhandled error on %s", request.path)
         return error_response(500, "Server error", "Something went wrong on our side; it has been logged.")

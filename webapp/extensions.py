@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
 
 
 def get_kb() -> KnowledgeBase:
-    return current_app.extensions[_EXTENSION_KEY]  # type: ignore[no-any-return]
+    return current_app.extensions[_EXTENSION_KEY]
 
 
 def get_search() -> SearchService:

@@ -1,14 +1,19 @@
-"""The claim's evidence timeline drawn as a dated strip, server-side SVG that needs no JavaScript."""
+"""The claim's evidence timeline drawn as a dated strip, server-side SVG that needs no JavaScript.
+
+The strip is coloured by the status that held between events, so status changes show as colour
+changes; each event is a dot coloured by its stance; the deadline of a prediction is a dashed line.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
 from kb.readmodel import ClaimPage
 
-WIDTH, HEIGHT, PAD = 720, 120, 40
+WIDTH, HEIGHT, PAD = 720, 96, 24
+AXIS_Y = 46
 STANCE_CLASS = {
     "supports": "supports",
     "denies": "denies",
@@ -22,18 +27,19 @@ STANCE_CLASS = {
 
 
 def render(page: ClaimPage, today: date) -> Markup:
-    """An SVG strip from the first dated point to today (or the page's date), one mark per event."""
+    """An SVG strip from the first dated point to a little after the last, one mark per event."""
     claim = page.claim
     dates = [item.event.when for item in page.timeline]
     if claim.claimed_on:
         dates.append(claim.claimed_on)
     if claim.deadline:
         dates.append(claim.deadline)
+    if page.as_of:
+        dates.append(page.as_of)
     if not dates:
         return Markup("")
-    end = page.as_of or today
-    start = min(dates)
-    end = max(end, max(dates))
+    start, last = min(dates), max(dates)
+    end = last + timedelta(days=max(30, (last - start).days // 12))
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:
@@ -42,37 +48,45 @@ def render(page: ClaimPage, today: date) -> Markup:
     parts = [
         f'<svg class="timeline-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="tl-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="tl-title">Timeline of the evidence from {start.isoformat()} to {end.isoformat()}</title>',
-        f'<line class="axis" x1="{PAD}" y1="60" x2="{WIDTH - PAD}" y2="60"/>',
+        f'<title id="tl-title">Evidence from {start.isoformat()} to {last.isoformat()}; '
+        f"the strip's colour is the status at each time</title>",
+        f'<rect class="band fill-unverified" x="{PAD}" y="{AXIS_Y - 4}" width="{WIDTH - 2 * PAD}" height="8"/>',
     ]
-    for year in range(start.year, end.year + 1):
-        tick = date(year, 1, 1)
-        if start <= tick <= end:
-            parts.append(f'<line class="tick" x1="{x(tick):.1f}" y1="54" x2="{x(tick):.1f}" y2="66"/>')
-            parts.append(f'<text class="year" x="{x(tick):.1f}" y="84" text-anchor="middle">{year}</text>')
+    # Status bands: from each event to the next, the status that followed from it.
+    items = page.timeline
+    for index, item in enumerate(items):
+        begin = x(item.event.when)
+        stop = x(items[index + 1].event.when) if index + 1 < len(items) else WIDTH - PAD
+        if stop > begin:
+            parts.append(
+                f'<rect class="band fill-{item.status_after.notation}" x="{begin:.1f}" y="{AXIS_Y - 4}" '
+                f'width="{stop - begin:.1f}" height="8"><title>{escape(item.status_after.label)} from '
+                f"{item.event.when.isoformat()}</title></rect>"
+            )
+    for year in range(start.year + 1, end.year + 1):
+        tick = x(date(year, 1, 1))
+        parts.append(f'<line class="tick" x1="{tick:.1f}" y1="{AXIS_Y - 10}" x2="{tick:.1f}" y2="{AXIS_Y + 10}"/>')
+        parts.append(f'<text class="year" x="{tick:.1f}" y="{AXIS_Y + 24}" text-anchor="middle">{year}</text>')
     if claim.claimed_on:
         cx = x(claim.claimed_on)
         parts.append(
-            f'<path class="claimed" d="M{cx:.1f},60 l-6,-12 h12 z"><title>Claimed {claim.claimed_on}</title></path>'
+            f'<path class="claimed" d="M{cx:.1f},{AXIS_Y - 8} l-6,-12 h12 z">'
+            f"<title>Claimed {claim.claimed_on.isoformat()}</title></path>"
         )
     if claim.deadline:
         dx = x(claim.deadline)
         parts.append(
-            f'<line class="deadline" x1="{dx:.1f}" y1="30" x2="{dx:.1f}" y2="70"/>'
-            f'<text class="deadline-label" x="{dx:.1f}" y="24" text-anchor="middle">deadline</text>'
+            f'<line class="deadline" x1="{dx:.1f}" y1="{AXIS_Y - 22}" x2="{dx:.1f}" y2="{AXIS_Y + 14}"/>'
+            f'<text class="deadline-label" x="{dx:.1f}" y="{AXIS_Y - 26}" text-anchor="middle">deadline</text>'
         )
-    previous = None
-    for index, item in enumerate(page.timeline):
+    for item in items:
         cx = x(item.event.when)
-        row = 60 if index % 2 == 0 else 44
         css = STANCE_CLASS.get(item.stance.notation, "context")
         label = escape(f"{item.event.when.isoformat()}: {item.stance.label} — {item.event.title or ''}")
-        parts.append(f'<circle class="ev {css}" cx="{cx:.1f}" cy="{row}" r="7"><title>{label}</title></circle>')
-        if item.status_after.notation != previous:
-            parts.append(
-                f'<text class="status-change" x="{cx:.1f}" y="{104 if index % 2 == 0 else 100 - 0}" '
-                f'text-anchor="middle">{escape(item.status_after.label)}</text>'
-            )
-            previous = item.status_after.notation
+        parts.append(f'<circle class="ev {css}" cx="{cx:.1f}" cy="{AXIS_Y}" r="6"><title>{label}</title></circle>')
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+    legend = sorted({(i.status_after.notation, i.status_after.label) for i in items})
+    legend_html = "".join(
+        f'<li><span class="swatch fill-bg-{escape(n)}"></span>{escape(label)}</li>' for n, label in legend
+    )
+    return Markup("".join(parts) + f'<ul class="timeline-legend">{legend_html}</ul>')  # noqa: S704 - escaped above

@@ -1,0 +1,43 @@
+"""A small cache of read results that stays valid until the next revision lands.
+
+Reads are keyed by what they depend on; each entry remembers the revision count it was computed
+at, and one cheap query for the current count decides whether it is still good. Any process
+sharing the store sees the counter move, so no entry outlives a write made elsewhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class RevisionCache:
+    def __init__(self, current_revision: Callable[[], int], max_entries: int = 2048) -> None:
+        self._current_revision = current_revision
+        self._entries: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value for ``key`` if no revision has landed since; else ``compute()``."""
+        revision = self._current_revision()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == revision:
+                self._entries.move_to_end(key)
+                return entry[1]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._entries[key] = (revision, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -1,0 +1,155 @@
+"""Reader pages over the seed knowledge base, checked through an HTML parser."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from kb.knowledge import KnowledgeBase
+from tests.html import by_class, links, parse, text
+
+
+def test_home_shows_counts_by_status_and_recent_changes(client: FlaskClient, kb: KnowledgeBase) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    doc = parse(response.data)
+    counts = {e.get("data-status"): int(text(e)) for e in by_class(doc, "count")}
+    assert counts == kb.status_counts()
+    assert sum(counts.values()) == len(kb.claims())
+    changes = doc.find(".//ol[@class='changes']")
+    assert "Seed" in text(changes)
+
+
+def test_claim_list_links_every_claim(client: FlaskClient, kb: KnowledgeBase) -> None:
+    doc = parse(client.get("/claims").data)
+    hrefs = {href for href, _ in links(doc)}
+    for claim in kb.claims():
+        assert f"/claims/{claim.slug}" in hrefs
+
+
+def test_claim_list_filters_by_status_type_claimant_and_topic(client: FlaskClient) -> None:
+    def listed(query: str) -> set[str]:
+        doc = parse(client.get(f"/claims?{query}").data)
+        return {href.rsplit("/", 1)[1] for href, _ in links(doc) if "claim-link" in href or href.startswith("/claims/")}
+
+    assert listed("status=disputed") == {"seattle-170-staff", "ft-uk-report-in-october", "amazon-four-years"}
+    assert listed("type=prediction") == {"us-shop-before-holidays"}
+    assert "tiktok-focus-existing-markets" in listed("claimant=tiktok")
+    assert listed("claimant=tiktok") <= listed("")
+    combined = listed("status=resolved-partly&type=prediction")
+    assert combined == {"us-shop-before-holidays"}
+
+
+def test_an_unknown_filter_value_is_explained_not_an_error(client: FlaskClient) -> None:
+    response = client.get("/claims?status=%3Cscript%3E")
+    assert response.status_code == 200
+    doc = parse(response.data)
+    notices = [text(e) for e in by_class(doc, "notice")]
+    assert any("is not a status" in n for n in notices)
+    assert b"<script>" not in response.data
+
+
+def test_claim_page_shows_prediction_claimant_quote_timeline_and_status(client: FlaskClient) -> None:
+    response = client.get("/claims/us-shop-before-holidays")
+    assert response.status_code == 200
+    doc = parse(response.data)
+    assert text(doc.find(".//p[@class='kicker']")).startswith("Prediction")
+    badge = by_class(doc.find(".//div[@class='verdict']"), "badge")[0]
+    assert "partly" in text(badge).lower()
+    assert text(doc.find(".//p[@class='status-meaning']"))
+    facts = text(doc.find(".//dl[@class='facts']"))
+    assert "Claimed by" in facts and "Financial Times" in facts and "25 December 2022" in facts
+    quotes = [text(m) for m in doc.iter("mark")]
+    assert "The US TikTok Shop will launch before the holidays." in quotes
+    events = by_class(doc, "event", "li")
+    times = [e.find("time").get("datetime") for e in events]
+    assert "2022-11-10" in times and "2023-09-12" in times
+    assert times == sorted(times)
+    for event in events:
+        if "stance-context" not in event.get("class", ""):
+            source = event.find(".//p[@class='source-link']")
+            assert source is not None and any(a.get("href", "").startswith("http") for a in source.iter("a"))
+    assert doc.find(".//{http://www.w3.org/2000/svg}svg") is not None
+
+
+def test_claim_page_as_of_a_past_date(client: FlaskClient) -> None:
+    doc = parse(client.get("/claims/us-shop-before-holidays?as_of=2022-10-20").data)
+    badge = by_class(doc.find(".//div[@class='verdict']"), "badge")[0]
+    assert text(badge) == "Unverified"
+    times = [e.find("time").get("datetime") for e in by_class(doc, "event", "li")]
+    assert all(t <= "2022-10-20" for t in times)
+
+
+def test_claim_page_with_a_bad_date_is_a_clear_400(client: FlaskClient) -> None:
+    response = client.get("/claims/us-shop-before-holidays?as_of=yesterday")
+    assert response.status_code == 400
+    assert "2022-11-30" in text(parse(response.data).find(".//p[@class='error-message']"))
+
+
+def test_notes_are_rendered_markdown_without_scripts(client: FlaskClient) -> None:
+    doc = parse(client.get("/claims/us-shop-before-holidays").data)
+    notes = by_class(doc, "note", "div")
+    assert notes
+    assert any(a.get("href", "").startswith("https://") for n in notes for a in n.iter("a"))
+    assert all(n.find(".//script") is None for n in notes)
+
+
+def test_source_page_shows_derivation_and_claims(client: FlaskClient, kb: KnowledgeBase) -> None:
+    page = kb.claim_page("fbt-job-listings")
+    seed_source = next(s for _, s in page.quotes if s is not None and "techstory" in (s.url or ""))
+    doc = parse(client.get(f"/sources/{seed_source.slug}").data)
+    chain = doc.find(".//ol[@class='chain']")
+    assert chain is not None and len(list(chain.iter("li"))) >= 2
+    claim_links = {href for href, _ in links(doc) if href.startswith("/claims/")}
+    assert "/claims/fbt-job-listings" in claim_links
+
+
+def test_entity_page_lists_claims_by_and_about(client: FlaskClient) -> None:
+    doc = parse(client.get("/entities/tiktok").data)
+    assert text(doc.find(".//h1")) == "TikTok"
+    headings = [text(h) for h in doc.iter("h2")]
+    assert any(h.startswith("Claims made by") for h in headings)
+    assert any(h.startswith("Claims about") for h in headings)
+    assert any(href == "https://www.wikidata.org/wiki/Q48938223" for href, _ in links(doc))
+
+
+def test_topic_and_entities_pages(client: FlaskClient, kb: KnowledgeBase) -> None:
+    slug, label = kb.topics()[0]
+    doc = parse(client.get(f"/topics/{slug}").data)
+    assert text(doc.find(".//h1")) == label
+    assert client.get("/entities").status_code == 200
+
+
+def test_status_rules_page_publishes_the_crosswalk(client: FlaskClient) -> None:
+    doc = parse(client.get("/about/status").data)
+    rows = doc.findall(".//table[@class='crosswalk']/tbody/tr")
+    assert len(rows) == 8
+    cells = {text(r.find("th")): [text(td) for td in r.findall("td")] for r in rows}
+    assert cells["Resolved: partly true"][1] == "3"
+
+
+def test_unknown_things_get_a_friendly_404(client: FlaskClient) -> None:
+    for url in ("/claims/no-such-claim", "/sources/no-such-source", "/entities/nobody", "/topics/none", "/nowhere"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        doc = parse(response.data)
+        assert text(doc.find(".//h1")) == "Not found"
+        assert doc.find(".//p[@class='error-message']") is not None
+
+
+def test_a_malformed_slug_is_a_404_not_an_error(client: FlaskClient) -> None:
+    for url in ("/claims/UPPER", "/claims/a%20b", "/entities/%00", "/claims/" + "a" * 300):
+        assert client.get(url).status_code == 404, url
+
+
+def test_json_clients_get_json_errors(client: FlaskClient) -> None:
+    response = client.get("/claims/no-such-claim", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.is_json
+    assert set(response.json["error"]) == {"status", "title", "message", "details"}
+
+
+def test_pages_are_readable_on_a_phone(client: FlaskClient) -> None:
+    doc = parse(client.get("/").data)
+    viewport = [m for m in doc.iter("meta") if m.get("name") == "viewport"]
+    assert viewport and "width=device-width" in viewport[0].get("content", "")
+    assert doc.getroot().get("lang") == "en" if hasattr(doc, "getroot") else doc.get("lang") == "en"

@@ -1,0 +1,121 @@
+"""The embedded store and the revisioned write path: persistence, atomicity, no duplicates, conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from claims.model import Iris
+from claims.vocab import CK, SCHEMA
+from kb import queries
+from kb.errors import ConflictError, KBError
+from kb.repository import Change, Repository
+from kb.store import OxigraphStore, StoreError
+
+IRIS = Iris("http://localhost:5000/")
+CLAIM = IRIS.claim("test-claim")
+AGENT = IRIS.agent("tester")
+
+
+def count_quads(store: OxigraphStore) -> int:
+    return sum(1 for _ in store.quads())
+
+
+def new_claim_change(text: str = "A claim made for this test.") -> Change:
+    return Change(
+        added={(CLAIM, RDF.type, SCHEMA.Claim), (CLAIM, SCHEMA.text, Literal(text))},
+        changed={CLAIM},
+        expected_versions={CLAIM: 0},
+    )
+
+
+def test_a_write_survives_closing_and_reopening(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    Repository(store, IRIS).apply(new_claim_change(), agent=AGENT, reason="first")
+    store.close()
+    reopened = OxigraphStore(tmp_path / "store")
+    repo = Repository(reopened, IRIS)
+    assert repo.revision_count() == 1
+    assert (CLAIM, SCHEMA.text, Literal("A claim made for this test.")) in repo.describe([CLAIM])
+    reopened.close()
+
+
+def test_revision_records_who_when_why_and_the_exact_triples() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    info = repo.apply(new_claim_change(), agent=AGENT, reason="because")
+    assert info is not None and info.number == 1
+    added, removed = repo.revision_triples(1)
+    assert added == {(CLAIM, RDF.type, SCHEMA.Claim), (CLAIM, SCHEMA.text, Literal("A claim made for this test."))}
+    assert removed == set()
+    rows = store.select(queries.REVISIONS_OF, {"resource": CLAIM})
+    assert [(str(r["reason"]), r["agent"]) for r in rows] == [("because", AGENT)]
+
+
+def test_an_empty_change_writes_nothing() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    assert repo.apply(Change(), agent=AGENT, reason="nothing") is None
+    assert store.is_empty()
+
+
+def test_a_stale_version_is_refused_and_nothing_is_written() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    repo.apply(new_claim_change(), agent=AGENT, reason="first")
+    before = count_quads(store)
+    stale = Change(added={(CLAIM, SCHEMA.name, Literal("late"))}, changed={CLAIM}, expected_versions={CLAIM: 0})
+    with pytest.raises(ConflictError) as caught:
+        repo.apply(stale, agent=AGENT, reason="stale")
+    assert caught.value.status == 409
+    assert caught.value.stale == {CLAIM: (0, 1)}
+    assert count_quads(store) == before
+    assert repo.revision_count() == 1
+
+
+def test_a_failed_write_leaves_nothing_behind() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    bad_iri = URIRef("http://localhost:5000/claims/has space")
+    change = Change(added={(CLAIM, SCHEMA.text, Literal("ok")), (bad_iri, RDF.type, SCHEMA.Claim)}, changed={CLAIM})
+    with pytest.raises(KBError):
+        repo.apply(change, agent=AGENT, reason="bad")
+    assert store.is_empty()
+
+
+def test_versions_rise_with_each_revision() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    repo.apply(new_claim_change(), agent=AGENT, reason="first")
+    edit = Change(
+        added={(CLAIM, SCHEMA.text, Literal("Edited."))},
+        removed={(CLAIM, SCHEMA.text, Literal("A claim made for this test."))},
+        changed={CLAIM},
+        expected_versions={CLAIM: 1},
+    )
+    repo.apply(edit, agent=AGENT, reason="edit")
+    assert repo.versions([CLAIM]) == {CLAIM: 2}
+    assert repo.revision_count() == 2
+    assert set(repo.describe([CLAIM]).objects(CLAIM, SCHEMA.text)) == {Literal("Edited.")}
+    # the version is bookkeeping, not part of the revision's triples
+    added, removed = repo.revision_triples(2)
+    assert all(p != CK.version for _, p, _ in added | removed)
+
+
+def test_values_are_bound_not_formatted() -> None:
+    store = OxigraphStore(None)
+    repo = Repository(store, IRIS)
+    hostile = 'x" } ; DROP ALL ; INSERT DATA { <a> <b> "c'
+    repo.apply(new_claim_change(hostile), agent=AGENT, reason="hostile text is data")
+    rows = store.select("SELECT ?s ?text WHERE { ?s schema:text ?text }", {"text": Literal(hostile)})
+    assert [r["s"] for r in rows] == [CLAIM]
+
+
+def test_a_second_writer_cannot_open_the_same_store(tmp_path: Path) -> None:
+    first = OxigraphStore(tmp_path / "store")
+    with pytest.raises(StoreError):
+        OxigraphStore(tmp_path / "store")
+    first.close()
