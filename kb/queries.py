@@ -237,30 +237,46 @@ SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracte
 """
 
 SEARCH_CLAIM_QUOTES = """
-SELECT ?claim ?exact WHERE {
+SELECT DISTINCT ?claim ?exact WHERE {
   ?claim a schema:Claim .
-  ?claim ck:quote|ck:evidence/ck:quote ?quote .
-  ?quote oa:hasSelector/oa:exact ?exact .
+  { ?claim ck:quote ?quote } UNION { ?claim ck:evidence ?event . ?event ck:quote ?quote }
+  ?quote oa:hasSelector ?selector . ?selector oa:exact ?exact .
 }
 """
 
-# Who is linked to a claim, in which role: claimant, about (an entity it is about, or an actor of
-# its evidence), publisher (of a source it appeared in, is quoted from, or whose evidence reports it).
-SEARCH_CLAIM_AGENTS = """
-SELECT ?claim ?role ?agent ?slug ?label WHERE {
+# Who and what a claim links to, one role per query (a UNION of all four made Oxigraph join
+# far more rows than it returns): its claimant; the entities it is about, or that act in its
+# evidence; the publishers of the sources it appeared in or is quoted from; its topics.
+SEARCH_CLAIM_CLAIMANTS = """
+SELECT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim ; schema:author ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_ABOUT = """
+SELECT DISTINCT ?claim ?agent ?slug ?label WHERE {
   ?claim a schema:Claim .
-  {
-    ?claim schema:author ?agent . BIND("claimant" AS ?role)
-  } UNION {
-    ?claim schema:about|ck:evidence/ck:actor ?agent . BIND("about" AS ?role)
-  } UNION {
-    ?claim schema:appearance|schema:firstAppearance|ck:quote/oa:hasSource ?source .
-    ?source schema:publisher ?agent . BIND("publisher" AS ?role)
-  } UNION {
-    ?claim dcterms:subject ?agent . BIND("topic" AS ?role)
-  }
+  { ?claim schema:about ?agent } UNION { ?claim ck:evidence ?event . ?event ck:actor ?agent }
   ?agent ck:slug ?slug .
-  OPTIONAL { ?agent schema:name|skos:prefLabel ?label }
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_PUBLISHERS = """
+SELECT DISTINCT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?source schema:publisher ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_TOPICS = """
+SELECT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim ; dcterms:subject ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent skos:prefLabel ?label }
 }
 """
 
@@ -272,14 +288,12 @@ SELECT ?claim ?eventName ?eventNote WHERE {
 }
 """
 
-# The claims whose index document depends on a resource: within three links of it (a claim's
-# quote's source's publisher is three links away).
-SEARCH_CLAIMS_REFERRING_TO = """
-SELECT DISTINCT ?resource ?claim WHERE {
-  { ?claim ?p1 ?resource }
-  UNION { ?claim ?p1 ?x . ?x ?p2 ?resource FILTER(?p1 != rdf:type) }
-  UNION { ?claim ?p1 ?x . ?x ?p2 ?y . ?y ?p3 ?resource FILTER(?p1 != rdf:type && ?p2 != rdf:type) }
-  ?claim a schema:Claim .
+# What points at a resource (?o), and whether it is a claim: the search index walks these links
+# back from a changed source, quote, event or entity to the claims that show it.
+SEARCH_REFERRERS = """
+SELECT ?o ?s ?isClaim WHERE {
+  ?s ?p ?o . FILTER(?p != rdf:type)
+  OPTIONAL { ?s a schema:Claim . BIND(true AS ?isClaim) }
 }
 """
 

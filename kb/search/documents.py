@@ -68,6 +68,14 @@ def _group(rows: Iterable[Row]) -> dict[str, list[Row]]:
     return grouped
 
 
+LINK_QUERIES = {
+    "claimant": queries.SEARCH_CLAIM_CLAIMANTS,
+    "about": queries.SEARCH_CLAIM_ABOUT,
+    "publisher": queries.SEARCH_CLAIM_PUBLISHERS,
+    "topic": queries.SEARCH_CLAIM_TOPICS,
+}
+
+
 class DocumentBuilder:
     """Builds claim documents from the store: all of them (a rebuild) or a few (one revision)."""
 
@@ -97,28 +105,29 @@ class DocumentBuilder:
     def _build(self, claims: list[str] | None) -> dict[str, ClaimDocument]:
         base = self._select(queries.SEARCH_CLAIM_FIELDS, claims)
         quotes = self._select(queries.SEARCH_CLAIM_QUOTES, claims)
-        agents = self._select(queries.SEARCH_CLAIM_AGENTS, claims)
         events = self._select(queries.SEARCH_CLAIM_EVENTS, claims)
+        linked = {role: self._select(query, claims) for role, query in LINK_QUERIES.items()}
         documents = {}
         for iri, rows in base.items():
-            document = _document(iri, rows, quotes.get(iri, []), agents.get(iri, []), events.get(iri, []))
+            links = {role: _linked(found.get(iri, [])) for role, found in linked.items()}
+            document = _document(iri, rows, quotes.get(iri, []), links, events.get(iri, []))
             if document is not None:
                 documents[iri] = document
         return documents
 
 
+def _linked(rows: list[Row]) -> list[Linked]:
+    return sorted({Linked(str(r["slug"]), str(r.get("label", r["slug"])), str(r["agent"])) for r in rows})
+
+
 def _document(
-    iri: str, rows: list[Row], quotes: list[Row], agents: list[Row], events: list[Row]
+    iri: str, rows: list[Row], quotes: list[Row], links: dict[str, list[Linked]], events: list[Row]
 ) -> ClaimDocument | None:
     first = rows[0]
     if any(str(r.get("retracted", "")).lower() in ("true", "1") for r in rows):
         return None
     text = str(first.get("text", ""))
-    linked: dict[str, set[Linked]] = defaultdict(set)
-    for row in agents:
-        slug = str(row["slug"])
-        linked[str(row["role"])].add(Linked(slug, str(row.get("label", slug)), str(row["agent"])))
-    claimants = sorted(linked["claimant"])
+    claimants = links["claimant"]
     evidence = {str(r[k]) for r in events for k in ("eventName", "eventNote") if r.get(k)}
     return ClaimDocument(
         iri=iri,
@@ -133,7 +142,7 @@ def _document(
         quotes=sorted({str(r["exact"]) for r in quotes}),
         evidence=sorted(evidence),
         claimant=claimants[0] if claimants else None,
-        about=sorted(linked["about"]),
-        publishers=sorted(linked["publisher"]),
-        topics=sorted(linked["topic"]),
+        about=links["about"],
+        publishers=links["publisher"],
+        topics=links["topic"],
     )

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ORIGIN_FILE = "origin"
 LISTING_LIMIT = 10_000
+MAX_LINKS = 3  # how far a claim's search document reaches: claim -> quote -> source -> publisher
 
 ProgressWrapper = Callable[[list[ClaimDocument]], Iterable[ClaimDocument]]
 
@@ -112,14 +113,33 @@ class SearchService:
         self.index.apply(self.documents.documents(claims), revision)
 
     def affected_claims(self, resources: Iterable[str]) -> set[str]:
-        """The claims whose search document depends on any of ``resources``."""
+        """The claims whose search document depends on any of ``resources``.
+
+        A claim's document shows what is up to three links away (its quote's source's publisher),
+        so the walk goes back at most three links from each changed resource, one bound query per
+        resource reached; it stops at claims and never enters the revision records.
+        """
         claims: set[str] = set()
+        frontier: set[str] = set()
         for resource in resources:
             kind_slug = self.kb.iris.kind_and_slug(resource)
             if kind_slug and kind_slug[0] == "claims":
                 claims.add(resource)
-            for row in self.kb.store.select(queries.SEARCH_CLAIMS_REFERRING_TO, {"resource": URIRef(resource)}):
-                claims.add(str(row["claim"]))
+            elif not (kind_slug and kind_slug[0] in ("revisions", "agents")):
+                frontier.add(resource)
+        seen = set(frontier)
+        for _depth in range(MAX_LINKS):
+            reached: set[str] = set()
+            for resource in frontier:
+                for row in self.kb.store.select(queries.SEARCH_REFERRERS, {"o": URIRef(resource)}):
+                    subject = str(row["s"])
+                    kind_slug = self.kb.iris.kind_and_slug(subject)
+                    if row.get("isClaim") is not None:
+                        claims.add(subject)
+                    elif subject not in seen and not (kind_slug and kind_slug[0] in ("revisions", "agents")):
+                        reached.add(subject)
+            seen |= reached
+            frontier = reached
         return claims
 
     def rebuild(self, progress: ProgressWrapper | None = None) -> int:

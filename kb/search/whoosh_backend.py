@@ -3,9 +3,10 @@
 Speed decisions, measured with ``bench/bench_search.py``:
 - phrases are answered from a field of word pairs (a bi-word index), so a common phrase costs what
   a two-word query costs instead of a position check in every document that holds both words;
-- facet counts come from per-segment sets of document numbers for every facet value, built once
-  per segment (and its deletions) and intersected with the matching documents in C;
-- one searcher is kept open and refreshed only when the index changed.
+- facet counts come from a per-segment table of each document's facet values, built once per
+  segment (and its deletions) and counted over the matching documents in C (``Counter``);
+- newest-first listings read a per-segment date order, built the same way, instead of sorting;
+- one searcher is kept open and replaced only when the index changed.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import logging
 import os
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, qparser, query, sorting, writing
+from whoosh import highlight, index, qparser, query, writing
 from whoosh.analysis import BiWordFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.searching import Searcher
@@ -199,6 +203,20 @@ def query_tree(node: query.Query, text: str) -> QueryTree | None:
     return None
 
 
+def _deleted(reader: Any) -> frozenset[int]:
+    """The segment's deleted documents (whoosh keeps them until the segment is merged)."""
+    return reader.deleted_docs_set if reader.has_deletions() else frozenset()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _FacetTable:
+    """One segment's facet values: the documents holding each, and the values of each document."""
+
+    by_value: dict[str, dict[str, frozenset[int]]]
+    keys: list[tuple[str, str]]  # (facet, value) by number
+    by_doc: list[tuple[int, ...]]  # the numbers of each document's values
+
+
 class _MarkFormatter(highlight.Formatter):
     """Escaped text with <mark> around matched words: the only HTML a snippet can hold."""
 
@@ -229,7 +247,10 @@ class WhooshIndex:
         self._content_analyzer = self._index.schema["content"].analyzer
         self._parser = self._make_parser()
         self._searcher: Searcher | None = None
-        self._facet_tables: dict[tuple[str, int], dict[str, dict[str, frozenset[int]]]] = {}
+        # Per segment (and its number of live documents), built once: the documents holding each
+        # facet value, and the documents newest first.
+        self._facet_tables: dict[str, _FacetTable] = {}
+        self._date_orders: dict[str, list[tuple[str, str, int]]] = {}
 
     # --- state ------------------------------------------------------------------------------
 
@@ -299,8 +320,9 @@ class WhooshIndex:
             # rebuild had cleared, so every claim appeared twice.
             self._searcher.close()
             self._searcher = self._index.searcher()
-            live = {(r.segment().segment_id(), r.doc_count()) for r, _ in self._leaf_readers()}
+            live = {r.segment().segment_id() for r, _ in self._leaf_readers() if r.segment()}
             self._facet_tables = {k: v for k, v in self._facet_tables.items() if k in live}
+            self._date_orders = {k: v for k, v in self._date_orders.items() if k in live}
         return self._searcher
 
     def _leaf_readers(self) -> list[tuple[Any, int]]:
@@ -413,14 +435,18 @@ class WhooshIndex:
         else:
             final = query.And(clauses)
         try:
-            total, counts = self._count(searcher, final, request.facets)
-            by_date = request.sort == "date" or text_query is None
-            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.FieldFacet("slug")] if by_date else None
-            results = searcher.search(final, limit=page * per_page, sortedby=sortedby, terms=False)
-            window = results[(page - 1) * per_page : page * per_page]
+            matches = self._matches(searcher, final)
+            total = sum(reader.doc_count() if found is None else len(found) for reader, _, found in matches)
+            counts = self._count(matches) if request.facets else {}
             marked = self._highlight_terms(searcher, text_query)
             tree = query_tree(parsed, text) if parsed is not None else None
-            hits = [self._hit(hit, marked, None if by_date else hit.score) for hit in window]
+            start, end = (page - 1) * per_page, page * per_page
+            if request.sort == "date" or text_query is None:
+                newest = self._newest(matches, end)[start:end]
+                hits = [self._hit(searcher.stored_fields(docnum), marked, None) for docnum in newest]
+            else:
+                results = searcher.search(final, limit=end, terms=False)
+                hits = [self._hit(hit.fields(), marked, hit.score) for hit in results[start:end]]
         except query.QueryError as error:
             raise SearchQueryError(
                 "This query cannot be answered as written; try it without the field name or quotes."
@@ -437,11 +463,15 @@ class WhooshIndex:
 
     # --- facets -----------------------------------------------------------------------------
 
-    def _facet_table(self, reader: Any) -> dict[str, dict[str, frozenset[int]]]:
-        key = (reader.segment().segment_id(), reader.doc_count())
+    def _facet_table(self, reader: Any) -> _FacetTable:
+        # Keyed by segment alone: documents deleted later are left out of the matches (and
+        # subtracted when counting everything), so an update does not rebuild a large segment's table.
+        key = reader.segment().segment_id()
         table = self._facet_tables.get(key)
         if table is None:
-            table = {}
+            by_value: dict[str, dict[str, frozenset[int]]] = {}
+            keys: list[tuple[str, str]] = []
+            by_doc: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
             for facet, field in FACET_FIELDS.items():
                 values: dict[str, frozenset[int]] = {}
                 if field in reader.indexed_field_names():
@@ -449,32 +479,72 @@ class WhooshIndex:
                         ids = frozenset(reader.postings(field, term).all_ids())
                         if ids:
                             values[term.decode("utf-8")] = ids
-                table[facet] = values
+                            keys.append((facet, term.decode("utf-8")))
+                            for docnum in ids:
+                                by_doc[docnum].append(len(keys) - 1)
+                by_value[facet] = values
+            table = _FacetTable(by_value, keys, [tuple(values) for values in by_doc])
             self._facet_tables[key] = table
         return table
 
-    def _count(self, searcher: Searcher, final: query.Query, facets: bool) -> tuple[int, dict[str, list[FacetCount]]]:
+    def _matches(self, searcher: Searcher, final: query.Query) -> list[tuple[Any, int, set[int] | None]]:
+        """(segment reader, docnum offset, matching local docnums or None for all) per segment."""
         everything = isinstance(final, query.Every)
-        totals: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        total = 0
-        for sub, _offset in searcher.leaf_searchers():
+        matches = []
+        for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             if reader.segment() is None:  # an index with no documents yet
                 continue
-            if everything:
-                total += reader.doc_count()
-            else:
-                matched = set(final.docs(sub))
-                total += len(matched)
-            if not facets:
-                continue
-            for facet, values in self._facet_table(reader).items():
-                counts = totals[facet]
-                for value, ids in values.items():
-                    n = len(ids) if everything else len(ids & matched)  # iterates the smaller set
-                    if n:
-                        counts[value] = counts.get(value, 0) + n
-        return total, {facet: self._facet_counts(facet, counts) for facet, counts in totals.items()} if facets else {}
+            matches.append((reader, offset, None if everything else set(final.docs(sub))))
+        return matches
+
+    def _count(self, matches: list[tuple[Any, int, set[int] | None]]) -> dict[str, list[FacetCount]]:
+        totals: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        for reader, _offset, found in matches:
+            table = self._facet_table(reader)
+            if found is None:
+                for facet, values in table.by_value.items():
+                    for value, ids in values.items():
+                        totals[facet][value] = totals[facet].get(value, 0) + len(ids)
+                deleted = _deleted(reader)
+                for number in chain.from_iterable(table.by_doc[d] for d in deleted if d < len(table.by_doc)):
+                    facet, value = table.keys[number]
+                    totals[facet][value] -= 1
+            else:  # one pass over the matches, counted in C
+                for number, n in Counter(chain.from_iterable(map(table.by_doc.__getitem__, found))).items():
+                    facet, value = table.keys[number]
+                    totals[facet][value] = totals[facet].get(value, 0) + n
+        return {facet: self._facet_counts(facet, counts) for facet, counts in totals.items()}
+
+    # --- newest first -------------------------------------------------------------------------
+
+    def _date_order(self, reader: Any) -> list[tuple[str, str, int]]:
+        """(date, slug, local docnum) of a segment's live claims, newest first, then by slug."""
+        key = reader.segment().segment_id()
+        order = self._date_orders.get(key)
+        if order is None:
+            dates, slugs = reader.column_reader("date"), reader.column_reader("slug")
+            live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+            by_slug = sorted(((dates[d], slugs[d], d) for d in live), key=lambda row: row[1])
+            order = sorted(by_slug, key=lambda row: row[0], reverse=True)  # stable: slugs stay in order
+            self._date_orders[key] = order
+        return order
+
+    def _newest(self, matches: list[tuple[Any, int, set[int] | None]], count: int) -> list[int]:
+        """The global docnums of the ``count`` newest matching claims (undated ones last)."""
+        candidates: list[tuple[str, str, int]] = []
+        for reader, offset, found in matches:
+            taken = 0
+            deleted = _deleted(reader) if found is None else frozenset()
+            for day, slug, docnum in self._date_order(reader):
+                if (docnum not in deleted) if found is None else (docnum in found):
+                    candidates.append((day, slug, docnum + offset))
+                    taken += 1
+                    if taken == count:
+                        break
+        candidates.sort(key=lambda row: row[1])
+        candidates.sort(key=lambda row: row[0], reverse=True)
+        return [docnum for _, _, docnum in candidates[:count]]
 
     @staticmethod
     def _facet_counts(facet: str, counts: dict[str, int]) -> list[FacetCount]:
@@ -500,11 +570,11 @@ class WhooshIndex:
                 words.update(text.split(" "))
         return words
 
-    def _hit(self, hit: Any, marked: set[str], score: float | None) -> SearchHit:
-        data = hit["data"]
+    def _hit(self, stored: Mapping[str, Any], marked: set[str], score: float | None) -> SearchHit:
+        data = stored["data"]
         claimant = data.get("claimant")
         return SearchHit(
-            iri=hit["claim"],
+            iri=stored["claim"],
             slug=data["slug"],
             name=data["name"],
             text=data["text"],
