@@ -308,3 +308,67 @@ SELECT ?after ?n ?changed WHERE {
 
 # The nonce of revision ?n: it identifies a store's history (an index built from another is rebuilt).
 SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"
+
+# --- editors -------------------------------------------------------------------------------------
+# Accounts live in a private named graph, passed in as ?g.
+
+ACCOUNT = """
+SELECT ?g ?account ?name ?role ?disabled WHERE {
+  GRAPH ?g { ?account a <https://w3id.org/claimkb/accounts#Account> ;
+      <https://w3id.org/claimkb/accounts#name> ?name ;
+      <https://w3id.org/claimkb/accounts#role> ?role ;
+      <https://w3id.org/claimkb/accounts#disabled> ?disabled }
+}
+"""
+
+ALL_ACCOUNTS = ACCOUNT.rstrip() + " ORDER BY ?name\n"
+
+ACCOUNT_HASH = """
+SELECT ?g ?account ?hash WHERE { GRAPH ?g { ?account <https://w3id.org/claimkb/accounts#passwordHash> ?hash } }
+"""
+
+ACCOUNT_BY_DIGEST = """
+SELECT ?g ?digest ?name WHERE {
+  GRAPH ?g { ?account <https://w3id.org/claimkb/accounts#tokenDigest> ?digest ;
+      <https://w3id.org/claimkb/accounts#name> ?name }
+}
+"""
+
+# A label for any described resource (claims, sources, entities, topics, events, concepts).
+LABEL_OF = """
+SELECT ?s ?p ?label WHERE {
+  ?s ?p ?label FILTER(?p IN (schema:name, skos:prefLabel, schema:headline, schema:text, oa:exact))
+}
+"""
+
+REFERRERS = "SELECT ?o ?s WHERE { ?s ?p ?o }"
+
+# The owners of an evidence event or quote: the claims whose status or quotes depend on it.
+CLAIMS_OF_QUOTE = "SELECT ?quote ?claim WHERE { ?claim ck:quote|ck:evidence/ck:quote ?quote }"
+
+SLUG_TAKEN = "ASK { ?s ck:slug ?slug }"
+
+# Later revisions that touched the same subject and property (a revert must not undo them silently).
+LATER_REVISIONS_TOUCHING = """
+SELECT ?after ?s ?p ?n WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; ck:addedGraph|ck:removedGraph ?g .
+  FILTER(?n > ?after)
+  GRAPH ?g { ?s ?p ?o }
+} ORDER BY ?n
+"""
+
+REVISION_INFO = """
+SELECT ?rev ?n ?time ?agent ?reason ?revertOf WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+  OPTIONAL { ?rev ck:revertOf ?revertOf }
+}
+"""
+
+ALL_SOURCES_BRIEF = """
+SELECT ?source ?slug ?headline WHERE {
+  ?source a ?type ; ck:slug ?slug ; schema:headline ?headline .
+  FILTER(?type IN (schema:NewsArticle, schema:CreativeWork))
+  FILTER NOT EXISTS { ?source ck:retracted true }
+} ORDER BY LCASE(?headline)
+"""

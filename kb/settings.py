@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Signs session cookies. Empty: a random key is generated once and kept in DATA_DIR/secret_key.",
     ),
+    Setting(
+        "secure_cookies",
+        "CLAIMKB_SECURE_COOKIES",
+        "auto",
+        "Session cookies marked Secure: 'auto' (when the request came over HTTPS) or '1' (always, behind a TLS proxy).",
+    ),
     Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
     Setting("sparql_max_rows", "CLAIMKB_SPARQL_MAX_ROWS", "10000", "Most result rows a public SPARQL query returns."),
 )

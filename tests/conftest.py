@@ -74,3 +74,50 @@ def kb(app: Flask) -> KnowledgeBase:
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
+
+
+# --- editors: accounts, login and CSRF tokens read from the forms --------------------------------
+
+EDITOR_NAME = "test-editor"
+EDITOR_PASSWORD = "made-up test password"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in ``html``, read through an HTML parser."""
+    from html.parser import HTMLParser
+
+    class Finder(HTMLParser):
+        token: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
+                self.token = values.get("value")
+
+    finder = Finder()
+    finder.feed(html)
+    assert finder.token, "no CSRF token in the page"
+    return finder.token
+
+
+def login(client: FlaskClient, name: str = EDITOR_NAME, password: str = EDITOR_PASSWORD) -> Any:
+    page = client.get("/login")
+    return client.post("/login", data={"csrf_token": csrf_token(page.text), "name": name, "password": password})
+
+
+@pytest.fixture
+def accounts(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+    from kb.accounts import Accounts
+
+    store = Accounts(kb.store, kb.iris)
+    store.add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
+    return store
+
+
+@pytest.fixture
+def editor_client(app: Flask, accounts: Any) -> FlaskClient:
+    """A client logged in as an editor (CSRF protection stays on)."""
+    client = app.test_client()
+    response = login(client)
+    assert response.status_code == 302
+    return client

@@ -41,7 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
+    from webapp.api import bp as api
+    from webapp.editor import bp as editor
     from webapp.pages import bp as pages
     from webapp.search import bp as search
 
-    return [pages, search]
+    return [pages, editor, api, search]

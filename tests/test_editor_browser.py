@@ -1,0 +1,113 @@
+"""End to end in a real headless browser: an editor logs in, adds a claim with a source and evidence,
+and sees it on the public claim page and in its history."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def app(make_app: Any) -> Any:
+    return make_app(TESTING=False)
+
+
+@pytest.fixture
+def live_server(app: Any, accounts: Any) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def page(live_server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        try:
+            yield tab
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Name").fill(EDITOR_NAME)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text(f"Welcome, {EDITOR_NAME}")).to_be_visible()
+
+    page.get_by_role("link", name="New claim").click()
+    page.get_by_label("The claim, in neutral words").fill("Example Org will open a test shop in 2031.")
+    page.get_by_label("Short name").fill("Example Org's test shop")
+    page.get_by_label("Claim type").select_option("prediction")
+    page.get_by_label("…or add a new one: name").fill("Example Org")
+    page.get_by_label("Date first claimed").fill("2024-03-04")
+    page.get_by_label("Deadline (predictions)").fill("2031-12-31")
+    page.get_by_label("Note (Markdown)").fill("Made up for a **browser test**.")
+    page.get_by_role("button", name="Preview the note").click()
+    expect(page.locator(".preview strong")).to_have_text("browser test")
+    page.get_by_role("button", name="Add the claim").click()
+    expect(page.get_by_text("Claim added")).to_be_visible()
+    expect(page.locator("h1.claim-text")).to_have_text("Example Org will open a test shop in 2031.")
+    claim_url = page.url
+
+    page.get_by_role("link", name="Add source", exact=True).click()
+    page.get_by_label("Headline or title").fill("Example Org plans a test shop")
+    page.get_by_label("Web address").fill("https://example.org/test-shop")
+    page.get_by_label("Date published").fill("2024-03-04")
+    page.get_by_label("Exact words").fill("a test shop in 2031")
+    page.get_by_role("button", name="Add the source").click()
+    expect(page.get_by_text("Source added")).to_be_visible()
+
+    page.get_by_role("link", name="Add evidence", exact=True).click()
+    page.get_by_label("When it happened").fill("2024-06-01")
+    page.get_by_label("How it bears on the claim").select_option("denies")
+    page.get_by_label("Short title").fill("Example Org denies the plan")
+    page.get_by_label("Source", exact=True).select_option(label="Example Org plans a test shop")
+    page.get_by_label("Why this change?").fill("Denial reported")
+    page.get_by_role("button", name="Add the evidence").click()
+    expect(page.get_by_text("Evidence added")).to_be_visible()
+
+    # The public page, as a reader sees it.
+    page.get_by_role("button", name=f"Log out {EDITOR_NAME}").click()
+    page.goto(claim_url)
+    expect(page.locator("article.claim")).to_have_attribute("data-status", "denied")
+    expect(page.locator(".quote mark")).to_have_text("a test shop in 2031")
+    expect(page.locator(".event-title")).to_have_text("Example Org denies the plan")
+    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
+
+    page.get_by_role("link", name="Full history, with every change").click()
+    expect(page.locator("p.reason")).to_have_count(3)
+    expect(page.locator("p.reason").first).to_have_text("Denial reported")
+    expect(page.locator("table.diff").first.get_by_text("Example Org denies the plan").first).to_be_visible()

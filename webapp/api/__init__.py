@@ -1,0 +1,228 @@
+"""The JSON API under /api/: the same reads and writes as the editor's pages, with the same rules.
+
+Writes need an API token (``Authorization: Bearer …``, made with ``claimkb token create NAME``);
+a session cookie never authorises a write here, so the API needs no CSRF token. Errors are JSON of
+one shape: ``{"error": {"status", "title", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+
+from claims.model import SLUG_RE
+from kb.accounts import User
+from kb.editing import Editor
+from kb.errors import KBError
+from kb.history import revision_json
+from webapp.api.openapi import openapi_document
+from webapp.editor import get_editor
+from webapp.editor.auth import get_accounts
+from webapp.extensions import get_kb
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug) or len(slug) > 200:
+        abort(404, "That address does not name anything here.")
+    return slug
+
+
+def _user() -> User:
+    """The editor whose token came with the request; 401 without a valid one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = get_accounts().user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise KBError(
+            "Writing needs an API token of an active editor: send “Authorization: Bearer TOKEN” "
+            "(create one with `claimkb token create NAME`).",
+            status=401,
+            title="Unauthorized",
+        )
+    g.api_user = user
+    return user
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise KBError("Send a JSON object as the body, with Content-Type: application/json.", status=400)
+    return data
+
+
+def _written(info: Any, resource: dict[str, Any], status: int = 200) -> tuple[Response, int]:
+    body = {**resource, "revision": info.number if info else None}
+    return jsonify(body), status
+
+
+def _editor() -> Editor:
+    return get_editor()
+
+
+@bp.after_request
+def _no_cache_for_writes(response: Response) -> Response:
+    if request.method != "GET":
+        response.headers["Cache-Control"] = "no-store"
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="claimkb"'
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(url_for("api.openapi", _external=False).removesuffix("/openapi.json")))
+
+
+# --- claims -----------------------------------------------------------------------------------------
+
+
+@bp.get("/claims")
+def list_claims() -> Response:
+    claims = [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "text": c.text,
+            "status": c.status.notation,
+            "claim_type": c.claim_type.notation if c.claim_type else None,
+            "claimed_on": c.claimed_on.isoformat() if c.claimed_on else None,
+            "deadline": c.deadline.isoformat() if c.deadline else None,
+        }
+        for c in get_kb().claims()
+    ]
+    return jsonify({"claims": claims})
+
+
+def _claim(slug: str) -> dict[str, Any]:
+    values = _editor().claim_values(slug)
+    page = get_kb().claim_page(slug)
+    values["evidence"] = [item.event.iri.rsplit("/", 1)[1] for item in page.timeline]
+    values["iri"] = str(page.claim.iri)
+    return values
+
+
+@bp.get("/claims/<slug>")
+def get_claim(slug: str) -> Response:
+    return jsonify(_claim(_slug(slug)))
+
+
+@bp.post("/claims")
+def create_claim() -> tuple[Response, int]:
+    user = _user()
+    iri, info = _editor().create_claim(_body(), agent=user.iri)
+    return _written(info, _claim(iri.rsplit("/", 1)[1]), 201)
+
+
+@bp.put("/claims/<slug>")
+def edit_claim(slug: str) -> tuple[Response, int]:
+    user = _user()
+    info = _editor().edit_claim(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _claim(slug))
+
+
+@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+def retract(kind: str, slug: str) -> tuple[Response, int]:
+    user = _user()
+    info = _editor().retract(kind, _slug(slug), _body(), agent=user.iri)
+    return _written(info, {"kind": kind, "slug": slug, "retracted": True})
+
+
+@bp.get("/claims/<slug>/history")
+def claim_history(slug: str) -> Response:
+    return jsonify({"revisions": [revision_json(r) for r in _editor().history.claim_history(_slug(slug))]})
+
+
+# --- sources and evidence -------------------------------------------------------------------------
+
+
+@bp.post("/claims/<slug>/sources")
+def add_source(slug: str) -> tuple[Response, int]:
+    user = _user()
+    iri, info = _editor().add_source(_body(), agent=user.iri, claim_slug=_slug(slug))
+    return _written(info, _editor().source_values(iri.rsplit("/", 1)[1]), 201)
+
+
+@bp.get("/sources/<slug>")
+def get_source(slug: str) -> Response:
+    return jsonify(_editor().source_values(_slug(slug)))
+
+
+@bp.put("/sources/<slug>")
+def edit_source(slug: str) -> tuple[Response, int]:
+    user = _user()
+    info = _editor().edit_source(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _editor().source_values(slug))
+
+
+@bp.post("/claims/<slug>/events")
+def add_event(slug: str) -> tuple[Response, int]:
+    user = _user()
+    iri, info = _editor().add_event(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _editor().event_values(iri.rsplit("/", 1)[1]), 201)
+
+
+@bp.get("/events/<slug>")
+def get_event(slug: str) -> Response:
+    return jsonify(_editor().event_values(_slug(slug)))
+
+
+@bp.put("/events/<slug>")
+def edit_event(slug: str) -> tuple[Response, int]:
+    user = _user()
+    info = _editor().edit_event(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _editor().event_values(slug))
+
+
+# --- entities -------------------------------------------------------------------------------------
+
+
+@bp.get("/entities")
+def list_entities() -> Response:
+    return jsonify({"entities": [{"slug": slug, "name": name} for slug, name in get_kb().entities()]})
+
+
+@bp.post("/entities")
+def create_entity() -> tuple[Response, int]:
+    user = _user()
+    iri, info = _editor().create_entity(_body(), agent=user.iri)
+    return _written(info, _editor().entity_values(iri.rsplit("/", 1)[1]), 201)
+
+
+@bp.get("/entities/<slug>")
+def get_entity(slug: str) -> Response:
+    return jsonify(_editor().entity_values(_slug(slug)))
+
+
+@bp.put("/entities/<slug>")
+def edit_entity(slug: str) -> tuple[Response, int]:
+    user = _user()
+    info = _editor().edit_entity(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _editor().entity_values(slug))
+
+
+# --- revisions ------------------------------------------------------------------------------------
+
+
+@bp.get("/revisions")
+def recent_revisions() -> Response:
+    revisions = [
+        revision_json(_editor().history.revision_diff(r.number, limit=200)) for r in get_kb().recent_changes(20)
+    ]
+    return jsonify({"revisions": revisions})
+
+
+@bp.get("/revisions/<int:number>")
+def get_revision(number: int) -> Response:
+    limit = request.args.get("limit", default=5000, type=int)
+    return jsonify(revision_json(_editor().history.revision_diff(number, limit=max(1, min(limit or 5000, 5000)))))
+
+
+@bp.post("/revisions/<int:number>/revert")
+def revert(number: int) -> tuple[Response, int]:
+    user = _user()
+    data = request.get_json(silent=True)
+    info = _editor().history.revert(number, data if isinstance(data, dict) else {}, agent=user.iri)
+    return _written(info, {"reverted": number}, 201)

@@ -1,0 +1,376 @@
+"""Editor pages: log in, add and change claims, sources, evidence and entities, history and revert."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from claims.model import SLUG_RE
+from kb.editing import Editor
+from kb.errors import ConflictError, KBError, ValidationFailed
+from webapp.editor.auth import (
+    check_csrf,
+    current_user,
+    get_accounts,
+    init_auth,
+    load_user,
+    log_in,
+    log_out,
+    login_required,
+    throttles,
+)
+from webapp.extensions import get_kb
+from webapp.markdown_render import render_markdown
+
+bp = Blueprint("editor", __name__)
+
+LIST_FIELDS = {"about", "topics"}
+Page = str | tuple[str, int] | BaseResponse
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    init_auth(state.app)
+
+
+@bp.before_app_request
+def _load_user() -> None:
+    load_user()
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    from flask_wtf.csrf import generate_csrf
+
+    return {"current_user": g.get("user"), "csrf_token": generate_csrf}
+
+
+def get_editor() -> Editor:
+    editor = current_app.extensions.get("claimkb_editor")
+    if editor is None:
+        editor = current_app.extensions["claimkb_editor"] = Editor(get_kb())
+    return editor
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug) or len(slug) > 200:
+        from flask import abort
+
+        abort(404, "That address does not name anything here.")
+    return slug
+
+
+def form_data() -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in request.form:
+        if key == "csrf_token":
+            continue
+        data[key] = request.form.getlist(key) if key in LIST_FIELDS else request.form.get(key)
+    return data
+
+
+def _agent() -> Any:
+    user = current_user()
+    assert user is not None
+    return user.iri
+
+
+# --- logging in -----------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never redirect a logged-in editor elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("pages.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Page:
+    error = None
+    name = ""
+    if request.method == "POST":
+        check_csrf()
+        name = (request.form.get("name") or "").strip().lower()[:40]
+        password = request.form.get("password") or ""
+        keys = {"account": name, "address": request.remote_addr or "unknown"}
+        wait = max(throttles()[kind].retry_after(key) for kind, key in keys.items())
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = f"Too many failed logins. Please wait about {minutes} minute(s) and try again."
+            response = Response(
+                render_template("editor/login.html", error=error, name=name, next=request.form.get("next")),
+                status=429,
+            )
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = get_accounts().authenticate(name, password)
+        if user is None:
+            for kind, key in keys.items():
+                throttles()[kind].fail(key)
+            error = "That name and password do not match an active account."
+            return render_template("editor/login.html", error=error, name=name, next=request.form.get("next")), 401
+        throttles()["account"].reset(name)
+        log_in(user)
+        flash(f"Welcome, {user.name}. You are logged in.", "success")
+        return redirect(_safe_next(request.form.get("next")))
+    return render_template("editor/login.html", error=error, name=name, next=request.args.get("next"))
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    check_csrf()
+    log_out()
+    flash("You are logged out.", "success")
+    return redirect(url_for("pages.home"))
+
+
+# --- the form pattern -------------------------------------------------------------------------------
+
+
+def _form(
+    template: str,
+    values: dict[str, Any],
+    submit: Callable[[dict[str, Any]], tuple[str, str]],
+    **context: Any,
+) -> Page:
+    """Show the form; on POST save it, or show it again with each message by its field.
+
+    ``submit`` returns (flash message, where to go). A preview re-shows the form with the
+    rendered note and the submitted values, writing nothing.
+    """
+    errors: dict[str, list[str]] = {}
+    conflict = None
+    preview = None
+    status = 200
+    if request.method == "POST":
+        check_csrf()
+        data = form_data()
+        values = {**values, **data}
+        if request.form.get("action") == "preview":
+            preview = render_markdown(str(data.get("note") or ""))
+        else:
+            try:
+                message, target = submit(data)
+            except ValidationFailed as error:
+                errors = error.details.get("fields", {"__all__": [error.message]})
+                status = 422
+            except ConflictError as error:
+                conflict = error
+                status = 409
+            except KBError as error:
+                errors = {"__all__": [error.message]}
+                status = error.status
+            else:
+                flash(message, "success")
+                return redirect(target)
+    return render_template(
+        template,
+        values=values,
+        errors=errors,
+        conflict=conflict,
+        preview=preview,
+        choices=get_editor().choices(),
+        **context,
+    ), status
+
+
+def _saved(info: Any, what: str) -> str:
+    return f"{what} (revision {info.number})." if info else "Nothing changed: the form matched what is stored."
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+@bp.route("/claims/new", methods=["GET", "POST"])
+@login_required
+def new_claim() -> Page:
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        iri, info = get_editor().create_claim(data, agent=_agent())
+        slug = iri.rsplit("/", 1)[1]
+        return _saved(info, "Claim added"), url_for("pages.claim", slug=slug)
+
+    values = {"claim_type": "statement", "about": [], "topics": []}
+    return _form("editor/claim_form.html", values, submit, creating=True)
+
+
+@bp.route("/claims/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_claim(slug: str) -> Page:
+    values = get_editor().claim_values(_slug(slug))
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        info = get_editor().edit_claim(slug, data, agent=_agent())
+        return _saved(info, "Claim saved"), url_for("pages.claim", slug=slug)
+
+    return _form("editor/claim_form.html", values, submit, creating=False, slug=slug)
+
+
+@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+@login_required
+def retract(kind: str, slug: str) -> Page:
+    check_csrf()
+    editor = get_editor()
+    try:
+        info = editor.retract(kind, _slug(slug), form_data(), agent=_agent())
+    except (ValidationFailed, ConflictError) as error:
+        message = " ".join(m for ms in error.details.get("fields", {}).values() for m in ms) or error.message
+        flash(f"Not withdrawn: {message}", "error")
+    else:
+        flash(_saved(info, "Withdrawn; it stays in the history"), "success")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for("pages.home"))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).netloc == request.host
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+@bp.route("/claims/<slug>/sources/new", methods=["GET", "POST"])
+@login_required
+def new_source(slug: str) -> Page:
+    claim = get_editor().claim_values(_slug(slug))
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        _iri, info = get_editor().add_source(data, agent=_agent(), claim_slug=slug)
+        return _saved(info, "Source added"), url_for("pages.claim", slug=slug)
+
+    values = {"version": claim["version"], "kind": "NewsArticle"}
+    return _form("editor/source_form.html", values, submit, claim=claim, creating=True)
+
+
+@bp.route("/sources/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_source(slug: str) -> Page:
+    values = get_editor().source_values(_slug(slug))
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        info = get_editor().edit_source(slug, data, agent=_agent())
+        return _saved(info, "Source saved"), url_for("pages.source", slug=slug)
+
+    return _form("editor/source_form.html", values, submit, claim=None, creating=False, slug=slug)
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+
+@bp.route("/claims/<slug>/evidence/new", methods=["GET", "POST"])
+@login_required
+def new_event(slug: str) -> Page:
+    claim = get_editor().claim_values(_slug(slug))
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        _iri, info = get_editor().add_event(slug, data, agent=_agent())
+        return _saved(info, "Evidence added"), url_for("pages.claim", slug=slug)
+
+    values = {"version": claim["version"], "precision": "day"}
+    return _form("editor/event_form.html", values, submit, claim=claim, creating=True)
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(slug: str) -> Page:
+    editor = get_editor()
+    values = editor.event_values(_slug(slug))
+    claim = editor.claim_values(values["claim"]) if values["claim"] else None
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        info = get_editor().edit_event(slug, data, agent=_agent())
+        target = url_for("pages.claim", slug=claim["slug"]) if claim else url_for("pages.home")
+        return _saved(info, "Evidence saved"), target
+
+    return _form("editor/event_form.html", values, submit, claim=claim, creating=False, slug=slug)
+
+
+# --- entities -------------------------------------------------------------------------------------
+
+
+@bp.route("/entities/new", methods=["GET", "POST"])
+@login_required
+def new_entity() -> Page:
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        iri, info = get_editor().create_entity(data, agent=_agent())
+        return _saved(info, "Added"), url_for("pages.entity", slug=iri.rsplit("/", 1)[1])
+
+    return _form("editor/entity_form.html", {"kind": "Organization"}, submit, creating=True)
+
+
+@bp.route("/entities/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_entity(slug: str) -> Page:
+    values = get_editor().entity_values(_slug(slug))
+
+    def submit(data: dict[str, Any]) -> tuple[str, str]:
+        info = get_editor().edit_entity(slug, data, agent=_agent())
+        return _saved(info, "Saved"), url_for("pages.entity", slug=slug)
+
+    return _form("editor/entity_form.html", values, submit, creating=False, slug=slug)
+
+
+# --- Markdown preview (also reached by the progressive-enhancement script) --------------------------
+
+
+@bp.post("/editor/preview")
+@login_required
+def preview() -> Page:
+    check_csrf()
+    text = request.form.get("note") or ""
+    if len(text) > 20_000:
+        return render_template("editor/_preview.html", preview=None, error="The note is over 20,000 characters."), 422
+    return render_template("editor/_preview.html", preview=render_markdown(text), error=None)
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+
+@bp.get("/claims/<slug>/history")
+def claim_history(slug: str) -> str:
+    page = get_kb().claim_page(_slug(slug))
+    return render_template("editor/history.html", page=page, revisions=get_editor().history.claim_history(slug))
+
+
+@bp.get("/changes")
+def recent_changes() -> str:
+    kb = get_kb()
+    editor = get_editor()
+    revisions = [editor.history.revision_diff(r.number, limit=60) for r in kb.recent_changes(20)]
+    return render_template("editor/changes.html", revisions=revisions)
+
+
+@bp.get("/revisions/<int:number>")
+def revision(number: int) -> str:
+    return render_template("editor/revision.html", rev=get_editor().history.revision_diff(number))
+
+
+@bp.post("/revisions/<int:number>/revert")
+@login_required
+def revert(number: int) -> Page:
+    check_csrf()
+    try:
+        info = get_editor().history.revert(number, form_data(), agent=_agent())
+    except ValidationFailed as error:
+        flash("Not reverted: " + " ".join(m for ms in error.details.get("fields", {}).values() for m in ms), "error")
+        return redirect(url_for("editor.revision", number=number))
+    except KBError as error:
+        if error.status == 404:
+            raise
+        flash(f"Not reverted: {error.message}", "error")
+        return render_template("editor/revision.html", rev=get_editor().history.revision_diff(number)), error.status
+    flash(f"Reverted revision {number} as revision {info.number}.", "success")
+    return redirect(url_for("editor.revision", number=info.number))
