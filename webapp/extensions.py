@@ -35,7 +35,8 @@ def get_kb() -> KnowledgeBase:
 
 def get_search() -> SearchService:
     """The search index of the knowledge base, kept in step with its revisions."""
-    return current_app.extensions[_SEARCH_KEY]  # type: ignore[no-any-return]
+    search: SearchService = current_app.extensions[_SEARCH_KEY]
+    return search
 
 
 _key_lock = threading.Lock()

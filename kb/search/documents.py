@@ -84,7 +84,7 @@ class DocumentBuilder:
 
     def all_documents(self) -> list[ClaimDocument]:
         """Every current, unretracted claim, in a handful of queries whatever the size."""
-        return list(self._build(None).values())  # type: ignore[arg-type]
+        return list(self._build(None).values())
 
     def documents(self, claims: Iterable[str]) -> dict[str, ClaimDocument | None]:
         """The documents of ``claims``; ``None`` for a claim that is gone or retracted."""

@@ -90,7 +90,7 @@ class SearchService:
             changed: set[str] = set()
             newest = last
             for row in self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": Literal(last)}):
-                newest = max(newest, int(row["n"].toPython()))  # type: ignore[union-attr]
+                newest = max(newest, int(str(row["n"])))
                 if row.get("changed") is not None:
                     changed.add(str(row["changed"]))
             self._apply(changed, newest)

@@ -205,7 +205,7 @@ def query_tree(node: query.Query, text: str) -> QueryTree | None:
 
 def _deleted(reader: Any) -> frozenset[int]:
     """The segment's deleted documents (whoosh keeps them until the segment is merged)."""
-    return reader.deleted_docs_set if reader.has_deletions() else frozenset()  # type: ignore[no-any-return]
+    return reader.deleted_docs_set if reader.has_deletions() else frozenset()
 
 
 @dataclass(frozen=True)

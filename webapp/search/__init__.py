@@ -74,7 +74,8 @@ def search_url(endpoint: str = "search.search", **changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = str(value)
-    return url_for(endpoint, **args.to_dict())
+    values: dict[str, Any] = args.to_dict()
+    return url_for(endpoint, **values)
 
 
 @bp.app_template_global()
