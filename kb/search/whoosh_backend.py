@@ -6,7 +6,8 @@ Speed decisions, measured with ``bench/bench_search.py``:
 - facet counts come from a per-segment table of each document's facet values, built once per
   segment (and its deletions) and counted over the matching documents in C (``Counter``);
 - newest-first listings read a per-segment date order, built the same way, instead of sorting;
-- one searcher is kept open and replaced only when the index changed.
+- one searcher is kept open and replaced only when the index changed, and the answers to the last
+  few hundred searches are kept until then (the home page and /claims ask the same questions).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import logging
 import os
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -50,6 +51,7 @@ SCHEMA_VERSION = 1
 STATE_FILE = "state.json"
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
+RESULT_CACHE_SIZE = 256
 
 # Facet name -> the field that holds it. status, type and year hold plain notations; the others
 # hold "slug<SEP>label" so that counts come with their labels.
@@ -251,6 +253,8 @@ class WhooshIndex:
         # facet value, and the documents newest first.
         self._facet_tables: dict[str, _FacetTable] = {}
         self._date_orders: dict[str, list[tuple[str, str, int]]] = {}
+        # The answers to recent searches, valid until the index changes (the searcher is replaced).
+        self._results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
 
     # --- state ------------------------------------------------------------------------------
 
@@ -320,6 +324,7 @@ class WhooshIndex:
             # rebuild had cleared, so every claim appeared twice.
             self._searcher.close()
             self._searcher = self._index.searcher()
+            self._results.clear()
             live = {r.segment().segment_id() for r, _ in self._leaf_readers() if r.segment()}
             self._facet_tables = {k: v for k, v in self._facet_tables.items() if k in live}
             self._date_orders = {k: v for k, v in self._date_orders.items() if k in live}
@@ -390,13 +395,34 @@ class WhooshIndex:
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
         parsed = self._parse(text)
+        key = (
+            text,
+            tuple(sorted(request.filters.items())),
+            request.sort,
+            page,
+            per_page,
+            request.facets,
+            request.correct,
+        )
         with self._lock:
             searcher = self._current_searcher()
-            result = self._run(searcher, parsed, text, request, page, per_page)
-            if result.total == 0 and parsed is not None and request.correct:
-                result = self._corrected(searcher, parsed, text, request, page, per_page) or result
-        result.notices[:0] = notices
-        return result
+            result = self._results.get(key)
+            if result is None:
+                result = self._run(searcher, parsed, text, request, page, per_page)
+                if result.total == 0 and parsed is not None and request.correct:
+                    result = self._corrected(searcher, parsed, text, request, page, per_page) or result
+                self._results[key] = result
+                while len(self._results) > RESULT_CACHE_SIZE:
+                    self._results.popitem(last=False)
+            else:
+                self._results.move_to_end(key)
+        # A copy: callers add their notices and relabel facets.
+        return replace(result, notices=[*notices, *result.notices], facets=dict(result.facets))
+
+    def clear_cache(self) -> None:
+        """Forget the answers kept for this version of the index (the benchmark measures cold queries)."""
+        with self._lock:
+            self._results.clear()
 
     def _corrected(
         self, searcher: Searcher, parsed: query.Query, text: str, request: SearchRequest, page: int, per_page: int
