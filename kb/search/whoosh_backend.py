@@ -323,7 +323,8 @@ class WhooshIndex:
             self._searcher = self._index.searcher()
         elif not self._searcher.up_to_date():
             # A new searcher rather than refresh(): whoosh's reader reuse kept the segments that a
-            # rebuild had cleared, so every claim appeared twice.
+            # rebuild had cleared (every claim appeared twice) and, after an update, the old
+            # deletions of a reused segment (a replaced claim was counted twice).
             self._searcher.close()
             self._searcher = self._index.searcher()
             self._results.clear()
