@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 ONTOLOGY = HERE / "ontology.ttl"
 SCHEMES = HERE / "schemes.ttl"
 SHAPES = HERE / "shapes.ttl"
+CROSSWALK = HERE / "crosswalk.ttl"
 SEED = HERE / "seed" / "tiktok-shop-2022.ttl"
 
 
@@ -27,6 +28,11 @@ def ontology() -> Graph:
 def schemes() -> Graph:
     """The SKOS concept schemes: claim types, stances and statuses with their crosswalk."""
     return _copy(_parsed(SCHEMES))
+
+
+def crosswalk() -> Graph:
+    """Other fact-checkers' verdict labels (LIAR, AVeriTeC) mapped onto our statuses."""
+    return _parsed(CROSSWALK)
 
 
 def shapes() -> Graph:

@@ -110,6 +110,8 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
 
 # Each area defines its commands in a module of its own, registered on ``main`` by importing it.
 # (one line per area below)
+import kb.cli_dump  # noqa: E402, F401
+import kb.cli_import  # noqa: E402, F401
 import kb.cli_search  # noqa: E402, F401
 import kb.cli_users  # noqa: E402, F401
 

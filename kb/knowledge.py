@@ -48,8 +48,8 @@ class KnowledgeBase:
         self.repository = Repository(store, iris)
         self.today = today
         self.cache = RevisionCache(self.repository.revision_count)
-        # Closed before the store, last opened first (the search index registers here).
-        self.on_close: list[Callable[[], None]] = []
+        # Services built on the knowledge base (the SPARQL workers) stop with it.
+        self.close_hooks: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
@@ -59,8 +59,8 @@ class KnowledgeBase:
         return cls(open_store(store_url, data_dir), Iris(base_iri))
 
     def close(self) -> None:
-        while self.on_close:
-            self.on_close.pop()()
+        for hook in self.close_hooks:
+            hook()
         self.store.close()
 
     # --- writes -----------------------------------------------------------------------------
@@ -195,6 +195,10 @@ class KnowledgeBase:
             ("history", iri),
             lambda: [self._revision_summary(r) for r in self.store.select(queries.REVISIONS_OF, {"resource": iri})],
         )
+
+    def revision_summaries(self, query: str, bindings: dict[str, URIRef] | None = None) -> list[RevisionSummary]:
+        """The revisions a named query lists (it projects ?rev ?n ?time ?agent ?reason)."""
+        return [self._revision_summary(row) for row in self.store.select(query, bindings)]
 
     def _revision_summary(self, row: dict) -> RevisionSummary:
         rev = URIRef(str(row["rev"]))

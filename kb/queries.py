@@ -372,3 +372,104 @@ SELECT ?source ?slug ?headline WHERE {
   FILTER NOT EXISTS { ?source ck:retracted true }
 } ORDER BY LCASE(?headline)
 """
+
+
+# --- sparql and linked data ------------------------------------------------------------------------
+
+# A resource's own triples, and those of the quotes and selectors that hang from it (an event's
+# quote, a quote's selector), so that one document describes it fully.
+RESOURCE_DESCRIPTION = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?resource ?p ?o . BIND(?resource AS ?s) }
+  UNION { ?resource ck:quote|oa:hasSelector|ck:quote/oa:hasSelector ?s . ?s ?p ?o }
+}
+"""
+
+# Entities and topics are also described by the claims that point at them (incoming links).
+RESOURCE_INCOMING = """
+CONSTRUCT { ?s ?p ?resource } WHERE {
+  ?s ?p ?resource .
+  FILTER(?p IN (schema:author, schema:about, dcterms:subject, ck:actor, schema:publisher))
+}
+"""
+
+CLAIMS_OF_EVENT_OR_QUOTE = """
+SELECT ?resource ?claim ?slug WHERE {
+  ?claim ck:evidence|ck:quote|ck:evidence/ck:quote ?resource ; ck:slug ?slug .
+} ORDER BY ?slug
+"""
+
+# --- interop (ClaimReview, exports, feeds) ---------------------------------------------------------
+
+# When each resource was first and last changed: the ClaimReview's datePublished and dateModified.
+REVISION_TIMES = """
+SELECT ?resource (MIN(?time) AS ?first) (MAX(?time) AS ?last) WHERE {
+  ?rev a ck:Revision ; ck:changed ?resource ; prov:endedAtTime ?time .
+} GROUP BY ?resource
+"""
+
+# What the ClaimReview DataFeed says of every claim (several rows for a claimant with several types).
+REVIEW_CLAIMS = """
+SELECT ?claim ?slug ?text ?name ?status ?claimed ?claimant ?claimantSlug ?claimantName ?claimantType ?wikidata WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:status ?status ; schema:author ?claimant .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claimant schema:name ?claimantName }
+  OPTIONAL { ?claimant ck:slug ?claimantSlug }
+  OPTIONAL { ?claimant a ?claimantType FILTER(?claimantType IN (schema:Person, schema:Organization)) }
+  OPTIONAL { ?claimant owl:sameAs ?wikidata FILTER(STRSTARTS(STR(?wikidata), "http://www.wikidata.org/entity/")) }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} ORDER BY ?claim
+"""
+
+# Where every claim appeared, for the ClaimReview DataFeed.
+REVIEW_APPEARANCES = """
+SELECT ?claim ?how ?source ?slug ?headline ?url ?news WHERE {
+  { ?claim schema:firstAppearance ?source BIND("first" AS ?how) }
+  UNION { ?claim schema:appearance ?source BIND("other" AS ?how) }
+  ?source schema:headline ?headline .
+  OPTIONAL { ?source ck:slug ?slug }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?source a schema:NewsArticle BIND(true AS ?news) }
+} ORDER BY ?claim ?source
+"""
+
+CLAIM_TABLE = """
+SELECT ?claim ?text ?claimantName ?type ?status ?claimed ?deadline (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+  ?claim a schema:Claim ; schema:text ?text ; ck:claimType ?type ; schema:author ?claimant .
+  OPTIONAL { ?claimant schema:name ?claimantName }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  OPTIONAL {
+    ?claim schema:appearance|schema:firstAppearance|ck:quote/oa:hasSource|ck:evidence/ck:source ?source
+  }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?claim ?text ?claimantName ?type ?status ?claimed ?deadline ORDER BY ?claim
+"""
+
+# The latest revisions (site-wide feed).
+FEED_REVISIONS = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""
+
+# Revisions that changed an entity, or a claim by or about it.
+FEED_REVISIONS_OF_ENTITY = """
+SELECT DISTINCT ?entity ?rev ?n ?time ?agent ?reason WHERE {
+  { ?rev ck:changed ?entity } UNION { ?rev ck:changed ?claim . ?claim schema:author|schema:about ?entity }
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""
+
+# Revisions that changed a topic, or a claim on it.
+FEED_REVISIONS_OF_TOPIC = """
+SELECT DISTINCT ?topic ?rev ?n ?time ?agent ?reason WHERE {
+  { ?rev ck:changed ?topic } UNION { ?rev ck:changed ?claim . ?claim dcterms:subject ?topic }
+  ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+} ORDER BY DESC(?n) LIMIT 50
+"""

@@ -47,7 +47,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Session cookies marked Secure: 'auto' (when the request came over HTTPS) or '1' (always, behind a TLS proxy).",
     ),
     Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
+    Setting(
+        "publisher_name",
+        "CLAIMKB_PUBLISHER_NAME",
+        "claimkb",
+        "Name of the organisation running the site: the author of its ClaimReviews and feeds.",
+    ),
     Setting("sparql_max_rows", "CLAIMKB_SPARQL_MAX_ROWS", "10000", "Most result rows a public SPARQL query returns."),
+    Setting(
+        "sparql_workers",
+        "CLAIMKB_SPARQL_WORKERS",
+        "2",
+        "Worker processes that run public SPARQL queries (each can be stopped at the time limit).",
+    ),
+    Setting(
+        "sparql_per_client",
+        "CLAIMKB_SPARQL_PER_CLIENT",
+        "2",
+        "Public SPARQL queries one client (IP address) may have running at once; more get 429.",
+    ),
 )
 
 

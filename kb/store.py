@@ -108,6 +108,7 @@ class OxigraphStore:
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
         self.path = path
+        self.read_only = read_only
         self._write_lock = threading.Lock()
 
     @property
@@ -148,6 +149,8 @@ class OxigraphStore:
     def update(self, update: str) -> None:
         with self._write_lock:
             self._store.update(update, prefixes=PREFIXES)
+            # Read-only openers (the SPARQL query workers) only see what has been flushed.
+            self.flush()
 
     def quads(self) -> Iterator[Quad]:
         for quad in self._store:
@@ -166,16 +169,17 @@ class OxigraphStore:
         )
         with self._write_lock:
             self._store.bulk_extend(converted)
+            self.flush()
 
     def is_empty(self) -> bool:
         return len(self._store) == 0
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
             except OSError:

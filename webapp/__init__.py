@@ -43,7 +43,9 @@ def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
     from webapp.api import bp as api
     from webapp.editor import bp as editor
+    from webapp.interop import bp as interop
     from webapp.pages import bp as pages
     from webapp.search import bp as search
+    from webapp.sparql import bp as sparql
 
-    return [pages, editor, api, search]
+    return [pages, editor, api, sparql, interop, search]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import KBError
@@ -43,11 +43,9 @@ def init_app(app: Flask) -> None:
         message = error.description or error.name
         if status == 404 and message.startswith("The requested URL was not found"):
             message = "There is no page at this address. Try the search, or the list of claims."
-        response = error_response(status, error.name.capitalize(), message)
+        response = make_response(*error_response(status, error.name.capitalize(), message))
         if status == 405 and error.get_response().headers.get("Allow"):
-            body, code = response
-            if isinstance(body, Response):
-                body.headers["Allow"] = error.get_response().headers["Allow"]
+            response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
 
     @app.errorhandler(Exception)

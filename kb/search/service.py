@@ -57,7 +57,7 @@ class SearchService:
         if catch_up:
             service.catch_up()
         knowledge.repository.listeners.append(service.on_revision)
-        knowledge.on_close.append(service.close)
+        knowledge.close_hooks.append(service.close)
         return service
 
     def close(self) -> None:

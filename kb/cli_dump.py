@@ -1,0 +1,53 @@
+"""``claimkb export`` and ``claimkb restore``: dumps of the public dataset, and loading one back."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kb import dumps
+from kb.cli import data_dir_option, main, open_kb
+from kb.sparql.formats import DUMP_FORMATS
+
+
+@main.command()
+@data_dir_option
+@click.option(
+    "--format",
+    "dump_format",
+    type=click.Choice([f.name for f in DUMP_FORMATS]),
+    default="trig",
+    show_default=True,
+    help="trig, nquads and jsonld hold the revision history (named graphs); turtle the current state only.",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: stdout)."
+)
+def export(data_dir: Path, dump_format: str, output: Path | None) -> None:
+    """Write the public dataset: current state and revision history, private graphs left out."""
+    kb = open_kb(data_dir)
+    try:
+        fmt = dumps.dump_format(dump_format)
+        if output is None:
+            dumps.export(kb, fmt, sys.stdout.buffer)
+        else:
+            dumps.export_to_file(kb, fmt, output)
+            click.echo(f"Wrote {output} ({fmt.label}).", err=True)
+    finally:
+        kb.close()
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@click.option("--format", "rdf_format", default=None, help="trig, nquads, jsonld or turtle; guessed from the name.")
+def restore(file: Path, data_dir: Path, rdf_format: str | None) -> None:
+    """Restore a dump made by `claimkb export` into an EMPTY knowledge base, history included."""
+    kb = open_kb(data_dir)
+    try:
+        count = dumps.restore(kb, file, rdf_format)
+    finally:
+        kb.close()
+    click.echo(f"Restored {count} quads from {file}.")

@@ -1,0 +1,97 @@
+"""Commands to import fact-checkers' data and export ours: ``import``, ``export-claimreview``, ``export-csv``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb import exports
+from kb import settings as kb_settings
+from kb.cli import data_dir_option, main, open_kb
+from kb.imports.batch import DEFAULT_BATCH
+from kb.imports.run import FORMATS, import_file
+
+MAX_SHOWN = 100
+
+
+@main.command("import")
+@click.option("--format", "format_name", type=click.Choice(sorted(FORMATS)), required=True, help="Format of FILE.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Claims written per revision.",
+)
+def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int) -> None:
+    """Import FILE: a ClaimReview JSON-LD document or DataFeed, a LIAR TSV file or an AVeriTeC JSON file.
+
+    Each claim is written with its verdict as an evidence event, in revisions by the import's own
+    agent. Bad rows are reported with their line or record number and skipped; importing the same
+    file again changes nothing.
+    """
+    kb = open_kb(data_dir)
+    try:
+        report = import_file(kb, format_name, file, batch_size=batch_size, progress=True)
+    finally:
+        kb.close()
+    for problem in report.problems[:MAX_SHOWN]:
+        click.echo(f"{file}: {problem}; skipped", err=True)
+    if report.skipped > MAX_SHOWN:
+        click.echo(f"{file}: … and {report.skipped - MAX_SHOWN} more skipped", err=True)
+    rate = report.imported / report.seconds if report.seconds else 0.0
+    click.echo(
+        f"Read {report.records} records: {report.imported} claims imported, {report.unchanged} already held, "
+        f"{report.skipped} skipped; {report.triples} triples in {len(report.revisions)} revision(s), "
+        f"{report.seconds:.1f} s ({rate:.0f} claims/s)."
+    )
+
+
+@main.command("export-claimreview")
+@data_dir_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def export_claimreview(data_dir: Path, output: Path | None) -> None:
+    """Write a ClaimReview DataFeed (JSON-LD) of every claim with a verdict."""
+    kb = open_kb(data_dir)
+    try:
+        publisher = kb_settings.from_environment()["publisher_name"]
+        text = json.dumps(exports.claimreview_feed(kb, publisher=publisher), ensure_ascii=False, indent=1)
+    finally:
+        kb.close()
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command("export-csv")
+@data_dir_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output).",
+)
+def export_csv(data_dir: Path, output: Path | None) -> None:
+    """Write the claim table as CSV: IRI, text, claimant, type, status, dates, source count."""
+    kb = open_kb(data_dir)
+    try:
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                exports.write_claims_csv(kb, handle)
+        else:
+            exports.write_claims_csv(kb, sys.stdout)
+    finally:
+        kb.close()

@@ -1,0 +1,114 @@
+"""Dumps of the whole public dataset (current state and revision history) and restoring them.
+
+A dump holds the default graph and every named graph that is not private. TriG, N-Quads and
+JSON-LD carry the named graphs (the revision history); Turtle carries the default graph alone.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from claims.vocab import CK, PREFIXES
+from kb.errors import KBError
+from kb.knowledge import KnowledgeBase
+from kb.sparql.formats import DUMP_FORMATS, Format, by_name, ox_rdf_format
+from kb.store import OxigraphStore, to_ox
+
+_OX_DUMP = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def dump_format(name: str) -> Format:
+    fmt = by_name(name, DUMP_FORMATS)
+    if fmt is None:
+        raise KBError(f"“{name}” is not a dump format; use one of: " + ", ".join(f.name for f in DUMP_FORMATS))
+    return fmt
+
+
+def public_quads(kb: KnowledgeBase) -> Iterator[ox.Quad]:
+    """Every quad of the store outside private graphs, as Oxigraph quads."""
+    for s, p, o, g in kb.store.quads():
+        if g is not None and kb.iris.is_private(str(g)):
+            continue
+        graph = ox.NamedNode(str(g)) if g is not None else ox.DefaultGraph()
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]  # stored subjects are never literals
+
+
+def export(kb: KnowledgeBase, fmt: Format, output: IO[bytes]) -> None:
+    """Write the public dataset to ``output``; Turtle gets the default graph only."""
+    quads: Iterator[ox.Quad] = public_quads(kb)
+    if fmt.name == "turtle":
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)
+        )
+        ox.serialize(triples, output, format=ox_rdf_format(fmt), prefixes=PREFIXES)
+        return
+    ox.serialize(quads, output, format=_OX_DUMP[fmt.name], prefixes=PREFIXES if fmt.name == "trig" else None)
+
+
+def export_to_file(kb: KnowledgeBase, fmt: Format, path: Path) -> None:
+    """Write a dump to ``path``; readers (and concurrent writers) never see half a file."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as output:
+        try:
+            export(kb, fmt, output)
+        except BaseException:
+            Path(output.name).unlink()
+            raise
+    Path(output.name).replace(path)
+
+
+def restore(kb: KnowledgeBase, path: Path, rdf_format: str | None = None) -> int:
+    """Load a dump (with its revision graphs) into an empty knowledge base; returns the quad count.
+
+    The dump must have been made from a knowledge base with the same base IRI (its revision
+    counter sits on that IRI), and may not hold private graphs.
+    """
+    if not kb.is_empty():
+        raise KBError(
+            "The knowledge base is not empty; a dump is restored into an empty one "
+            "(use a new --data-dir), and new data is added with `claimkb load`."
+        )
+    if not isinstance(kb.store, OxigraphStore):
+        raise KBError("Restoring a dump needs the embedded store; load it into your SPARQL server directly.")
+    if not path.is_file():
+        raise KBError(f"{path}: no such file", status=404)
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if rdf_format is None else None
+    if rdf_format is not None:
+        named = by_name(rdf_format, DUMP_FORMATS)
+        fmt = ox_rdf_format(named) if named else None
+    if fmt is None:
+        raise KBError(f"{path}: say which format it is with --format (trig, nquads, jsonld or turtle)")
+    count = _check_dump(kb, path, fmt)
+    # A second, streaming pass writes it: a dump of millions of quads is never held in memory.
+    kb.store.native.bulk_load(path=str(path), format=fmt)
+    kb.store.flush()
+    return count
+
+
+def _check_dump(kb: KnowledgeBase, path: Path, fmt: ox.RdfFormat) -> int:
+    """Read the dump once, streaming: it must parse, carry our revision counter and no private graph."""
+    counter = ox.NamedNode(str(CK.revisionNumber))
+    home = ox.NamedNode(kb.iris.base)
+    count, has_counter, private = 0, False, set()
+    try:
+        for quad in ox.parse(path=str(path), format=fmt):
+            count += 1
+            has_counter = has_counter or (quad.subject == home and quad.predicate == counter)
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and kb.iris.is_private(graph.value):
+                private.add(graph.value)
+    except (SyntaxError, ValueError) as error:
+        raise KBError(f"{path} is not valid {fmt.name}: {error}", title="Parse error") from error
+    if not has_counter:
+        raise KBError(
+            f"{path} is not a dump of a knowledge base with base IRI {kb.iris.base}: it has no revision "
+            "counter on that IRI. Restore it into a knowledge base created with the dump's base IRI "
+            "(CLAIMKB_BASE_IRI)."
+        )
+    if private:
+        raise KBError(f"{path} holds private graphs ({', '.join(sorted(private))}); a public dump never does.")
+    return count

@@ -1,0 +1,1 @@
+"""Serialisations of our data in other communities' formats (schema.org ClaimReview)."""

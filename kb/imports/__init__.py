@@ -1,0 +1,1 @@
+"""Imports of other fact-checkers' data: LIAR, AVeriTeC and ClaimReview, written in revisioned batches."""

@@ -1,0 +1,219 @@
+"""Building blocks shared by the importers: one record's triples, and the nodes several records share.
+
+A record is everything one row or item of a data set says about one claim. Nodes that many
+records mention (a speaker, a topic, a cited web page, the data set itself) are *shared*: the
+first record that describes one describes it, and a node the knowledge base already holds is left
+as it is, so that an import never gives an existing entity a second name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+from rdflib.term import Node
+
+from claims.model import Iris, slugify
+from claims.status import Stance
+from claims.vocab import CK, SCHEMA
+
+Triple = tuple[Node, Node, Node]
+
+MAX_TEXT = 2000  # the claim shape's limit on schema:text
+MAX_TITLE = 200  # the event shape's limit on schema:name
+WAYBACK_RE = re.compile(r"^https?://web\.archive\.org/web/(\d{4})(\d{2})(\d{2})\d*[a-z_]*/(.+)$")
+# Reserved and unreserved URL characters, and "%" for what is already encoded.
+URL_SAFE = ":/?#@!$&'()*+,;=%~-._"
+WIKIDATA_URL_RE = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q[1-9][0-9]*)$")
+
+
+class RecordError(ValueError):
+    """A row or item that cannot become a claim; its message says why, for the import report."""
+
+
+@dataclass
+class Record:
+    """The triples one row or item contributes, split into its own and those of shared nodes."""
+
+    number: int  # line number (TSV) or record number (JSON), 1-based
+    claim: URIRef
+    own: set[Triple] = field(default_factory=set)
+    shared: dict[URIRef, set[Triple]] = field(default_factory=dict)
+
+    def add(self, *triples: Triple) -> None:
+        self.own.update(triples)
+
+    def share(self, node: URIRef, *triples: Triple) -> None:
+        """Describe a shared node; the first description wins (one record may cite a page twice)."""
+        self.shared.setdefault(node, set(triples))
+
+    @property
+    def subjects(self) -> set[URIRef]:
+        return {s for s, _, _ in self.own if isinstance(s, URIRef)} | set(self.shared)
+
+
+def date_literal(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def short_hash(*parts: str, length: int = 8) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:length]  # noqa: S324 - an identifier, not security
+
+
+def clean_text(value: object, what: str, *, limit: int = MAX_TEXT) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"no {what}")
+    text = " ".join(value.split())
+    if len(text) > limit:
+        raise RecordError(f"the {what} is longer than {limit:,} characters")
+    return text
+
+
+def title(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def http_url(value: object) -> str | None:
+    """``value`` as an absolute http(s) IRI, characters IRIs forbid percent-encoded; else ``None``."""
+    if not isinstance(value, str):
+        return None
+    value = quote(value.strip(), safe=URL_SAFE)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return None
+    return value
+
+
+def original_url(url: str) -> str:
+    """The page a Wayback Machine address archives, else the address itself."""
+    match = WAYBACK_RE.match(url)
+    return match.group(4) if match else url
+
+
+def archived_on(url: str) -> date | None:
+    """The day the Wayback Machine took the snapshot an address points at, if it is one."""
+    match = WAYBACK_RE.match(url)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def host_of(url: str) -> str:
+    return urlsplit(original_url(url)).netloc.removeprefix("www.") or url
+
+
+def wikidata_id(value: object) -> str | None:
+    if isinstance(value, str):
+        match = WIKIDATA_URL_RE.match(value.strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def share_entity(
+    record: Record, iris: Iris, name: str, *, kind: str = "Organization", wikidata: str | None = None
+) -> URIRef:
+    """An entity named ``name`` (slug from the name), described by the first record that needs it."""
+    slug = slugify(name)
+    iri = iris.entity(slug)
+    triples: set[Triple] = {
+        (iri, RDF.type, SCHEMA[kind]),
+        (iri, CK.slug, Literal(slug)),
+        (iri, SCHEMA.name, Literal(name)),
+    }
+    if wikidata:
+        triples.add((iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{wikidata}")))
+    record.share(iri, *triples)
+    return iri
+
+
+def share_topic(record: Record, iris: Iris, label: str) -> URIRef:
+    slug = slugify(label)
+    iri = iris.topic(slug)
+    record.share(
+        iri,
+        (iri, RDF.type, SKOS.Concept),
+        (iri, CK.slug, Literal(slug)),
+        (iri, SKOS.prefLabel, Literal(label)),
+    )
+    return iri
+
+
+def share_web_source(record: Record, iris: Iris, url: str, headline: str) -> URIRef:
+    """A web page cited by a record, named by a hash of its URL so that every record finds it again."""
+    slug = f"web-{slugify(host_of(url), 40)}-{short_hash(url, length=10)}"
+    iri = iris.source(slug)
+    record.share(
+        iri,
+        (iri, RDF.type, SCHEMA.CreativeWork),
+        (iri, CK.slug, Literal(slug)),
+        (iri, SCHEMA.headline, Literal(headline)),
+        (iri, SCHEMA.url, URIRef(url)),
+    )
+    return iri
+
+
+def add_event(
+    record: Record,
+    iri: URIRef,
+    *,
+    when: date,
+    stance: Stance,
+    name: str,
+    actor: URIRef | None = None,
+    source: URIRef | None = None,
+    note: str | None = None,
+) -> None:
+    record.add(
+        (iri, RDF.type, CK.EvidenceEvent),
+        (iri, DCTERMS.date, date_literal(when)),
+        (iri, CK.stance, stance.iri),
+        (iri, SCHEMA.name, Literal(title(name))),
+        (record.claim, CK.evidence, iri),
+    )
+    if actor is not None:
+        record.add((iri, CK.actor, actor))
+    if source is not None:
+        record.add((iri, CK.source, source))
+    if note:
+        record.add((iri, CK.note, Literal(note)))
+
+
+def add_claim(
+    record: Record,
+    *,
+    slug: str,
+    text: str,
+    claimant: URIRef,
+    name: str | None = None,
+    claimed_on: date | None = None,
+    note: str | None = None,
+) -> None:
+    iri = record.claim
+    record.add(
+        (iri, RDF.type, SCHEMA.Claim),
+        (iri, CK.slug, Literal(slug)),
+        (iri, SCHEMA.text, Literal(text)),
+        (iri, CK.claimType, CK.statement),
+        (iri, SCHEMA.author, claimant),
+    )
+    if name:
+        record.add((iri, SCHEMA.name, Literal(name)))
+    if claimed_on:
+        record.add((iri, SCHEMA.datePublished, date_literal(claimed_on)))
+    if note:
+        record.add((iri, CK.note, Literal(note)))

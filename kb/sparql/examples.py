@@ -1,0 +1,136 @@
+"""Example queries about this knowledge base, shown on the SPARQL page and timed by the benchmark.
+
+Each is complete SPARQL (its own PREFIX lines) so that it runs unchanged in any client; IRIs of
+this knowledge base are written relative to a ``BASE`` line that names the configured base IRI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PREFIXES = """PREFIX ck: <https://w3id.org/claimkb/vocab#>
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+@dataclass(frozen=True)
+class Example:
+    key: str
+    title: str
+    description: str
+    body: str  # the query after its BASE and PREFIX lines
+
+    def text(self, base_iri: str) -> str:
+        return f"BASE <{base_iri}>\n{_PREFIXES}\n{self.body.strip()}\n"
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        "claims-by-status",
+        "Claims by status",
+        "How many claims stand at each status today (what the evidence gives them), with one claim of each.",
+        """
+SELECT ?status (COUNT(?claim) AS ?claims) (SAMPLE(?claim) AS ?example) WHERE {
+  ?claim ck:status ?status .  # only claims have a status
+}
+GROUP BY ?status
+ORDER BY DESC(?claims) ?status
+""",
+    ),
+    Example(
+        "predictions-past-deadline",
+        "Predictions past their deadline",
+        "Predictions whose deadline has passed, and how each turned out (“due” means no resolution yet).",
+        """
+SELECT ?claim ?name ?deadline ?status WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:status ?status ; schema:name ?name .
+  FILTER(?deadline < xsd:date(NOW()))
+}
+ORDER BY ?deadline
+""",
+    ),
+    Example(
+        "derived-from-axios-scoop",
+        "Sources derived from the Axios scoop",
+        "Every copy, rewrite, translation or report that rests (directly or through others) on the Axios "
+        "scoop of 11 October 2022.",
+        """
+SELECT ?source ?headline ?kind ?from WHERE {
+  ?source prov:wasDerivedFrom+ <sources/axios-scoop-2022-10-11> ;
+          prov:wasDerivedFrom ?from ;
+          schema:headline ?headline .
+  OPTIONAL { ?source ck:derivationKind ?kind }
+}
+ORDER BY ?headline
+""",
+    ),
+    Example(
+        "claims-by-claimant",
+        "Claims by one claimant",
+        "What the Financial Times claimed, with each claim's status.",
+        """
+SELECT ?claim ?name ?claimed ?status WHERE {
+  ?claim schema:author <entities/financial-times> ; schema:name ?name ; ck:status ?status .
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+}
+ORDER BY ?claimed
+""",
+    ),
+    Example(
+        "claim-timeline",
+        "The timeline of one claim",
+        "The dated evidence on “TikTok Shop will launch in the US before the 2022 holidays”: "
+        "what happened, its stance, and the source that reports it.",
+        """
+SELECT ?date ?stance ?event ?title ?source WHERE {
+  <claims/us-shop-before-holidays> ck:evidence ?event .
+  ?event dcterms:date ?date ; ck:stance ?stance ; schema:name ?title .
+  OPTIONAL { ?event ck:source ?source }
+}
+ORDER BY ?date
+""",
+    ),
+    Example(
+        "known-on-date",
+        "What was known about a claim on a given date",
+        "The evidence dated up to 1 December 2022 (when it happened in the world), withdrawn entries "
+        "left out. The status rule applied to these events gives the status of that day; the claim "
+        "page shows it with ?as_of=2022-12-01.",
+        """
+SELECT ?date ?stance ?event ?title WHERE {
+  <claims/us-shop-before-holidays> ck:evidence ?event .
+  ?event dcterms:date ?date ; ck:stance ?stance ; schema:name ?title .
+  FILTER(?date <= "2022-12-01"^^xsd:date)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+ORDER BY ?date
+""",
+    ),
+    Example(
+        "recorded-by-date",
+        "What the knowledge base had recorded about a claim by a given time",
+        "The other clock: the claim's description as our revisions had recorded it by a moment "
+        "(prov:endedAtTime), from each revision's added and removed named graphs.",
+        """
+SELECT ?property ?value ?revision WHERE {
+  BIND(NOW() AS ?moment)  # or a past moment, e.g. "2026-01-01T00:00:00Z"^^xsd:dateTime
+  ?revision a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ; ck:addedGraph ?added .
+  FILTER(?time <= ?moment)
+  GRAPH ?added { <claims/us-shop-before-holidays> ?property ?value }
+  FILTER NOT EXISTS {
+    ?later ck:revisionNumber ?m ; prov:endedAtTime ?laterTime ; ck:removedGraph ?removed .
+    FILTER(?m > ?n && ?laterTime <= ?moment)
+    GRAPH ?removed { <claims/us-shop-before-holidays> ?property ?value }
+  }
+}
+ORDER BY ?property
+""",
+    ),
+)
+
+
+def example(key: str) -> Example | None:
+    return next((e for e in EXAMPLES if e.key == key), None)

@@ -1,0 +1,115 @@
+"""The public SPARQL query service: check, limit, evaluate, serialise."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from kb.errors import KBError
+from kb.knowledge import KnowledgeBase
+from kb.sparql.evaluate import Job, Outcome, evaluate, public_named_graphs
+from kb.sparql.safety import CheckedQuery, check_query
+from kb.sparql.workers import WorkerPool
+from kb.store import OxigraphStore
+
+
+class TooManyQueries(KBError):
+    status = 429
+    title = "Too many queries"
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 10.0  # seconds per query
+    max_rows: int = 10_000  # result rows (or triples) per query
+    workers: int = 2  # worker processes for the embedded on-disk store
+    per_client: int = 2  # queries one client may have running at once
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, str]) -> Limits:
+        try:
+            limits = cls(
+                timeout=float(values["sparql_timeout"]),
+                max_rows=int(values["sparql_max_rows"]),
+                workers=int(values["sparql_workers"]),
+                per_client=int(values["sparql_per_client"]),
+            )
+        except (KeyError, ValueError) as error:
+            raise KBError(f"A CLAIMKB_SPARQL_* setting is not a number: {error}", status=500) from error
+        if limits.timeout <= 0 or limits.max_rows < 1 or limits.workers < 1 or limits.per_client < 1:
+            raise KBError("The CLAIMKB_SPARQL_* settings must be positive.", status=500)
+        return limits
+
+
+class SparqlService:
+    """Runs public queries on a knowledge base within ``limits``.
+
+    On the embedded on-disk store, queries run in worker processes that can be killed at the time
+    limit; on an in-memory store (tests, benchmarks) they run in the calling thread, with the
+    row cap but without a time limit, since nothing but a separate process could stop them.
+    """
+
+    def __init__(self, kb: KnowledgeBase, limits: Limits) -> None:
+        self.kb = kb
+        self.limits = limits
+        store = kb.store
+        if not isinstance(store, OxigraphStore):
+            raise KBError(
+                "The public SPARQL endpoint runs on the embedded store; with a SPARQL server "
+                "backend, publish that server's own read-only endpoint instead.",
+                status=501,
+                title="Not available",
+            )
+        self._store = store
+        self._pool = (
+            WorkerPool(store.path, size=limits.workers, timeout=limits.timeout) if store.path is not None else None
+        )
+        self._running: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def time_limited(self) -> bool:
+        return self._pool is not None
+
+    def check(
+        self, text: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
+    ) -> CheckedQuery:
+        return check_query(text, self.kb.iris, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris)
+
+    def run(self, query: CheckedQuery, format_name: str, *, client: str) -> Outcome:
+        """Evaluate a checked query for ``client``; raises ``KBError`` subclasses with the reason."""
+        generation = self.kb.repository.revision_count() if self._pool is not None else 0
+        job = Job(query, format_name, self.limits.max_rows, self.kb.iris.base, generation)
+        with self._slot(client):
+            if self._pool is None:
+                native = self._store.native
+                outcome = evaluate(native, job, public_named_graphs(native, self.kb.iris.base))
+            else:
+                outcome = self._pool.run(job)
+        if outcome.status != 200:
+            raise KBError(outcome.body.decode(), status=outcome.status, title="Query failed")
+        return outcome
+
+    @contextmanager
+    def _slot(self, client: str) -> Iterator[None]:
+        with self._lock:
+            if self._running[client] >= self.limits.per_client:
+                raise TooManyQueries(
+                    f"You already have {self._running[client]} queries running; wait for one to finish.",
+                    details={"retry_after": max(1, int(self.limits.timeout))},
+                )
+            self._running[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running[client] -= 1
+                if not self._running[client]:
+                    del self._running[client]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()

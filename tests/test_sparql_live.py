@@ -1,0 +1,193 @@
+"""Real SPARQL clients and hostile queries against a live server on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from claims.vocab import SCHEMA
+from tests.live_server import seeded_app, serve
+
+CLAIM = URIRef("http://localhost:5000/claims/us-shop-before-holidays")
+SELECT = """PREFIX schema: <http://schema.org/> PREFIX ck: <https://w3id.org/claimkb/vocab#>
+SELECT ?claim ?status WHERE { ?claim a schema:Claim ; ck:status ?status } ORDER BY ?claim"""
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+LIMIT_SECONDS = 2.0
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[str]:
+    config = {"sparql_timeout": str(LIMIT_SECONDS), "sparql_workers": "3", "sparql_per_client": "2"}
+    with seeded_app(seeded_template, tmp_path_factory.mktemp("live") / "data", **config) as app, serve(app) as base:
+        # Start every worker first, so that timings below measure queries, not process start-up.
+        warm = [threading.Thread(target=_get, args=(base, "ASK {}")) for _ in range(3)]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        yield base
+
+
+def _wrapper(url: str, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{url}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def test_sparqlwrapper_json(url: str) -> None:
+    result = _wrapper(url, SELECT, JSON).queryAndConvert()
+    rows = {b["claim"]["value"]: b["status"]["value"] for b in result["results"]["bindings"]}  # type: ignore[index]
+    assert rows[str(CLAIM)] == "https://w3id.org/claimkb/vocab#resolved-partly"
+    assert len(rows) == 12
+
+
+def test_sparqlwrapper_xml(url: str) -> None:
+    document = _wrapper(url, SELECT, XML).queryAndConvert()
+    values = [e.firstChild.data for e in document.getElementsByTagName("uri")]  # type: ignore[union-attr]
+    assert str(CLAIM) in values
+
+
+@pytest.mark.parametrize(("fmt", "separator"), [(CSV, ","), (TSV, "\t")])
+def test_sparqlwrapper_csv_and_tsv(url: str, fmt: str, separator: str) -> None:
+    text = _wrapper(url, SELECT, fmt).queryAndConvert().decode()  # type: ignore[union-attr]
+    lines = text.strip().splitlines()
+    assert len(lines) == 13
+    claim = f"<{CLAIM}>" if fmt == TSV else str(CLAIM)
+    assert any(line.split(separator)[0] == claim for line in lines[1:])
+
+
+def test_sparqlwrapper_ask(url: str) -> None:
+    ask = f"PREFIX schema: <http://schema.org/> ASK {{ <{CLAIM}> a schema:Claim }}"
+    assert _wrapper(url, ask, JSON).queryAndConvert()["boolean"] is True  # type: ignore[index]
+    document = _wrapper(url, ask.replace("holidays", "nothing"), XML).queryAndConvert()
+    assert document.getElementsByTagName("boolean")[0].firstChild.data == "false"  # type: ignore[union-attr]
+
+
+def test_sparqlwrapper_construct_into_a_graph(url: str) -> None:
+    client = _wrapper(url, f"DESCRIBE <{CLAIM}>", XML)
+    graph = client.queryAndConvert()
+    assert isinstance(graph, Graph)
+    assert (CLAIM, RDF.type, SCHEMA.Claim) in graph
+    client = _wrapper(url, f"CONSTRUCT {{ <{CLAIM}> ?p ?o }} WHERE {{ <{CLAIM}> ?p ?o }}", "turtle")
+    turtle = client.queryAndConvert()
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert (CLAIM, SCHEMA.author, URIRef("http://localhost:5000/entities/financial-times")) in graph
+
+
+def test_sparqlwrapper_post(url: str) -> None:
+    client = _wrapper(url, SELECT, JSON)
+    client.setMethod("POST")
+    assert len(client.queryAndConvert()["results"]["bindings"]) == 12  # type: ignore[index]
+
+
+def test_sparqlwrapper_sees_a_malformed_query(url: str) -> None:
+    with pytest.raises(QueryBadFormed):
+        _wrapper(url, "SELECT ?x WHERE { ?x", JSON).query()
+
+
+def test_rdflib_sparqlstore(url: str) -> None:
+    graph = Graph(store=SPARQLStore(f"{url}/sparql", returnFormat="xml"))
+    rows = list(graph.query(SELECT))
+    assert len(rows) == 12
+    assert (CLAIM, RDF.type, SCHEMA.Claim) in graph
+    assert set(graph.objects(CLAIM, SCHEMA.author)) == {URIRef("http://localhost:5000/entities/financial-times")}
+
+
+def _get(
+    url: str, query: str, accept: str = "application/sparql-results+json", timeout: float = 30
+) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(
+        f"{url}/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback test server
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read(), dict(error.headers)
+
+
+def test_service_call_is_refused_and_nothing_connects(url: str) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(1.0)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ BIND(<{target}> AS ?there) SERVICE SILENT ?there {{ ?s ?p ?o }} }}",
+            f"ASK FROM <{target}> {{ ?s ?p ?o }}",
+        ):
+            status, body, _ = _get(url, query)
+            assert status in (200, 403), body
+            if "SERVICE" in query:
+                assert status == 403 and b"SERVICE" in body
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nothing ever connected
+
+
+def test_load_and_file_graphs_are_refused(url: str) -> None:
+    assert _get(url, "LOAD <http://127.0.0.1:9/data.ttl>")[0] == 403
+    assert _get(url, "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")[0] == 403
+    assert _get(url, "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }")[0] == 403
+
+
+def test_runaway_query_is_stopped_while_the_server_keeps_answering(url: str) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["status"], outcome["body"], outcome["headers"] = _get(url, RUNAWAY)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    with urllib.request.urlopen(f"{url}/claims/us-shop-before-holidays", timeout=10) as page:  # noqa: S310
+        assert page.status == 200
+    status, body, _ = _get(url, "ASK { ?s ?p ?o }", timeout=10)
+    assert status == 200 and b"true" in body
+    assert time.monotonic() - started < LIMIT_SECONDS, "the server answered others while the runaway query ran"
+    assert thread.is_alive(), "the runaway query was still running meanwhile"
+    thread.join(timeout=30)
+    assert outcome["status"] == 503
+    assert b"limit of 2 s" in outcome["body"]  # type: ignore[operator]
+    assert LIMIT_SECONDS <= outcome["seconds"] < LIMIT_SECONDS + 3  # type: ignore[operator]
+    status, _, _ = _get(url, SELECT)  # a fresh worker took the stopped one's place
+    assert status == 200
+
+
+def test_concurrent_queries_per_client_are_limited(url: str) -> None:
+    threads = [threading.Thread(target=_get, args=(url, RUNAWAY)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    status, body, headers = _get(url, "ASK {}")
+    assert status == 429
+    assert int(headers["Retry-After"]) >= 1
+    assert b"queries running" in body
+    for thread in threads:
+        thread.join(timeout=30)
+    assert _get(url, "ASK {}")[0] == 200
+
+
+def test_sparqlwrapper_gets_a_timeout_as_http_503(url: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        _wrapper(url, RUNAWAY, JSON).query()
+    with raised.value as error:
+        assert error.code == 503

@@ -1,0 +1,139 @@
+"""Talking to the rest of the ecosystem: ClaimReview JSON-LD, the DataFeed and CSV exports, Atom feeds,
+and the pages that publish our rating scale and corrections policy."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from markupsafe import Markup
+from rdflib import URIRef
+
+from claims import concepts, crosswalk
+from claims.model import SLUG_RE
+from kb import exports, feeds
+from kb.errors import NotFound
+from kb.readmodel import ClaimPage
+from webapp.extensions import get_kb
+from webapp.filters import link_for
+
+bp = Blueprint("interop", __name__)
+
+ATOM = "application/atom+xml"
+
+
+def _publisher() -> str:
+    return str(current_app.config["CLAIMKB"].get("publisher_name") or "claimkb")
+
+
+def claimreview_script(page: ClaimPage) -> Markup:
+    """The ``<script type="application/ld+json">`` of a claim page's ClaimReview (for its head)."""
+    kb = get_kb()
+    review = exports.claim_review_for(kb, page.claim.slug, publisher=_publisher())
+    # "<", ">" and "&" escaped so that no text in the claim can close the script element.
+    text = json.dumps(review, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')  # noqa: S704 - escaped above
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug) or len(slug) > 200:
+        raise NotFound("That address does not name anything here.")
+    return slug
+
+
+def _external_link(iri: URIRef) -> str | None:
+    link = link_for(iri)
+    return url_for("pages.home", _external=True).rstrip("/") + link if link.startswith("/") else None
+
+
+def _atom(scope: feeds.FeedScope, self_url: str, page_url: str) -> Response:
+    body = feeds.atom(
+        get_kb(), scope, self_url=self_url, page_url=page_url, publisher=_publisher(), link_for=_external_link
+    )
+    return Response(body, mimetype=ATOM)
+
+
+@bp.get("/feeds/changes.atom")
+def changes_feed() -> Response:
+    return _atom(
+        feeds.FeedScope("site"),
+        url_for("interop.changes_feed", _external=True),
+        url_for("pages.home", _external=True),
+    )
+
+
+@bp.get("/feeds/claims/<slug>.atom")
+def claim_feed(slug: str) -> Response:
+    slug = _slug(slug)
+    return _atom(
+        feeds.FeedScope("claim", slug),
+        url_for("interop.claim_feed", slug=slug, _external=True),
+        url_for("pages.claim", slug=slug, _external=True),
+    )
+
+
+@bp.get("/feeds/entities/<slug>.atom")
+def entity_feed(slug: str) -> Response:
+    slug = _slug(slug)
+    return _atom(
+        feeds.FeedScope("entity", slug),
+        url_for("interop.entity_feed", slug=slug, _external=True),
+        url_for("pages.entity", slug=slug, _external=True),
+    )
+
+
+@bp.get("/feeds/topics/<slug>.atom")
+def topic_feed(slug: str) -> Response:
+    slug = _slug(slug)
+    return _atom(
+        feeds.FeedScope("topic", slug),
+        url_for("interop.topic_feed", slug=slug, _external=True),
+        url_for("pages.topic", slug=slug, _external=True),
+    )
+
+
+@bp.get("/claimreview.json")
+def claimreview_feed() -> Response:
+    feed = exports.claimreview_feed(get_kb(), publisher=_publisher())
+    return Response(json.dumps(feed, ensure_ascii=False), mimetype="application/ld+json")
+
+
+@bp.get("/claims.csv")
+def claims_csv() -> Response:
+    buffer = io.StringIO()
+    exports.write_claims_csv(get_kb(), buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+    )
+
+
+@bp.get("/about/rating")
+def rating_scale() -> str:
+    return render_template(
+        "interop/rating.html",
+        statuses=concepts.statuses(),
+        schemes=[
+            ("LIAR (PolitiFact)", crosswalk.labels(crosswalk.LIAR_SCHEME)),
+            ("AVeriTeC", crosswalk.labels(crosswalk.AVERITEC_SCHEME)),
+        ],
+        publisher=_publisher(),
+    )
+
+
+@bp.get("/about/corrections")
+def corrections() -> str:
+    return render_template("interop/corrections.html", publisher=_publisher())
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["claimreview_script"] = claimreview_script
+
+
+@bp.record_once
+def _register(state: Any) -> None:
+    init_app(state.app)
