@@ -10,8 +10,10 @@ from flask import Flask, current_app
 
 from kb import settings as kb_settings
 from kb.knowledge import KnowledgeBase
+from kb.search.service import SearchService
 
 _EXTENSION_KEY = "claimkb"
+_SEARCH_KEY = "claimkb.search"
 
 
 def init_app(app: Flask) -> None:
@@ -22,12 +24,19 @@ def init_app(app: Flask) -> None:
         knowledge.ensure_seed()
     knowledge.mark_due_predictions()
     app.extensions[_EXTENSION_KEY] = knowledge
+    app.extensions[_SEARCH_KEY] = SearchService.open(knowledge, data_dir / "search")
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)
     app.config["DATA_DIR"] = data_dir
 
 
 def get_kb() -> KnowledgeBase:
     return current_app.extensions[_EXTENSION_KEY]
+
+
+def get_search() -> SearchService:
+    """The search index of the knowledge base, kept in step with its revisions."""
+    search: SearchService = current_app.extensions[_SEARCH_KEY]
+    return search
 
 
 _key_lock = threading.Lock()
