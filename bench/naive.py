@@ -8,6 +8,7 @@ page asks rdflib's SPARQL engine afresh.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cache
@@ -19,8 +20,11 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from claims.model import Iris
-from claims.vocab import PREFIXES
-from kb.knowledge import KnowledgeBase
+from claims.vocab import CK_IRI, PREFIXES
+from kb.knowledge import ClaimFilters, KnowledgeBase
+from kb.readmodel import ClaimSummary
+from kb.search import FacetCount, SearchHit, SearchRequest, SearchResult
+from kb.search.sparql import search_as_sparql
 from kb.store import Bindings, Quad, Row
 
 T = TypeVar("T")
@@ -103,3 +107,65 @@ def use_naive_store(app: Flask, store: NaiveStore, base: str) -> KnowledgeBase:
     knowledge.cache = NoCache()  # type: ignore[assignment]
     app.extensions["claimkb"] = knowledge
     return knowledge
+
+
+class NaiveSearch:
+    """The search and listings of the naive design: SPARQL per request (``CONTAINS`` for words), no index."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.kb = knowledge
+
+    def claims(self, filters: ClaimFilters | None = None, *, limit: int = 10_000) -> list[ClaimSummary]:
+        return self.kb.claims(filters)[:limit]
+
+    def status_counts(self) -> dict[str, int]:
+        return self.kb.status_counts()
+
+    def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
+        return self.kb.facet_values()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        words = " ".join(request.query.lower().split())
+        tree = ("text", words) if words else None
+        rows = self.kb.store.select(search_as_sparql(self.kb.iris, request.filters, tree))
+        statuses: dict[str, int] = {}
+        for row in rows:
+            status = str(row.get("status", "")).removeprefix(CK_IRI) or "unverified"
+            statuses[status] = statuses.get(status, 0) + 1
+        facets = {"status": [FacetCount(s, s, n) for s, n in sorted(statuses.items(), key=lambda i: -i[1])]}
+        for facet, values in self.kb.facet_values().items():
+            facets[facet] = [FacetCount(slug, label, n) for slug, label, n in values]
+        start = (request.page - 1) * request.per_page
+        hits = [
+            SearchHit(
+                iri=str(row["claim"]),
+                slug=str(row["claim"]).rsplit("/", 1)[-1],
+                name=str(row.get("name", "")),
+                text=str(row.get("name", "")),
+                status=str(row.get("status", "")).removeprefix(CK_IRI) or "unverified",
+                claim_type="statement",
+                claimant=None,
+                claimant_name=None,
+                claimed=None,
+                deadline=None,
+                score=None,
+                snippet_html=html.escape(str(row.get("name", ""))),
+            )
+            for row in rows[start : start + request.per_page]
+        ]
+        return SearchResult(
+            hits=hits,
+            total=len(rows),
+            page=request.page,
+            per_page=request.per_page,
+            facets=facets,
+            parsed_query=words,
+            query_tree=tree,
+            filters=dict(request.filters),
+        )
+
+
+def use_naive_search(app: Flask, knowledge: KnowledgeBase) -> None:
+    """Point ``app``'s search and listings at SPARQL over the naive store, in place of the index."""
+    app.extensions["claimkb.search"].close()
+    app.extensions["claimkb.search"] = NaiveSearch(knowledge)

@@ -1,184 +1,177 @@
-"""Synthetic knowledge bases for the benchmarks: N made-up claims shaped like the seed's.
+"""Synthetic knowledge bases for benchmarks: realistic claim graphs of any size, loaded in bulk.
 
-Every claim has a claimant, entities it is about, topics, a first appearance and another
-appearance, a quote with its selector and one to three dated evidence events, and a status derived by
-the real rule (``claims.status.derive_status``). Everything is deterministic for a given N and seed,
-made up (``example.org`` URLs, invented words), and yielded as quads so that it can be bulk-loaded.
-The data is loaded as one "bulk import" revision, so the revision log and the search index follow it
-as they follow any other write.
+Every claim has the shape of a seed claim (docs/data-model.md): a name, a neutral text, a claim
+type, a claimant, entities it is about, topics, a date, sources with publishers, a quote with its
+selector, evidence events and a derived status. Words follow a Zipf-like distribution over a
+vocabulary taken from the seed text plus invented words, and a few set phrases recur, so that
+common words, rare words and common phrases all exist. All of it is made up (example IRIs under
+the base, no real URLs); it is for measuring, never for reading.
+
+    from bench.synthetic import synthetic_knowledge_base
+    kb = synthetic_knowledge_base(Path("/tmp/kb"), claims=10_000)   # a KnowledgeBase, revision 1
+
+The same ``seed`` gives the same graph.
 """
 
 from __future__ import annotations
 
 import random
+import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
+from claims import schema_files
 from claims.model import Iris
-from claims.status import Stance, TimelineEntry, derive_status
 from claims.vocab import CK, OA, SCHEMA
+from kb.knowledge import KnowledgeBase
+from kb.store import OxigraphStore, Quad
 
-Quad = tuple[Node, Node, Node, URIRef | None]
+BASE = "http://localhost:5000/"
 
-TYPES = ("statement", "prediction", "rumour", "denial", "attribution")
-TYPE_WEIGHTS = (50, 20, 10, 10, 10)
-STANCES = (
-    Stance.SUPPORTS,
-    Stance.DENIES,
-    Stance.DISPUTES,
-    Stance.CONTEXT,
-    Stance.RESOLVES_TRUE,
-    Stance.RESOLVES_PARTLY,
-    Stance.RESOLVES_FALSE,
-)
-STANCE_WEIGHTS = (40, 20, 8, 12, 8, 4, 8)
-COMMON = (
-    "shop launch market warehouse delivery price seller buyer platform app video creator brand store "
-    "order payment shipping customs supply chain retail online growth plan office hiring team report "
-    "revenue user country city holiday season partner program pilot service data policy court law "
-    "ban deal merger share investor chief executive spokesperson statement interview leak memo"
-).split()
-SYLLABLES = "ka lo mi ne ru sa ti vo be da fe gu hi ja ko lu ma no pe qui ra se to ve wi xa yo zu".split()
-BULK_AGENT = "bulk-import"
-
-
-def made_up_words(rng: random.Random, count: int) -> list[str]:
-    words: set[str] = set()
-    while len(words) < count:
-        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(words)
+STATUSES = [
+    (CK.supported, 30),
+    (CK.unverified, 20),
+    (CK.disputed, 12),
+    (CK.denied, 8),
+    (CK["resolved-true"], 12),
+    (CK["resolved-partly"], 8),
+    (CK["resolved-false"], 7),
+    (CK.due, 3),
+]
+CLAIM_TYPES = [CK.statement, CK.prediction, CK.rumour, CK.denial, CK.attribution]
+STANCES = [CK.supports, CK.denies, CK.disputes, CK["resolves-true"], CK.context]
+# Set phrases that recur in many texts, as they do in news about one subject.
+PHRASES = [
+    "tiktok shop",
+    "before the holidays",
+    "fulfilment centres",
+    "live shopping",
+    "according to people familiar with the matter",
+    "the company said in a statement",
+]
+SYLLABLES = [c + v for c in "bdklmnrstvz" for v in "aeiou"]
 
 
-def sentence(rng: random.Random, vocabulary: list[str], words: int) -> str:
-    picked = [rng.choice(COMMON) if rng.random() < 0.5 else rng.choice(vocabulary) for _ in range(words)]
-    return " ".join(picked).capitalize() + "."
+def _vocabulary(rng: random.Random, invented: int) -> list[str]:
+    seed_text = schema_files.SEED.read_text(encoding="utf-8").lower()
+    words = sorted(set(re.findall(r"[a-z]{3,}", seed_text)))
+    rng.shuffle(words)
+    made = {"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(invented)}
+    return words + sorted(made - set(words))
 
 
-def day(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
+class _Words:
+    """Draws words with a Zipf-like frequency: the k-th word about 1/k as often as the first."""
+
+    def __init__(self, rng: random.Random, vocabulary: list[str]) -> None:
+        self.rng = rng
+        self.vocabulary = vocabulary
+        self.weights = list(accumulate(1.0 / (rank + 1) for rank in range(len(vocabulary))))
+
+    def sentence(self, low: int, high: int, phrase_chance: float = 0.0) -> str:
+        count = self.rng.randint(low, high)
+        words = self.rng.choices(self.vocabulary, cum_weights=self.weights, k=count)
+        if phrase_chance and self.rng.random() < phrase_chance:
+            words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(PHRASES))
+        text = " ".join(words)
+        return text[:1].upper() + text[1:] + "."
 
 
-def generate(claims: int, base: str = "http://localhost:5000/", seed: int = 7) -> Iterator[Quad]:
-    """The quads of a knowledge base of ``claims`` synthetic claims, with one bulk-import revision."""
+def synthetic_quads(claims: int, *, base: str = BASE, seed: int = 7) -> Iterator[Quad]:
+    """The default-graph quads of a knowledge base with ``claims`` claims, and its revision 1."""
     rng = random.Random(seed)
     iris = Iris(base)
-    vocabulary = made_up_words(rng, 3000)
-    n_entities = max(40, claims // 25)
-    n_publishers = 40
-    n_topics = 30
-    n_sources = max(20, claims // 3)
+    words = _Words(rng, _vocabulary(rng, invented=max(2_000, claims // 2)))
+    entities = [iris.entity(f"entity-{i}") for i in range(max(20, claims // 200))]
+    publishers = entities[: max(10, len(entities) // 3)]
+    topics = [iris.topic(f"topic-{i}") for i in range(40)]
+    sources = [iris.source(f"source-{i}") for i in range(max(10, claims // 4))]
+    statuses, status_weights = zip(*STATUSES, strict=True)
     start = date(2015, 1, 1)
 
-    def quad(s: Node, p: Node, o: Node) -> Quad:
-        return (s, p, o, None)
+    def q(s: URIRef, p: URIRef, o: object) -> Quad:
+        return (s, p, o, None)  # type: ignore[return-value]
 
-    entities = [iris.entity(f"entity-{i}") for i in range(n_entities)]
-    for i, entity in enumerate(entities):
-        yield quad(entity, RDF.type, SCHEMA.Person if i % 3 else SCHEMA.Organization)
-        yield quad(entity, CK.slug, Literal(f"entity-{i}"))
-        yield quad(entity, SCHEMA.name, Literal(f"{rng.choice(vocabulary).title()} {rng.choice(vocabulary).title()}"))
-        if i % 4 == 0:
-            yield quad(entity, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/Q{900000000 + i}"))
-    publishers = entities[:n_publishers]
+    for index, entity in enumerate(entities):
+        yield q(entity, RDF.type, SCHEMA.Organization if index % 3 else SCHEMA.Person)
+        yield q(entity, CK.slug, Literal(f"entity-{index}"))
+        yield q(entity, SCHEMA.name, Literal(words.sentence(1, 3).rstrip(".") + f" {index}"))
+    for index, topic in enumerate(topics):
+        yield q(topic, RDF.type, SKOS.Concept)
+        yield q(topic, CK.slug, Literal(f"topic-{index}"))
+        yield q(topic, SKOS.prefLabel, Literal(words.sentence(1, 2).rstrip(".") + f" {index}", lang="en"))
+    for index, source in enumerate(sources):
+        yield q(source, RDF.type, SCHEMA.NewsArticle)
+        yield q(source, CK.slug, Literal(f"source-{index}"))
+        yield q(source, SCHEMA.headline, Literal(words.sentence(5, 12)))
+        yield q(source, SCHEMA.publisher, rng.choice(publishers))
+        yield q(source, SCHEMA.datePublished, Literal(start + timedelta(days=rng.randrange(3650)), datatype=XSD.date))
 
-    topics = [iris.topic(f"topic-{i}") for i in range(n_topics)]
-    for i, topic in enumerate(topics):
-        yield quad(topic, RDF.type, SKOS.Concept)
-        yield quad(topic, CK.slug, Literal(f"topic-{i}"))
-        yield quad(topic, SKOS.prefLabel, Literal(f"Topic {rng.choice(vocabulary)}", lang="en"))
-        yield quad(topic, SKOS.inScheme, iris.topic(""))
-
-    sources = [iris.source(f"source-{i}") for i in range(n_sources)]
-    source_dates = []
-    for i, source in enumerate(sources):
-        published = start + timedelta(days=rng.randrange(3650))
-        source_dates.append(published)
-        yield quad(source, RDF.type, SCHEMA.NewsArticle)
-        yield quad(source, CK.slug, Literal(f"source-{i}"))
-        yield quad(source, SCHEMA.headline, Literal(sentence(rng, vocabulary, 8)))
-        yield quad(source, SCHEMA.url, URIRef(f"https://news.example.org/{i}"))
-        yield quad(source, SCHEMA.publisher, rng.choice(publishers))
-        yield quad(source, SCHEMA.datePublished, day(published))
-        if i and i % 5 == 0:
-            yield quad(source, PROV.wasDerivedFrom, sources[rng.randrange(i)])
-
-    changed = []
-    for i in range(claims):
-        slug = f"claim-{i}"
+    for index in range(claims):
+        slug = f"claim-{index}"
         claim = iris.claim(slug)
-        changed.append(claim)
-        claim_type = rng.choices(TYPES, TYPE_WEIGHTS)[0]
-        first = rng.randrange(n_sources)
-        claimed = source_dates[first]
-        yield quad(claim, RDF.type, SCHEMA.Claim)
-        yield quad(claim, CK.slug, Literal(slug))
-        yield quad(claim, SCHEMA.name, Literal(sentence(rng, vocabulary, 6)))
-        yield quad(claim, SCHEMA.text, Literal(sentence(rng, vocabulary, 24)))
-        yield quad(claim, CK.claimType, CK[claim_type])
-        yield quad(claim, SCHEMA.author, rng.choice(entities))
-        for entity in rng.sample(entities, 2):
-            yield quad(claim, SCHEMA.about, entity)
+        claimed = start + timedelta(days=rng.randrange(3650))
+        claim_type = rng.choice(CLAIM_TYPES)
+        yield q(claim, RDF.type, SCHEMA.Claim)
+        yield q(claim, CK.slug, Literal(slug))
+        yield q(claim, SCHEMA.name, Literal(words.sentence(5, 10, 0.15)[:75]))
+        yield q(claim, SCHEMA.text, Literal(words.sentence(15, 40, 0.3)))
+        yield q(claim, CK.claimType, claim_type)
+        yield q(claim, SCHEMA.author, rng.choice(entities))
+        for entity in rng.sample(entities, rng.randint(1, 3)):
+            yield q(claim, SCHEMA.about, entity)
         for topic in rng.sample(topics, rng.randint(1, 3)):
-            yield quad(claim, DCTERMS.subject, topic)
-        yield quad(claim, SCHEMA.datePublished, day(claimed))
-        yield quad(claim, SCHEMA.firstAppearance, sources[first])
-        yield quad(claim, SCHEMA.appearance, sources[first])
-        yield quad(claim, SCHEMA.appearance, rng.choice(sources))
-        deadline = None
-        if claim_type == "prediction":
-            deadline = claimed + timedelta(days=rng.randrange(30, 900))
-            yield quad(claim, CK.deadline, day(deadline))
-        if i % 10 == 0:
-            yield quad(claim, CK.note, Literal(sentence(rng, vocabulary, 30)))
-
+            yield q(claim, DCTERMS.subject, topic)
+        yield q(claim, SCHEMA.datePublished, Literal(claimed, datatype=XSD.date))
+        appeared = rng.sample(sources, rng.randint(1, 3))
+        yield q(claim, SCHEMA.firstAppearance, appeared[0])
+        for source in appeared:
+            yield q(claim, SCHEMA.appearance, source)
+        if claim_type == CK.prediction:
+            yield q(claim, CK.deadline, Literal(claimed + timedelta(days=rng.randrange(30, 700)), datatype=XSD.date))
+        if rng.random() < 0.5:
+            yield q(claim, CK.note, Literal(" ".join(words.sentence(8, 20, 0.2) for _ in range(rng.randint(1, 3)))))
         quote = iris.quote(f"{slug}-q")
         selector = URIRef(f"{quote}/selector")
-        yield quad(claim, CK.quote, quote)
-        yield quad(quote, RDF.type, CK.Quote)
-        yield quad(quote, RDF.type, OA.SpecificResource)
-        yield quad(quote, OA.hasSource, sources[first])
-        yield quad(quote, OA.hasSelector, selector)
-        yield quad(selector, RDF.type, OA.TextQuoteSelector)
-        yield quad(selector, OA.exact, Literal(sentence(rng, vocabulary, 12)))
-        yield quad(selector, OA.prefix, Literal(sentence(rng, vocabulary, 5)))
-        yield quad(selector, OA.suffix, Literal(sentence(rng, vocabulary, 5)))
+        yield q(claim, CK.quote, quote)
+        yield q(quote, RDF.type, CK.Quote)
+        yield q(quote, RDF.type, OA.SpecificResource)
+        yield q(quote, OA.hasSource, appeared[0])
+        yield q(quote, OA.hasSelector, selector)
+        yield q(selector, RDF.type, OA.TextQuoteSelector)
+        yield q(selector, OA.exact, Literal(words.sentence(8, 20, 0.3)))
+        for number in range(rng.randint(1, 3)):
+            event = iris.event(f"{slug}-e{number}")
+            yield q(claim, CK.evidence, event)
+            yield q(event, RDF.type, CK.EvidenceEvent)
+            yield q(event, DCTERMS.date, Literal(claimed + timedelta(days=rng.randrange(400)), datatype=XSD.date))
+            yield q(event, CK.stance, rng.choice(STANCES))
+            yield q(event, SCHEMA.name, Literal(words.sentence(4, 9)))
+            yield q(event, CK.source, rng.choice(sources))
+        yield q(claim, CK.status, rng.choices(statuses, weights=status_weights)[0])
+        yield q(claim, CK.version, Literal(1))
 
-        timeline = []
-        for e in range(rng.randint(1, 3)):
-            event = iris.event(f"{slug}-e{e}")
-            when = claimed + timedelta(days=rng.randrange(0, 700))
-            stance = rng.choices(STANCES, STANCE_WEIGHTS)[0]
-            timeline.append(TimelineEntry(when, stance))
-            yield quad(claim, CK.evidence, event)
-            yield quad(event, RDF.type, CK.EvidenceEvent)
-            yield quad(event, DCTERMS.date, day(when))
-            yield quad(event, CK.stance, stance.iri)
-            yield quad(event, SCHEMA.name, Literal(sentence(rng, vocabulary, 6)))
-            yield quad(event, CK.actor, rng.choice(entities))
-            yield quad(event, CK.source, rng.choice(sources))
-        status = derive_status(timeline, is_prediction=deadline is not None, deadline=deadline, today=date(2026, 1, 1))
-        yield quad(claim, CK.status, status.iri)
-        yield quad(claim, CK.version, Literal(1))
-
-    yield from revision_quads(iris, changed)
+    # Revision 1 records the load, so that the revision log (and the search index) start from it.
+    revision, agent = iris.revision(1), iris.agent("synthetic")
+    yield q(revision, RDF.type, CK.Revision)
+    yield q(revision, RDF.type, PROV.Activity)
+    yield q(revision, CK.revisionNumber, Literal(1))
+    yield q(revision, DCTERMS.identifier, Literal(uuid.UUID(int=rng.getrandbits(128)).hex))
+    yield q(revision, PROV.wasAssociatedWith, agent)
+    yield q(revision, PROV.endedAtTime, Literal(datetime.now(UTC).replace(microsecond=0)))
+    yield q(revision, CK.reason, Literal(f"Synthetic knowledge base of {claims} claims"))
+    yield q(agent, RDF.type, PROV.Agent)
+    yield q(iris.knowledge_base, CK.revisionNumber, Literal(1))
 
 
-def revision_quads(iris: Iris, changed: list[URIRef]) -> Iterator[Quad]:
-    """Revision 1, recording the bulk import (who, when, why) as any write is recorded."""
-    revision = iris.revision(1)
-    agent = iris.agent(BULK_AGENT)
-    when = datetime(2026, 1, 1, tzinfo=UTC).isoformat().replace("+00:00", "Z")
-    yield (revision, RDF.type, CK.Revision, None)
-    yield (revision, RDF.type, PROV.Activity, None)
-    yield (revision, CK.revisionNumber, Literal(1), None)
-    yield (revision, DCTERMS.identifier, Literal(f"bulk-{len(changed)}"), None)
-    yield (revision, PROV.wasAssociatedWith, agent, None)
-    yield (revision, PROV.endedAtTime, Literal(when, datatype=XSD.dateTime), None)
-    yield (revision, CK.reason, Literal(f"Bulk import of {len(changed)} synthetic claims (benchmark)"), None)
-    yield (agent, RDF.type, PROV.Agent, None)
-    yield (agent, RDFS.label, Literal(BULK_AGENT), None)
-    yield (iris.knowledge_base, CK.revisionNumber, Literal(1), None)
+def synthetic_knowledge_base(path: Path | None, claims: int, *, base: str = BASE, seed: int = 7) -> KnowledgeBase:
+    """A knowledge base of ``claims`` synthetic claims, in an Oxigraph store at ``path`` (None: memory)."""
+    store = OxigraphStore(path)
+    store.bulk_load(synthetic_quads(claims, base=base, seed=seed))
+    return KnowledgeBase(store, Iris(base))

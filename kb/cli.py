@@ -129,6 +129,7 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
 # (one line per area below)
 import kb.cli_dump  # noqa: E402, F401
 import kb.cli_import  # noqa: E402, F401
+import kb.cli_search  # noqa: E402, F401
 import kb.cli_users  # noqa: E402, F401
 
 if __name__ == "__main__":

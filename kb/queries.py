@@ -218,6 +218,97 @@ SELECT ?claim ?event ?date ?stance ?retracted WHERE {
 
 CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
 
+# --- search ------------------------------------------------------------------------------------------
+# What the search index holds for each claim. Each query is run either for every claim (a rebuild)
+# or with ?claim bound (one revision's changes), and grouped by claim in Python.
+
+SEARCH_CLAIM_FIELDS = """
+SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug .
+  OPTIONAL { ?claim schema:text ?text }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:claimType ?type }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  OPTIONAL { ?claim ck:note ?note }
+  OPTIONAL { ?claim ck:retracted ?retracted }
+}
+"""
+
+SEARCH_CLAIM_QUOTES = """
+SELECT DISTINCT ?claim ?exact WHERE {
+  ?claim a schema:Claim .
+  { ?claim ck:quote ?quote } UNION { ?claim ck:evidence ?event . ?event ck:quote ?quote }
+  ?quote oa:hasSelector ?selector . ?selector oa:exact ?exact .
+}
+"""
+
+# Who and what a claim links to, one role per query (a UNION of all four made Oxigraph join
+# far more rows than it returns): its claimant; the entities it is about, or that act in its
+# evidence; the publishers of the sources it appeared in or is quoted from; its topics.
+SEARCH_CLAIM_CLAIMANTS = """
+SELECT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim ; schema:author ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_ABOUT = """
+SELECT DISTINCT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:about ?agent } UNION { ?claim ck:evidence ?event . ?event ck:actor ?agent }
+  ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_PUBLISHERS = """
+SELECT DISTINCT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?source schema:publisher ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent schema:name ?label }
+}
+"""
+
+SEARCH_CLAIM_TOPICS = """
+SELECT ?claim ?agent ?slug ?label WHERE {
+  ?claim a schema:Claim ; dcterms:subject ?agent . ?agent ck:slug ?slug .
+  OPTIONAL { ?agent skos:prefLabel ?label }
+}
+"""
+
+SEARCH_CLAIM_EVENTS = """
+SELECT ?claim ?eventName ?eventNote WHERE {
+  ?claim a schema:Claim ; ck:evidence ?event .
+  OPTIONAL { ?event schema:name ?eventName }
+  OPTIONAL { ?event ck:note ?eventNote }
+}
+"""
+
+# What points at a resource (?o), and whether it is a claim: the search index walks these links
+# back from a changed source, quote, event or entity to the claims that show it.
+SEARCH_REFERRERS = """
+SELECT ?o ?s ?isClaim WHERE {
+  ?s ?p ?o . FILTER(?p != rdf:type)
+  OPTIONAL { ?s a schema:Claim . BIND(true AS ?isClaim) }
+}
+"""
+
+# What the revision log says changed after revision ?after (the index catches up from it).
+SEARCH_CHANGED_SINCE = """
+SELECT ?after ?n ?changed WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n .
+  OPTIONAL { ?rev ck:changed ?changed }
+  FILTER(?n > ?after)
+}
+"""
+
+# The nonce of revision ?n: it identifies a store's history (an index built from another is rebuilt).
+SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"
+
 # --- editors -------------------------------------------------------------------------------------
 # Accounts live in a private named graph, passed in as ?g.
 

@@ -45,6 +45,7 @@ def _blueprints() -> list[Any]:
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.pages import bp as pages
+    from webapp.search import bp as search
     from webapp.sparql import bp as sparql
 
-    return [pages, editor, api, sparql, interop]
+    return [pages, editor, api, sparql, interop, search]

@@ -13,8 +13,10 @@ from flask import Flask, current_app
 from kb import settings as kb_settings
 from kb.errors import StoreUnavailable
 from kb.knowledge import KnowledgeBase
+from kb.search.service import SearchService
 
 _EXTENSION_KEY = "claimkb"
+_SEARCH_KEY = "claimkb.search"
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +26,18 @@ def init_app(app: Flask) -> None:
     data_dir = kb_settings.data_dir(values)
     knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
     app.extensions[_EXTENSION_KEY] = knowledge
-    _start_when_reachable(app, knowledge, values)
+    search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
+    app.extensions[_SEARCH_KEY] = search
+    _start_when_reachable(app, knowledge, search, values)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)
     app.config["DATA_DIR"] = data_dir
 
 
-def _start_when_reachable(app: Flask, knowledge: KnowledgeBase, values: Mapping[str, str]) -> None:
-    """Seed and mark due predictions now, or — when a SPARQL server is down — on the first request after it returns.
+def _start_when_reachable(
+    app: Flask, knowledge: KnowledgeBase, search: SearchService, values: Mapping[str, str]
+) -> None:
+    """Seed, mark due predictions and catch the search index up now, or — when a SPARQL server is
+    down — on the first request after it returns.
 
     Until then every request answers 503 (the store raises ``StoreUnavailable``), so the app starts and
     recovers by itself instead of staying broken.
@@ -45,6 +52,7 @@ def _start_when_reachable(app: Flask, knowledge: KnowledgeBase, values: Mapping[
             if values.get("seed", "1") not in ("0", "false", "no"):
                 knowledge.ensure_seed()
             knowledge.mark_due_predictions()
+            search.catch_up()
             started.set()
 
     try:
@@ -60,6 +68,12 @@ def _start_when_reachable(app: Flask, knowledge: KnowledgeBase, values: Mapping[
 
 def get_kb() -> KnowledgeBase:
     return current_app.extensions[_EXTENSION_KEY]
+
+
+def get_search() -> SearchService:
+    """The search index of the knowledge base, kept in step with its revisions."""
+    search: SearchService = current_app.extensions[_SEARCH_KEY]
+    return search
 
 
 _key_lock = threading.Lock()

@@ -10,7 +10,7 @@ from claims import concepts
 from claims.model import SLUG_RE
 from kb.knowledge import ClaimFilters
 from webapp import timeline_svg
-from webapp.extensions import get_kb
+from webapp.extensions import get_kb, get_search
 
 bp = Blueprint("pages", __name__)
 
@@ -24,21 +24,22 @@ def _slug(slug: str) -> str:
 @bp.get("/")
 def home() -> str:
     kb = get_kb()
+    search = get_search()  # counts and lists come from the search index, not a SPARQL aggregate
     coming, overdue = kb.predictions()
     return render_template(
         "pages/home.html",
-        counts=kb.status_counts(),
+        counts=search.status_counts(),
         statuses=concepts.statuses(),
         coming_due=coming,
         overdue=overdue,
         recent=kb.recent_changes(8),
-        claims=kb.claims()[:6],
+        claims=search.claims(limit=6),
     )
 
 
 @bp.get("/claims")
 def claims() -> str:
-    kb = get_kb()
+    search = get_search()
     statuses = concepts.statuses()
     types = concepts.claim_types()
     status = request.args.get("status") or None
@@ -60,11 +61,11 @@ def claims() -> str:
     filters = ClaimFilters(status=status, claim_type=claim_type, claimant=claimant, topic=topic)
     return render_template(
         "pages/claims.html",
-        claims=kb.claims(filters),
+        claims=search.claims(filters),
         filters=filters,
         statuses=statuses,
         types=types,
-        facets=kb.facet_values(),
+        facets=search.facet_values(),
         problems=problems,
     )
 
@@ -111,7 +112,7 @@ def topic(slug: str) -> str:
     if slug not in labels:
         abort(404, f"There is no topic called “{slug}”.")
     return render_template(
-        "pages/topic.html", label=labels[slug], slug=slug, claims=kb.claims(ClaimFilters(topic=slug))
+        "pages/topic.html", label=labels[slug], slug=slug, claims=get_search().claims(ClaimFilters(topic=slug))
     )
 
 

@@ -1,0 +1,252 @@
+"""Keeps a search index in step with the knowledge base, and answers searches and listings from it.
+
+The index records the last revision it applied. Each revision that lands is applied at once (the
+repository's listener); on opening, and before each search if the store's revision counter moved,
+the index catches up from the revision log (``ck:changed`` of every later revision). So a crash
+between a store write and its index write loses nothing, and every process sharing one store keeps
+its own index current.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from whoosh.index import LockError
+
+from claims import concepts
+from claims.model import SLUG_RE
+from kb import queries
+from kb.knowledge import ClaimFilters, KnowledgeBase
+from kb.readmodel import ClaimSummary
+from kb.repository import RevisionInfo
+from kb.search import FACETS, SORTS, FacetCount, SearchHit, SearchIndex, SearchRequest, SearchResult
+from kb.search.documents import ClaimDocument, DocumentBuilder
+
+log = logging.getLogger(__name__)
+
+ORIGIN_FILE = "origin"
+LISTING_LIMIT = 10_000
+MAX_LINKS = 3  # how far a claim's search document reaches: claim -> quote -> source -> publisher
+
+ProgressWrapper = Callable[[list[ClaimDocument]], Iterable[ClaimDocument]]
+
+
+class SearchService:
+    """The knowledge base's search: one index, kept current from the revision log."""
+
+    def __init__(self, knowledge: KnowledgeBase, index: SearchIndex, path: Path) -> None:
+        self.kb = knowledge
+        self.index = index
+        self.path = path
+        self.documents = DocumentBuilder(knowledge.store)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, knowledge: KnowledgeBase, path: Path, *, catch_up: bool = True) -> SearchService:
+        """Open the Whoosh index in ``path``, catch it up with the store, and follow new revisions.
+
+        The index is closed with the knowledge base.
+        """
+        from kb.search.whoosh_backend import WhooshIndex
+
+        service = cls(knowledge, WhooshIndex(path), path)
+        if catch_up:
+            service.catch_up()
+        knowledge.repository.listeners.append(service.on_revision)
+        knowledge.close_hooks.append(service.close)
+        return service
+
+    def close(self) -> None:
+        if self.on_revision in self.kb.repository.listeners:
+            self.kb.repository.listeners.remove(self.on_revision)
+        self.index.close()
+
+    # --- following the revision log -------------------------------------------------------------
+
+    def _origin(self) -> str:
+        """What identifies the store's history: the nonce of its first revision."""
+        rows = self.kb.store.select(queries.SEARCH_ORIGIN, {"n": Literal(1)})
+        return str(rows[0]["nonce"]) if rows else ""
+
+    def catch_up(self) -> int:
+        """Apply every revision the index has not seen; returns the revision it is now at."""
+        with self._lock:
+            origin_file = self.path / ORIGIN_FILE
+            origin = self._origin()
+            known = origin_file.read_text() if origin_file.exists() else None
+            last = self.index.last_revision
+            current = self.kb.repository.revision_count()
+            if known != origin or last > current or (last == 0 and current > 0):
+                # Another store's history, or none applied yet: rebuilding is quicker than replaying.
+                self.rebuild()
+                origin_file.write_text(origin)
+                return current
+            if last == current:
+                return last
+            changed: set[str] = set()
+            newest = last
+            for row in self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": Literal(last)}):
+                newest = max(newest, int(str(row["n"])))
+                if row.get("changed") is not None:
+                    changed.add(str(row["changed"]))
+            self._apply(changed, newest)
+            return newest
+
+    def on_revision(self, info: RevisionInfo) -> None:
+        """The repository's listener: index what a revision changed, right after it lands."""
+        try:
+            with self._lock:
+                if self.index.last_revision == info.number - 1:
+                    self._apply({str(iri) for iri in info.changed}, info.number)
+                else:  # revisions from another process came in between: follow the log instead
+                    self.catch_up()
+        except (LockError, OSError) as error:
+            # The revision is safely in the store; the next search or start catches the index up.
+            log.warning("search index not updated for revision %s: %s", info.number, error)
+
+    def _apply(self, changed: Iterable[str], revision: int) -> None:
+        claims = self.affected_claims(changed)
+        self.index.apply(self.documents.documents(claims), revision)
+
+    def affected_claims(self, resources: Iterable[str]) -> set[str]:
+        """The claims whose search document depends on any of ``resources``.
+
+        A claim's document shows what is up to three links away (its quote's source's publisher),
+        so the walk goes back at most three links from each changed resource, one bound query per
+        resource reached; it stops at claims and never enters the revision records.
+        """
+        claims: set[str] = set()
+        frontier: set[str] = set()
+        for resource in resources:
+            kind_slug = self.kb.iris.kind_and_slug(resource)
+            if kind_slug and kind_slug[0] == "claims":
+                claims.add(resource)
+            elif not (kind_slug and kind_slug[0] in ("revisions", "agents")):
+                frontier.add(resource)
+        seen = set(frontier)
+        for _depth in range(MAX_LINKS):
+            reached: set[str] = set()
+            for resource in frontier:
+                for row in self.kb.store.select(queries.SEARCH_REFERRERS, {"o": URIRef(resource)}):
+                    subject = str(row["s"])
+                    kind_slug = self.kb.iris.kind_and_slug(subject)
+                    if row.get("isClaim") is not None:
+                        claims.add(subject)
+                    elif subject not in seen and not (kind_slug and kind_slug[0] in ("revisions", "agents")):
+                        reached.add(subject)
+            seen |= reached
+            frontier = reached
+        return claims
+
+    def rebuild(self, progress: ProgressWrapper | None = None) -> int:
+        """Index every claim afresh from the store; returns how many claims were indexed."""
+        with self._lock:
+            revision = self.kb.repository.revision_count()
+            documents = self.documents.all_documents()
+            count = self.index.rebuild(progress(documents) if progress else documents, revision)
+            (self.path / ORIGIN_FILE).write_text(self._origin())
+            return count
+
+    # --- searching ------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Answer ``request`` from an index that is current with the store."""
+        request, notices = validate_request(request)
+        if self.kb.repository.revision_count() != self.index.last_revision:
+            self.catch_up()
+        result = self.index.search(request)
+        result.notices[:0] = notices
+        result.filters = dict(request.filters)
+        result.sort = request.sort
+        for facet, scheme in (("status", concepts.statuses()), ("type", concepts.claim_types())):
+            result.facets[facet] = [
+                FacetCount(c.value, scheme[c.value].label if c.value in scheme else c.label, c.count)
+                for c in result.facets.get(facet, [])
+            ]
+        return result
+
+    # --- listings for the reader pages (same shapes as KnowledgeBase's SPARQL versions) ---------
+
+    def claims(self, filters: ClaimFilters | None = None, *, limit: int = LISTING_LIMIT) -> list[ClaimSummary]:
+        """Claims matching ``filters``, newest claim first (as ``KnowledgeBase.claims``)."""
+        filters = filters or ClaimFilters()
+        wanted = {
+            "status": filters.status,
+            "type": filters.claim_type,
+            "claimant": filters.claimant,
+            "topic": filters.topic,
+        }
+        request = SearchRequest(
+            filters={k: v for k, v in wanted.items() if v}, sort="date", per_page=limit, facets=False
+        )
+        return [summary(hit) for hit in self.search(request).hits]
+
+    def facet_counts(self) -> dict[str, list[tuple[str, str, int]]]:
+        result = self.search(SearchRequest(per_page=1))
+        return {facet: [(c.value, c.label, c.count) for c in counts] for facet, counts in result.facets.items()}
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {key: 0 for key in concepts.statuses()}
+        for value, _label, n in self.facet_counts()["status"]:
+            if value in counts:
+                counts[value] = n
+        return counts
+
+    def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Claimants and topics with their claim counts, labels in alphabetical order."""
+        counts = self.facet_counts()
+        return {facet: sorted(counts[facet], key=lambda v: v[1].lower()) for facet in ("claimant", "topic")}
+
+
+def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
+    """The request with unknown filter values and sorts dropped, and a notice for each."""
+    notices = []
+    filters = {}
+    statuses, types = concepts.statuses(), concepts.claim_types()
+    for facet, value in request.filters.items():
+        if not value:
+            continue
+        valid = {
+            "status": value in statuses,
+            "type": value in types,
+            "year": value.isdigit() and len(value) == 4,
+        }.get(facet, facet in FACETS and bool(SLUG_RE.match(value)) and len(value) <= 200)
+        if valid:
+            filters[facet] = value
+        else:
+            notices.append(f"“{value[:80]}” is not a {facet} we can filter by; ignored.")
+    sort = request.sort if request.sort in SORTS else "relevance"
+    if request.sort and request.sort not in SORTS:
+        notices.append(f"Results can be sorted by {' or '.join(SORTS)}; showing them by relevance.")
+    page = request.page if request.page >= 1 else 1
+    cleaned = SearchRequest(
+        query=request.query,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=request.per_page,
+        facets=request.facets,
+        correct=request.correct,
+    )
+    return cleaned, notices
+
+
+def summary(hit: SearchHit) -> ClaimSummary:
+    """A search hit as the claim cards of the reader pages show it."""
+    statuses, types = concepts.statuses(), concepts.claim_types()
+    return ClaimSummary(
+        iri=URIRef(hit.iri),
+        slug=hit.slug,
+        name=hit.name,
+        text=hit.text,
+        status=statuses.get(hit.status) or statuses["unverified"],
+        claim_type=types.get(hit.claim_type),
+        claimant=URIRef(hit.claimant) if hit.claimant else None,
+        claimant_name=hit.claimant_name,
+        claimed_on=hit.claimed,
+        deadline=hit.deadline,
+    )

@@ -1,0 +1,304 @@
+"""The search index over the seed claims: relevance, facets against SPARQL, following revisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from rdflib import Literal, URIRef
+
+from claims.vocab import SCHEMA
+from kb.knowledge import ClaimFilters, KnowledgeBase
+from kb.repository import Change
+from kb.search import SearchQueryError, SearchRequest
+from kb.search.service import SearchService
+from webapp import create_app
+
+HOLIDAYS = "us-shop-before-holidays"
+
+
+@pytest.fixture(scope="module")
+def seed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One seeded knowledge base for the tests that only read (loading the seed takes seconds)."""
+    app = create_app({"data_dir": str(tmp_path_factory.mktemp("seed")), "store": "oxigraph", "TESTING": True})
+    yield app
+    app.extensions["claimkb"].close()
+
+
+@pytest.fixture
+def seed(seed_app: Flask) -> SearchService:
+    return seed_app.extensions["claimkb.search"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def seed_kb(seed_app: Flask) -> KnowledgeBase:
+    return seed_app.extensions["claimkb"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def search(app: Flask) -> SearchService:
+    """The search of a knowledge base of its own, for tests that write."""
+    return app.extensions["claimkb.search"]  # type: ignore[no-any-return]
+
+
+def slugs(service: SearchService, query: str = "", **filters: str) -> list[str]:
+    return [h.slug for h in service.search(SearchRequest(query=query, filters=filters, per_page=100)).hits]
+
+
+def rename(kb: KnowledgeBase, iri: URIRef, name: str) -> int:
+    """Give ``iri`` a new schema:name, as one revision; returns its number."""
+    old = {(iri, SCHEMA.name, o) for o in kb.repository.describe([iri]).objects(iri, SCHEMA.name)}
+    change = Change(added={(iri, SCHEMA.name, Literal(name))}, removed=old, changed={iri})  # type: ignore[arg-type]
+    info = kb.repository.apply(change, agent=kb.agent("tester"), reason="Test rename")
+    assert info is not None
+    return info.number
+
+
+# --- relevance ------------------------------------------------------------------------------------
+
+
+def test_a_word_ranks_the_claim_about_it_first(seed: SearchService) -> None:
+    assert slugs(seed, "holidays")[0] == HOLIDAYS
+
+
+def test_a_misspelt_word_still_finds_the_claim(seed: SearchService) -> None:
+    result = seed.search(SearchRequest(query="hollidays"))
+    assert result.hits[0].slug == HOLIDAYS
+    assert result.corrected_from == "hollidays"
+    assert result.suggestion and "holiday" in result.suggestion
+
+
+def test_a_phrase_matches_the_words_in_order(seed: SearchService) -> None:
+    assert HOLIDAYS in slugs(seed, '"before the holidays"')
+    assert HOLIDAYS not in slugs(seed, '"holidays before"')
+
+
+def test_boolean_operators(seed: SearchService) -> None:
+    tiktok, amazon = set(slugs(seed, "tiktok")), set(slugs(seed, "amazon"))
+    assert set(slugs(seed, "tiktok AND amazon")) == tiktok & amazon
+    assert set(slugs(seed, "tiktok OR amazon")) == tiktok | amazon
+    assert set(slugs(seed, "tiktok NOT amazon")) == tiktok - amazon
+    assert tiktok - amazon and tiktok & amazon
+
+
+def test_field_queries_equal_the_facet_filters(seed: SearchService) -> None:
+    assert sorted(slugs(seed, "status:disputed")) == sorted(slugs(seed, status="disputed"))
+    assert sorted(slugs(seed, "claimant:tiktok")) == sorted(slugs(seed, claimant="tiktok"))
+    assert sorted(slugs(seed, "type:prediction")) == [HOLIDAYS]
+
+
+def test_an_empty_query_lists_every_claim_newest_first(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    result = seed.search(SearchRequest(per_page=100))
+    assert result.total == len(seed_kb.claims())
+    dates = [h.claimed for h in result.hits if h.claimed]
+    assert dates == sorted(dates, reverse=True)
+    assert {f for f, counts in result.facets.items() if counts} >= {"status", "type", "claimant", "topic"}
+
+
+def test_paging_splits_the_results_without_overlap(seed: SearchService) -> None:
+    first = seed.search(SearchRequest(per_page=5, page=1))
+    second = seed.search(SearchRequest(per_page=5, page=2))
+    assert first.pages == -(-first.total // 5)
+    assert {h.slug for h in first.hits}.isdisjoint(h.slug for h in second.hits)
+    assert len(first.hits) == 5
+
+
+def test_snippets_escape_the_text_and_mark_the_words(search: SearchService, kb: KnowledgeBase) -> None:
+    claim = kb.iris.claim(HOLIDAYS)
+    old = {(claim, SCHEMA.text, o) for o in kb.repository.describe([claim]).objects(claim, SCHEMA.text)}
+    hostile = Literal("Launch <script>alert(1)</script> before the holidays & more")
+    change = Change(added={(claim, SCHEMA.text, hostile)}, removed=old, changed={claim})  # type: ignore[arg-type]
+    kb.repository.apply(change, agent=kb.agent("tester"), reason="Test escaping")
+    hit = search.search(SearchRequest(query="holidays")).hits[0]
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html
+    assert "<mark>holidays</mark>" in hit.snippet_html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "((tiktok",
+        "tiktok))",
+        "[2020 TO",
+        "status:",
+        "AND OR NOT",
+        "\x00\x01tiktok\x7f",
+        "tik\u202etok",
+        "a" * 10_000,
+        ":::^~*?",
+        'claimant:"financial',
+    ],
+)
+def test_malformed_queries_are_answered(seed: SearchService, query: str) -> None:
+    result = seed.search(SearchRequest(query=query))
+    assert result.total >= 0
+    if "\x00" in query or len(query) > 1000:
+        assert result.notices
+
+
+def test_too_many_parts_are_refused(seed: SearchService) -> None:
+    from kb.search.whoosh_backend import MAX_CLAUSES
+
+    with pytest.raises(SearchQueryError, match="parts"):
+        seed.search(SearchRequest(query=" OR ".join(f"w{i}" for i in range(MAX_CLAUSES + 5))))
+
+
+# --- facet counts against SPARQL ------------------------------------------------------------------
+
+COUNT_BY_STATUS = """
+SELECT ?value (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; ck:status ?value . FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?value
+"""
+
+COUNT_BY_CLAIMANT_WITH_STATUS = """
+SELECT ?status ?value (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; ck:status ?status ; schema:author/ck:slug ?value .
+} GROUP BY ?status ?value
+"""
+
+COUNT_BY_TOPIC_WITH_TYPE = """
+SELECT ?type ?value (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; ck:claimType ?type ; dcterms:subject/ck:slug ?value .
+} GROUP BY ?type ?value
+"""
+
+COUNT_BY_PUBLISHER = """
+SELECT ?value (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; schema:appearance|schema:firstAppearance|ck:quote/oa:hasSource ?source .
+  ?source schema:publisher/ck:slug ?value .
+} GROUP BY ?value
+"""
+
+COUNT_BY_YEAR_WITH_TOPIC = """
+SELECT ?topic ?value (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; dcterms:subject ?topic ; schema:datePublished ?date .
+  BIND(STR(YEAR(?date)) AS ?value)
+} GROUP BY ?topic ?value
+"""
+
+
+def _counts(rows: list[dict], strip: str = "") -> dict[str, int]:
+    return {str(r["value"]).removeprefix(strip): int(r["n"].toPython()) for r in rows}
+
+
+def _facet(service: SearchService, facet: str, **filters: str) -> dict[str, int]:
+    return {c.value: c.count for c in service.search(SearchRequest(filters=filters)).facets[facet]}
+
+
+def test_status_counts_equal_sparql(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    expected = _counts(seed_kb.store.select(COUNT_BY_STATUS), "https://w3id.org/claimkb/vocab#")
+    assert _facet(seed, "status") == expected
+    assert {k: v for k, v in seed.status_counts().items() if v} == expected
+    assert seed.status_counts() == seed_kb.status_counts()
+
+
+@pytest.mark.parametrize("status", ["supported", "disputed", "resolved-partly"])
+def test_claimant_counts_under_a_status_filter_equal_sparql(
+    seed: SearchService, seed_kb: KnowledgeBase, status: str
+) -> None:
+    status_iri = URIRef("https://w3id.org/claimkb/vocab#" + status)
+    expected = _counts(seed_kb.store.select(COUNT_BY_CLAIMANT_WITH_STATUS, {"status": status_iri}))
+    assert expected
+    assert _facet(seed, "claimant", status=status) == expected
+
+
+def test_topic_counts_under_a_type_filter_equal_sparql(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    for claim_type in ("statement", "rumour"):
+        type_iri = URIRef("https://w3id.org/claimkb/vocab#" + claim_type)
+        expected = _counts(seed_kb.store.select(COUNT_BY_TOPIC_WITH_TYPE, {"type": type_iri}))
+        assert _facet(seed, "topic", type=claim_type) == expected
+
+
+def test_publisher_and_year_counts_equal_sparql(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    assert _facet(seed, "publisher") == _counts(seed_kb.store.select(COUNT_BY_PUBLISHER))
+    topic = seed_kb.iris.topic("e-commerce")
+    expected = _counts(seed_kb.store.select(COUNT_BY_YEAR_WITH_TOPIC, {"topic": topic}))
+    assert expected
+    assert _facet(seed, "year", topic="e-commerce") == expected
+
+
+CLAIMS_WITH_STATUS = "SELECT ?status ?claim WHERE { ?claim a schema:Claim ; ck:status ?status }"
+
+
+def test_listings_equal_the_sparql_listings(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    for filters in (ClaimFilters(), ClaimFilters(claim_type="prediction"), ClaimFilters(topic="hiring")):
+        assert sorted(c.slug for c in seed.claims(filters)) == sorted(c.slug for c in seed_kb.claims(filters))
+    supported = seed_kb.store.select(CLAIMS_WITH_STATUS, {"status": URIRef("https://w3id.org/claimkb/vocab#supported")})
+    assert sorted(c.iri for c in seed.claims(ClaimFilters(status="supported"))) == sorted(r["claim"] for r in supported)
+    index_facets = seed.facet_values()
+    sparql_facets = seed_kb.facet_values()
+    assert sorted(index_facets["claimant"]) == sorted(sparql_facets["claimant"])
+    assert sorted(index_facets["topic"]) == sorted(sparql_facets["topic"])
+
+
+# --- following the revision log -------------------------------------------------------------------
+
+
+def test_every_revision_updates_the_index(search: SearchService, kb: KnowledgeBase) -> None:
+    number = rename(kb, kb.iris.claim(HOLIDAYS), "Zanzibarquux launch")
+    assert search.index.last_revision == number
+    assert slugs(search, "zanzibarquux") == [HOLIDAYS]
+
+
+def test_a_renamed_entity_reindexes_the_claims_that_name_it(search: SearchService, kb: KnowledgeBase) -> None:
+    by_axios = sorted(slugs(search, claimant="axios"))
+    assert by_axios
+    rename(kb, kb.iris.entity("axios"), "Quokkapress")
+    assert set(by_axios) <= set(slugs(search, "quokkapress"))
+    assert sorted(slugs(search, "claimant:quokkapress")) == by_axios
+
+
+def test_the_index_catches_up_after_a_lost_update(app: Flask, kb: KnowledgeBase, tmp_path: Path) -> None:
+    search: SearchService = app.extensions["claimkb.search"]
+    kb.repository.listeners.remove(search.on_revision)  # as if the process died after the store write
+    number = rename(kb, kb.iris.claim(HOLIDAYS), "Okapiwhistle launch")
+    assert search.index.last_revision == number - 1
+    path = search.path
+    search.close()
+    reopened = SearchService.open(kb, path)
+    assert reopened.index.last_revision == number
+    assert slugs(reopened, "okapiwhistle") == [HOLIDAYS]
+
+
+def test_a_second_process_catches_up_before_searching(kb: KnowledgeBase, search: SearchService, tmp_path: Path) -> None:
+    other = SearchService.open(kb, tmp_path / "other-index")  # another host's index on the same store
+    kb.repository.listeners.remove(other.on_revision)  # it hears of nothing directly
+    rename(kb, kb.iris.claim(HOLIDAYS), "Pangolinfest launch")
+    assert slugs(other, "pangolinfest") == [HOLIDAYS]
+    assert other.index.last_revision == search.index.last_revision
+
+
+def test_an_index_of_another_store_is_rebuilt(tmp_path: Path, kb: KnowledgeBase) -> None:
+    first = SearchService.open(kb, tmp_path / "shared-index")
+    total = first.search(SearchRequest()).total
+    first.close()
+    other_kb = KnowledgeBase.open(tmp_path / "other-kb", store_url="memory", base_iri=str(kb.iris.base))
+    try:
+        reopened = SearchService.open(other_kb, tmp_path / "shared-index")
+        assert other_kb.repository.revision_count() == 0
+        assert reopened.search(SearchRequest()).total == 0
+        assert total > 0
+    finally:
+        other_kb.close()
+
+
+def test_reindexing_twice_gives_the_same_results(search: SearchService) -> None:
+    queries = ["holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays"]
+
+    def snapshot() -> list[tuple]:
+        shots = []
+        for query in queries:
+            result = search.search(SearchRequest(query=query, per_page=100))
+            shots.append((query, result.total, [h.slug for h in result.hits], result.facets, result.suggestion))
+        return shots
+
+    before = snapshot()
+    assert search.rebuild() == before[3][1]
+    once = snapshot()
+    search.rebuild()
+    assert snapshot() == once == before
