@@ -17,6 +17,7 @@ from gunicorn.app.base import BaseApplication
 from kb import settings as kb_settings
 from kb.errors import KBError, StoreUnavailable
 from kb.knowledge import KnowledgeBase
+from kb.search.service import SearchService
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +40,20 @@ def check_workers(workers: int, store_url: str) -> None:
 
 
 def prepare(values: Mapping[str, str]) -> None:
-    """Seed an empty knowledge base once, before the workers start, so they never race to do it.
+    """Seed an empty knowledge base and build the search index once, before the workers start, so
+    that they never race to create either.
 
     The store is closed again, which releases the embedded store's lock for the worker. A SPARQL
     server that is down now is not fatal: the workers start anyway and catch up when it returns.
     """
-    knowledge = KnowledgeBase.open(kb_settings.data_dir(values), store_url=values["store"], base_iri=values["base_iri"])
+    data_dir = kb_settings.data_dir(values)
+    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
     try:
+        search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
         if values.get("seed", "1") not in ("0", "false", "no"):
             knowledge.ensure_seed()
         knowledge.mark_due_predictions()
+        search.catch_up()
     except StoreUnavailable as error:
         log.warning("claimkb: the store is unavailable (%s); the workers will retry", error.message)
     finally:

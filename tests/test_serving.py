@@ -13,11 +13,15 @@ import httpx
 import psutil
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
 from kb.cli import main
+from kb.knowledge import KnowledgeBase
 from tests.oxigraph_server import OxigraphServer, free_port
+from tests.test_loading import VALID
 
 START_TIMEOUT = 60.0
+BASE = "http://localhost:5000/"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -102,6 +106,13 @@ def test_several_worker_processes_share_a_sparql_server(tmp_path: Path) -> None:
                 headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
             )
             assert count.text.split() == ["n", "1"]
+            # A claim written elsewhere (another host's worker, say) is found by every worker's search.
+            other = KnowledgeBase.open(tmp_path / "elsewhere", store_url=server.store_url, base_iri=BASE)
+            other.load_graph(Graph().parse(data=VALID, format="turtle", publicID=BASE), agent="tester", reason="test")
+            other.close()
+            with httpx.Client() as client:
+                found = [client.get(base + "search.json", params={"q": "made up"}) for _ in range(12)]
+            assert [r.json().get("total") for r in found] == [1] * 12, found[0].text
         finally:
             stop_site(process)
     finally:
