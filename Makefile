@@ -24,9 +24,11 @@ install-test: install
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
+# The suite runs twice: on the embedded store, then on a real `oxigraph serve` (started by the tests).
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
 
 lint: install-test
 	$(BIN)/ruff check .

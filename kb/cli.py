@@ -55,14 +55,31 @@ def main() -> None:
 @data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, envvar="PORT", help="Port to listen on (also PORT).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes (gunicorn). More than one needs a SPARQL-server store (CLAIMKB_STORE=sparql+http://…).",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Threads per worker.")
 @click.option("--debug/--no-debug", default=False, help="Flask's debugger and reloader (never in production).")
-def serve(data_dir: Path, host: str, port: int, debug: bool) -> None:
-    """Serve the site. An empty data directory is initialised with the seed claims."""
-    from webapp import create_app
+def serve(data_dir: Path, host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    """Serve the site under gunicorn. An empty data directory is initialised with the seed claims."""
+    config = {"data_dir": str(data_dir)}
+    if debug:
+        from webapp import create_app
 
-    app = create_app({"data_dir": str(data_dir)})
-    click.echo(f"claimkb: serving {data_dir.resolve()} on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=debug)
+        app = create_app(config)
+        click.echo(f"claimkb: serving {data_dir.resolve()} on http://{host}:{port}/ (debug)")
+        app.run(host=host, port=port, debug=True, threaded=True, use_reloader=True)
+        return
+    from kb.serving import check_workers
+    from kb.serving import serve as serve_with_gunicorn
+
+    check_workers(workers, kb_settings.from_environment(config)["store"])
+    click.echo(f"claimkb: serving {data_dir.resolve()} on http://{host}:{port}/ ({workers} × {threads} threads)")
+    serve_with_gunicorn(config, host=host, port=port, workers=workers, threads=threads)
 
 
 @main.command()

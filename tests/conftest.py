@@ -1,7 +1,13 @@
-"""Fixtures: a real knowledge base in a temporary directory, the Flask app over it, and clients."""
+"""Fixtures: a real knowledge base in a temporary directory, the Flask app over it, and clients.
+
+``CLAIMKB_TEST_STORE`` chooses the store every app is built on: ``oxigraph`` (the embedded store, the
+default) or ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
+directory, started for the test and stopped after it). ``make test`` runs the suite both ways.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,12 +18,42 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.knowledge import KnowledgeBase
+from kb.store import OxigraphStore, Store, open_store
+from tests.oxigraph_server import OxigraphServer
 from webapp import create_app
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 AppFactory = Callable[..., Flask]
+
+TEST_STORES = ("oxigraph", "oxigraph-server")
+TEST_STORE = os.environ.get("CLAIMKB_TEST_STORE", "oxigraph")
+if TEST_STORE not in TEST_STORES:
+    raise pytest.UsageError(f"CLAIMKB_TEST_STORE={TEST_STORE!r}: use one of {', '.join(TEST_STORES)}")
+
+
+def pytest_report_header() -> str:
+    return f"claimkb store: {TEST_STORE}"
+
+
+@pytest.fixture
+def store_url() -> Iterator[str | None]:
+    """The ``CLAIMKB_STORE`` of this pass for a test that opens a knowledge base itself (None: embedded)."""
+    if TEST_STORE == "oxigraph":
+        yield None
+        return
+    server = OxigraphServer().start()
+    yield server.store_url
+    server.stop()
+
+
+@pytest.fixture
+def empty_store(store_url: str | None, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of this pass: the embedded one in memory, or an in-memory server."""
+    store = open_store(store_url or "memory", tmp_path)
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")
@@ -31,18 +67,32 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
+def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureRequest) -> Iterator[AppFactory]:
     """Build apps over fresh data directories (copies of the seeded one); each is closed afterwards.
 
-    ``seed="0"`` gives an empty knowledge base instead.
+    ``seed="0"`` gives an empty knowledge base instead. On the server pass each data directory gets
+    its own in-memory server (about 40 ms to start), loaded with the seeded template's quads, so
+    apps over different directories never share data and an app reopened over the same one does.
+    Tests marked ``embedded_store`` (a feature only the embedded store offers) stay on it.
     """
     made: list[Flask] = []
+    servers: dict[str, OxigraphServer] = {}
 
     def factory(**config: Any) -> Flask:
+        seeded = False
         if "data_dir" not in config:
             config["data_dir"] = str(tmp_path / f"data{len(made)}")
             if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
                 shutil.copytree(seeded_template, config["data_dir"])
+                seeded = True
+        on_server = TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
+        if on_server and "store" not in config:
+            server = servers.get(config["data_dir"])
+            if server is None:
+                server = servers[config["data_dir"]] = OxigraphServer().start()
+                if seeded:
+                    _copy_store(seeded_template / "store", server.store_url, tmp_path)
+            config["store"] = server.store_url
         config.setdefault("store", "oxigraph")
         config.setdefault("base_iri", "http://localhost:5000/")
         config.setdefault("TESTING", True)
@@ -54,6 +104,16 @@ def make_app(tmp_path: Path, seeded_template: Path) -> Iterator[AppFactory]:
     for app in made:
         if "claimkb" in app.extensions:
             app.extensions["claimkb"].close()
+    for server in servers.values():
+        server.stop()
+
+
+def _copy_store(source: Path, store_url: str, tmp_path: Path) -> None:
+    template = OxigraphStore(source, read_only=True)
+    target = open_store(store_url, tmp_path)
+    target.bulk_load(template.quads())
+    target.close()
+    template.close()
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ def quad_count(kb: KnowledgeBase) -> int:
 
 
 @pytest.fixture
-def empty_kb(tmp_path: Path) -> KnowledgeBase:
-    kb = KnowledgeBase.open(tmp_path / "data", base_iri="http://localhost:5000/")
+def empty_kb(tmp_path: Path, store_url: str | None) -> KnowledgeBase:
+    kb = KnowledgeBase.open(tmp_path / "data", store_url=store_url, base_iri="http://localhost:5000/")
     yield kb
     kb.close()
 

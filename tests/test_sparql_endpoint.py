@@ -22,6 +22,9 @@ from kb.sparql.examples import EXAMPLES
 from tests import html
 from tests.live_server import seeded_app
 
+# The public endpoint runs on the embedded store; on a SPARQL server it answers 501 (tests/test_remote.py).
+pytestmark = pytest.mark.embedded_store
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Flask]:

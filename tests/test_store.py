@@ -1,4 +1,7 @@
-"""The embedded store and the revisioned write path: persistence, atomicity, no duplicates, conflicts."""
+"""The stores and the revisioned write path: persistence, atomicity, no duplicates, conflicts.
+
+Tests taking ``empty_store`` run on the store of the pass (embedded, or a real SPARQL server).
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,14 @@ from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError
 from kb.repository import Change, Repository
-from kb.store import OxigraphStore, StoreError
+from kb.store import OxigraphStore, Store, StoreError
 
 IRIS = Iris("http://localhost:5000/")
 CLAIM = IRIS.claim("test-claim")
 AGENT = IRIS.agent("tester")
 
 
-def count_quads(store: OxigraphStore) -> int:
+def count_quads(store: Store) -> int:
     return sum(1 for _ in store.quads())
 
 
@@ -43,8 +46,8 @@ def test_a_write_survives_closing_and_reopening(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_revision_records_who_when_why_and_the_exact_triples() -> None:
-    store = OxigraphStore(None)
+def test_revision_records_who_when_why_and_the_exact_triples(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     info = repo.apply(new_claim_change(), agent=AGENT, reason="because")
     assert info is not None and info.number == 1
@@ -55,15 +58,15 @@ def test_revision_records_who_when_why_and_the_exact_triples() -> None:
     assert [(str(r["reason"]), r["agent"]) for r in rows] == [("because", AGENT)]
 
 
-def test_an_empty_change_writes_nothing() -> None:
-    store = OxigraphStore(None)
+def test_an_empty_change_writes_nothing(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     assert repo.apply(Change(), agent=AGENT, reason="nothing") is None
     assert store.is_empty()
 
 
-def test_a_stale_version_is_refused_and_nothing_is_written() -> None:
-    store = OxigraphStore(None)
+def test_a_stale_version_is_refused_and_nothing_is_written(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     repo.apply(new_claim_change(), agent=AGENT, reason="first")
     before = count_quads(store)
@@ -76,8 +79,8 @@ def test_a_stale_version_is_refused_and_nothing_is_written() -> None:
     assert repo.revision_count() == 1
 
 
-def test_a_failed_write_leaves_nothing_behind() -> None:
-    store = OxigraphStore(None)
+def test_a_failed_write_leaves_nothing_behind(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     bad_iri = URIRef("http://localhost:5000/claims/has space")
     change = Change(added={(CLAIM, SCHEMA.text, Literal("ok")), (bad_iri, RDF.type, SCHEMA.Claim)}, changed={CLAIM})
@@ -86,8 +89,8 @@ def test_a_failed_write_leaves_nothing_behind() -> None:
     assert store.is_empty()
 
 
-def test_versions_rise_with_each_revision() -> None:
-    store = OxigraphStore(None)
+def test_versions_rise_with_each_revision(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     repo.apply(new_claim_change(), agent=AGENT, reason="first")
     edit = Change(
@@ -105,8 +108,8 @@ def test_versions_rise_with_each_revision() -> None:
     assert all(p != CK.version for _, p, _ in added | removed)
 
 
-def test_values_are_bound_not_formatted() -> None:
-    store = OxigraphStore(None)
+def test_values_are_bound_not_formatted(empty_store: Store) -> None:
+    store = empty_store
     repo = Repository(store, IRIS)
     hostile = 'x" } ; DROP ALL ; INSERT DATA { <a> <b> "c'
     repo.apply(new_claim_change(hostile), agent=AGENT, reason="hostile text is data")

@@ -2,31 +2,68 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from kb import settings as kb_settings
+from kb.errors import StoreUnavailable
 from kb.knowledge import KnowledgeBase
 from kb.search.service import SearchService
 
 _EXTENSION_KEY = "claimkb"
 _SEARCH_KEY = "claimkb.search"
 
+log = logging.getLogger(__name__)
+
 
 def init_app(app: Flask) -> None:
     values = app.config["CLAIMKB"]
     data_dir = kb_settings.data_dir(values)
     knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
-    if values.get("seed", "1") not in ("0", "false", "no"):
-        knowledge.ensure_seed()
-    knowledge.mark_due_predictions()
     app.extensions[_EXTENSION_KEY] = knowledge
-    app.extensions[_SEARCH_KEY] = SearchService.open(knowledge, data_dir / "search")
+    search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
+    app.extensions[_SEARCH_KEY] = search
+    _start_when_reachable(app, knowledge, search, values)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)
     app.config["DATA_DIR"] = data_dir
+
+
+def _start_when_reachable(
+    app: Flask, knowledge: KnowledgeBase, search: SearchService, values: Mapping[str, str]
+) -> None:
+    """Seed, mark due predictions and catch the search index up now, or — when a SPARQL server is
+    down — on the first request after it returns.
+
+    Until then every request answers 503 (the store raises ``StoreUnavailable``), so the app starts and
+    recovers by itself instead of staying broken.
+    """
+    started = threading.Event()
+    lock = threading.Lock()
+
+    def start() -> None:
+        with lock:
+            if started.is_set():
+                return
+            if values.get("seed", "1") not in ("0", "false", "no"):
+                knowledge.ensure_seed()
+            knowledge.mark_due_predictions()
+            search.catch_up()
+            started.set()
+
+    try:
+        start()
+    except StoreUnavailable as error:
+        log.warning("claimkb: starting without the store (%s); will retry on each request", error.message)
+
+    @app.before_request
+    def start_if_needed() -> None:
+        if not started.is_set():
+            start()
 
 
 def get_kb() -> KnowledgeBase:

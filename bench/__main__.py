@@ -1,0 +1,325 @@
+"""The benchmark: claimkb against the naive design, on synthetic knowledge bases of 1k, 10k (and 100k) claims.
+
+For each size it bulk-imports the synthetic claims (``bench.synthetic``) into the embedded store and
+into rdflib's in-memory ``Dataset`` (the naive design, ``bench.naive``), then measures, through the
+real Flask app (its test client), the median and 95th percentile of: a claim page (first and repeat
+view), the listing with a status filter, the home page, each example query of the SPARQL page (through
+the public endpoint), one editor save of a claim edit (through the JSON API), and the import
+throughput of the same N-Quads file; a fresh worker process's memory is measured after it served
+pages. The naive design runs the same pages over the same data (its SPARQL examples on rdflib's
+engine directly). Ratios are naive ÷ ours (higher is better for us).
+
+Run: ``make bench`` (1k and 10k claims) or ``make bench FULL=1`` (adds 100k);
+``.venv/bin/python -m bench --sizes 1000 --runs 30`` for a custom run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Flask
+
+from bench.naive import NaiveStore, use_naive_search, use_naive_store
+from bench.synthetic import synthetic_quads
+from kb.accounts import Accounts
+from kb.knowledge import KnowledgeBase
+from kb.sparql.examples import EXAMPLES
+from kb.store import OxigraphStore, Quad
+from webapp import create_app
+
+BASE = "http://localhost:5000/"
+SEARCH_WORDS = ("shop", "holidays", "fulfilment", "shopping", "statement")  # common words of bench.synthetic
+
+# Goals at 100k claims on a 2-core machine (ms, except where the unit says otherwise).
+GOALS = {
+    "claim page": ("≤ 5 ms", lambda ms: ms <= 5),
+    "listing (status filter)": ("≤ 20 ms, ≥ 50× naive", lambda ms: ms <= 20),
+    "search with facets": ("≤ 20 ms", lambda ms: ms <= 20),
+    "save (claim edit)": ("≤ 30 ms", lambda ms: ms <= 30),
+}
+
+
+@dataclass
+class Measured:
+    name: str
+    ours: list[float]
+    naive: list[float] = field(default_factory=list)
+
+
+def timed(action: Callable[[int], object], runs: int, warmup: int = 2, budget: float = float("inf")) -> list[float]:
+    """Milliseconds per call of ``action``; an action that returns a float has timed itself.
+
+    Stops early (keeping at least one sample) once the samples add up to ``budget`` seconds.
+    """
+    for i in range(warmup):
+        action(-1 - i)
+    samples: list[float] = []
+    for i in range(runs):
+        start = time.perf_counter()
+        own = action(i)
+        samples.append(own if isinstance(own, float) else (time.perf_counter() - start) * 1000)
+        if sum(samples) / 1000 > budget:
+            break
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def get_ok(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+
+def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int], object]]:
+    """The pages to time: "claim page" asks for a different claim each time (a first view, no cache
+    hit); "repeat view" asks for the same one, as readers of a popular claim do."""
+    client = app.test_client()
+    rng = random.Random(seed)
+    slugs = [f"claim-{rng.randrange(claims)}" for _ in range(10_000)]
+    return {
+        "claim page": lambda i: get_ok(client, f"/claims/{slugs[i]}"),
+        "claim page (repeat view)": lambda i: get_ok(client, f"/claims/{slugs[0]}"),
+        "listing (status filter)": lambda i: get_ok(client, "/claims?status=supported"),
+        "home page": lambda i: get_ok(client, "/"),
+        "search with facets": lambda i: get_ok(client, f"/search?q={SEARCH_WORDS[i % len(SEARCH_WORDS)]}"),
+    }
+
+
+NAIVE_BUDGET = 60.0  # seconds of samples per naive operation
+OURS_BUDGET = 120.0
+
+SPARQL_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def sparql_actions(app: Flask) -> dict[str, Callable[[int], object]]:
+    """Each example query of the SPARQL page, through the public endpoint (its limits and workers)."""
+    client = app.test_client()
+    actions: dict[str, Callable[[int], object]] = {}
+    for example in EXAMPLES:
+        text = example.text(BASE)
+
+        def run(i: int, text: str = text, key: str = example.key) -> None:
+            response = client.get("/sparql", query_string={"query": text}, headers={"Accept": SPARQL_ACCEPT})
+            if response.status_code != 200:
+                raise RuntimeError(f"SPARQL example {key} answered {response.status_code}: {response.text[:200]}")
+
+        actions[f"sparql: {example.key}"] = run
+    return actions
+
+
+def naive_sparql_actions(store: NaiveStore) -> dict[str, Callable[[int], object]]:
+    """The same examples on rdflib's engine, serialised as the endpoint would."""
+    actions: dict[str, Callable[[int], object]] = {}
+    for example in EXAMPLES:
+        text = example.text(BASE)
+
+        def run(i: int, text: str = text) -> None:
+            result = store.dataset.query(text)
+            result.serialize(format="json" if result.type in ("SELECT", "ASK") else "turtle")
+
+        actions[f"sparql: {example.key}"] = run
+    return actions
+
+
+def save_action(app: Flask, claims: int, seed: int) -> Callable[[int], float]:
+    """One editor save through the JSON API (``PUT /api/claims/<slug>``): a claim's name edited, checked
+    against its version, validated and written with its revision. Returns the PUT's own time (ms); the
+    GET that reads the claim's current values and version first is not counted."""
+    knowledge = app.extensions["claimkb"]
+    accounts = Accounts(knowledge.store, knowledge.iris)
+    accounts.add("bench-editor", "editor", "made-up benchmark password")
+    headers = {"Authorization": f"Bearer {accounts.create_token('bench-editor')}"}
+    client = app.test_client()
+    rng = random.Random(seed)
+
+    def save(i: int) -> float:
+        slug = f"claim-{rng.randrange(claims)}"
+        values = client.get(f"/api/claims/{slug}").get_json()
+        values.update(name=f"Edited in benchmark run {i}", reason="benchmark edit")
+        start = time.perf_counter()
+        response = client.put(f"/api/claims/{slug}", json=values, headers=headers)
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"PUT /api/claims/{slug} answered {response.status_code}: {response.text[:300]}")
+        return elapsed
+
+    return save
+
+
+def write_nquads(quads: list[Quad], path: Path) -> None:
+    """The synthetic quads as an N-Quads file: the input both designs import."""
+    with path.open("w", encoding="utf-8") as out:
+        for s, p, o, g in quads:
+            out.write(f"{s.n3()} {p.n3()} {o.n3()} {g.n3() + ' ' if g else ''}.\n")
+
+
+def worker_rss(data_dir: Path, claims: int) -> float:
+    """RSS (MB) of a fresh worker process after it served a few hundred pages of the knowledge base."""
+    script = (
+        "import json, random, psutil\n"
+        "from webapp import create_app\n"
+        f"app = create_app({{'data_dir': {str(data_dir)!r}, 'seed': '0', 'base_iri': {BASE!r}}})\n"
+        "client = app.test_client()\n"
+        "rng = random.Random(3)\n"
+        f"for _ in range(300): client.get(f'/claims/claim-{{rng.randrange({claims})}}')\n"
+        "for url in ['/', '/claims?status=supported', '/claims?status=denied', '/entities']: client.get(url)\n"
+        "print(json.dumps(psutil.Process().memory_info().rss / 2**20))\n"
+    )
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=os.environ.copy()
+    )
+    return float(output.stdout.strip().splitlines()[-1])
+
+
+def naive_worker_rss(dump: Path) -> float:
+    """RSS (MB) of a fresh process holding the knowledge base in rdflib's in-memory ``Dataset``."""
+    script = (
+        "import json, sys, psutil\n"
+        "from rdflib import Dataset\n"
+        "Dataset().parse(sys.argv[1], format='nquads')\n"
+        "print(json.dumps(psutil.Process().memory_info().rss / 2**20))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script, str(dump)], capture_output=True, text=True, check=True)  # noqa: S603
+    return float(output.stdout.strip().splitlines()[-1])
+
+
+def bench_size(claims: int, runs: int, naive_runs: int, naive: bool = True) -> tuple[list[Measured], dict[str, float]]:
+    figures: dict[str, float] = {}
+    print(f"\n== {claims:,} claims ==", flush=True)
+    start = time.perf_counter()
+    quads = list(synthetic_quads(claims, base=BASE))
+    figures["quads"] = len(quads)
+    print(f"  generated {len(quads):,} quads in {time.perf_counter() - start:.1f} s", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        dump = Path(tmp) / "claims.nq"
+        write_nquads(quads, dump)
+        knowledge = KnowledgeBase.open(data_dir, base_iri=BASE)
+        store = knowledge.store
+        assert isinstance(store, OxigraphStore)
+        start = time.perf_counter()
+        store.native.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        figures["import ours (triples/s)"] = len(quads) / (time.perf_counter() - start)
+        knowledge.close()
+
+        start = time.perf_counter()
+        app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE})
+        figures["app start (s)"] = time.perf_counter() - start
+        pages = page_actions(app, claims, 1)
+        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in pages.items()]
+        example_runs = max(5, runs // 5)
+        measured += [Measured(name, timed(action, example_runs)) for name, action in sparql_actions(app).items()]
+        measured.append(Measured("save (claim edit)", timed(save_action(app, claims, 2), runs)))
+        app.extensions["claimkb"].close()
+        print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
+        figures["worker RSS (MB)"] = worker_rss(data_dir, claims)
+
+        del quads
+        if not naive:
+            return measured, figures
+        figures["naive worker RSS (MB)"] = naive_worker_rss(dump)
+        gc.collect()
+        naive_store = NaiveStore()
+        start = time.perf_counter()
+        naive_store.dataset.parse(dump, format="nquads")
+        figures["import naive (triples/s)"] = figures["quads"] / (time.perf_counter() - start)
+        print(f"  naive store loaded; measuring ({naive_runs} runs each)", flush=True)
+        naive_app = create_app({"data_dir": str(Path(tmp) / "naive"), "seed": "0", "base_iri": BASE})
+        naive_kb = use_naive_store(naive_app, naive_store, BASE)
+        use_naive_search(naive_app, naive_kb)
+        by_name = {m.name: m for m in measured}
+        # The naive design takes seconds to minutes per listing on large bases: a time budget per
+        # operation (at least one sample) keeps the run finite; the table shows how many were taken.
+        warm = 1 if claims < 50_000 else 0
+        for name, action in page_actions(naive_app, claims, 1).items():
+            by_name[name].naive = timed(action, naive_runs, warmup=warm, budget=NAIVE_BUDGET)
+        for name, action in naive_sparql_actions(naive_store).items():
+            by_name[name].naive = timed(action, min(naive_runs, 5), warmup=warm, budget=NAIVE_BUDGET)
+        save = save_action(naive_app, claims, 2)
+        by_name["save (claim edit)"].naive = timed(save, naive_runs, warmup=warm, budget=NAIVE_BUDGET)
+        naive_kb.close()
+    return measured, figures
+
+
+def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> None:
+    print(f"\n{claims:,} claims ({int(figures['quads']):,} quads)")
+    columns = ("ours median", 12), ("ours p95", 10), ("naive median", 13), ("naive p95", 10), ("ratio", 8)
+    header = f"  {'operation':34s} " + " ".join(f"{name:>{width}s}" for name, width in columns)
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for m in measured:
+        if not m.naive:
+            print(f"  {m.name:34s} {statistics.median(m.ours):9.2f} ms {p95(m.ours):7.2f} ms   (naive not run)")
+            continue
+        ours, naive = statistics.median(m.ours), statistics.median(m.naive)
+        goal = GOALS.get(m.name)
+        verdict = f"   goal {goal[0]}: {'met' if goal[1](ours) else 'NOT met'}" if goal and claims >= 100_000 else ""
+        print(
+            f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms {naive:10.2f} ms {p95(m.naive):7.2f} ms"
+            f" {naive / ours:7.1f}×  (n={len(m.ours)}/{len(m.naive)}){verdict}"
+        )
+    ours_import = figures["import ours (triples/s)"]
+    if "import naive (triples/s)" not in figures:
+        print(f"  {'bulk import':34s} {ours_import:>9,.0f} triples/s")
+        print(f"  {'worker memory (RSS)':34s} {figures['worker RSS (MB)']:9.0f} MB")
+        print(f"  {'app start':34s} {figures['app start (s)']:9.2f} s")
+        return
+    naive_import = figures["import naive (triples/s)"]
+    print(
+        f"  {'bulk import':34s} {ours_import:>9,.0f} triples/s   naive {naive_import:,.0f} triples/s"
+        f"   {ours_import / naive_import:.1f}×"
+    )
+    print(
+        f"  {'worker memory (RSS)':34s} {figures['worker RSS (MB)']:9.0f} MB        "
+        f"naive, after loading alone {figures['naive worker RSS (MB)']:.0f} MB"
+    )
+    print(f"  {'app start':34s} {figures['app start (s)']:9.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="add the 100k-claim knowledge base")
+    parser.add_argument("--sizes", default=None, help="comma-separated claim counts (overrides --full)")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per operation (ours)")
+    parser.add_argument("--naive-runs", type=int, default=None, help="timed runs per operation (naive)")
+    parser.add_argument(
+        "--naive-max", type=int, default=100_000, help="measure the naive design only up to this many claims"
+    )
+    args = parser.parse_args()
+    sizes = (
+        [int(s) for s in args.sizes.split(",")] if args.sizes else [1_000, 10_000] + ([100_000] if args.full else [])
+    )
+    print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    results = []
+    for claims in sizes:
+        # The naive design takes seconds per listing at 100k: fewer runs there keep the run short.
+        naive_runs = args.naive_runs or max(5, min(args.runs, 200_000 // claims))
+        measured, figures = bench_size(claims, args.runs, naive_runs, naive=claims <= args.naive_max)
+        report(claims, measured, figures)
+        results.append(
+            {"claims": claims, "figures": figures, "medians": {m.name: statistics.median(m.ours) for m in measured}}
+        )
+    print("\n" + json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The naive design the benchmark compares against: rdflib's in-memory ``Dataset`` with a SPARQL query per page.
+
+``NaiveStore`` answers the same named queries (prepared once each, values bound with rdflib's
+``initBindings``) and the same updates as the real stores, so the very same knowledge-base code and
+Flask pages run over it; only the store differs. There is no read model, no index and no cache: each
+page asks rdflib's SPARQL engine afresh.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from functools import cache
+from typing import Any, TypeVar
+
+from flask import Flask
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from claims.model import Iris
+from claims.vocab import CK_IRI, PREFIXES
+from kb.knowledge import ClaimFilters, KnowledgeBase
+from kb.readmodel import ClaimSummary
+from kb.search import FacetCount, SearchHit, SearchRequest, SearchResult
+from kb.search.sparql import search_as_sparql
+from kb.store import Bindings, Quad, Row
+
+T = TypeVar("T")
+
+
+@cache
+def _prepared(query: str) -> Query:
+    return prepareQuery(query, initNs=PREFIXES)
+
+
+class NaiveStore:
+    """The ``kb.store.Store`` interface over rdflib's in-memory ``Dataset``."""
+
+    def __init__(self, dataset: Dataset | None = None) -> None:
+        self.dataset = dataset if dataset is not None else Dataset()
+        self._lock = threading.Lock()  # rdflib's memory store is not safe for concurrent writes
+
+    def _query(self, query: str, bindings: Bindings | None) -> Any:
+        return self.dataset.query(_prepared(query), initBindings=dict(bindings or {}))
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
+        result = self._query(query, bindings)
+        names = [str(v) for v in result.vars]
+        rows = []
+        for solution in result:
+            row: Row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        return bool(self._query(query, bindings).askAnswer)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
+        graph = Graph()
+        for triple in self._query(query, bindings).graph:
+            graph.add(triple)
+        return graph
+
+    def update(self, update: str) -> None:
+        with self._lock:
+            self.dataset.update(update, initNs=PREFIXES)
+
+    def quads(self) -> Iterator[Quad]:
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            default = name is None or name == self.dataset.default_graph.identifier
+            yield s, p, o, None if default else URIRef(str(name))
+
+    def bulk_load(self, quads: Iterable[Quad]) -> None:
+        default = self.dataset.default_graph
+        with self._lock:
+            for s, p, o, g in quads:
+                (self.dataset.graph(g) if g else default).add((s, p, o))
+
+    def is_empty(self) -> bool:
+        return len(self.dataset) == 0
+
+    def close(self) -> None:
+        pass
+
+
+class NoCache:
+    """The naive design keeps no read cache: every page computes its answer afresh."""
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return compute()
+
+    def clear(self) -> None:
+        pass
+
+
+def use_naive_store(app: Flask, store: NaiveStore, base: str) -> KnowledgeBase:
+    """Point ``app``'s pages at a knowledge base over ``store``, without the read cache."""
+    app.extensions["claimkb"].close()
+    knowledge = KnowledgeBase(store, Iris(base))
+    knowledge.cache = NoCache()  # type: ignore[assignment]
+    app.extensions["claimkb"] = knowledge
+    return knowledge
+
+
+class NaiveSearch:
+    """The search and listings of the naive design: SPARQL per request (``CONTAINS`` for words), no index."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.kb = knowledge
+
+    def claims(self, filters: ClaimFilters | None = None, *, limit: int = 10_000) -> list[ClaimSummary]:
+        return self.kb.claims(filters)[:limit]
+
+    def status_counts(self) -> dict[str, int]:
+        return self.kb.status_counts()
+
+    def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
+        return self.kb.facet_values()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        words = " ".join(request.query.lower().split())
+        tree = ("text", words) if words else None
+        rows = self.kb.store.select(search_as_sparql(self.kb.iris, request.filters, tree))
+        statuses: dict[str, int] = {}
+        for row in rows:
+            status = str(row.get("status", "")).removeprefix(CK_IRI) or "unverified"
+            statuses[status] = statuses.get(status, 0) + 1
+        facets = {"status": [FacetCount(s, s, n) for s, n in sorted(statuses.items(), key=lambda i: -i[1])]}
+        for facet, values in self.kb.facet_values().items():
+            facets[facet] = [FacetCount(slug, label, n) for slug, label, n in values]
+        start = (request.page - 1) * request.per_page
+        hits = [
+            SearchHit(
+                iri=str(row["claim"]),
+                slug=str(row["claim"]).rsplit("/", 1)[-1],
+                name=str(row.get("name", "")),
+                text=str(row.get("name", "")),
+                status=str(row.get("status", "")).removeprefix(CK_IRI) or "unverified",
+                claim_type="statement",
+                claimant=None,
+                claimant_name=None,
+                claimed=None,
+                deadline=None,
+                score=None,
+                snippet_html=html.escape(str(row.get("name", ""))),
+            )
+            for row in rows[start : start + request.per_page]
+        ]
+        return SearchResult(
+            hits=hits,
+            total=len(rows),
+            page=request.page,
+            per_page=request.per_page,
+            facets=facets,
+            parsed_query=words,
+            query_tree=tree,
+            filters=dict(request.filters),
+        )
+
+
+def use_naive_search(app: Flask, knowledge: KnowledgeBase) -> None:
+    """Point ``app``'s search and listings at SPARQL over the naive store, in place of the index."""
+    app.extensions["claimkb.search"].close()
+    app.extensions["claimkb.search"] = NaiveSearch(knowledge)

@@ -1,0 +1,97 @@
+"""Production serving: the site under gunicorn, with as many worker processes as the store allows.
+
+The embedded Oxigraph store can be opened for writing by one process only, so on it the site runs as
+one worker process with threads; on a SPARQL server (``CLAIMKB_STORE=sparql+http://…``) any number of
+worker processes (and hosts) share the store, each keeping its own connections.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from kb import settings as kb_settings
+from kb.errors import KBError, StoreUnavailable
+from kb.knowledge import KnowledgeBase
+from kb.search.service import SearchService
+
+log = logging.getLogger(__name__)
+
+
+def is_shared_store(store_url: str) -> bool:
+    """Whether several processes can write to the store at once (a SPARQL server can; an embedded store cannot)."""
+    return store_url.startswith(("sparql+http://", "sparql+https://"))
+
+
+def check_workers(workers: int, store_url: str) -> None:
+    if workers < 1:
+        raise KBError("--workers must be at least 1.")
+    if workers > 1 and not is_shared_store(store_url):
+        raise KBError(
+            f"--workers {workers} needs a store that several processes can share, and the embedded store "
+            f"({store_url or 'oxigraph'}) opens in one process only. Serve it with --workers 1 and more "
+            "--threads, or move the knowledge base to a SPARQL server: "
+            "CLAIMKB_STORE=sparql+http://HOST:PORT/ (see the README's Production section)."
+        )
+
+
+def prepare(values: Mapping[str, str]) -> None:
+    """Seed an empty knowledge base and build the search index once, before the workers start, so
+    that they never race to create either.
+
+    The store is closed again, which releases the embedded store's lock for the worker. A SPARQL
+    server that is down now is not fatal: the workers start anyway and catch up when it returns.
+    """
+    data_dir = kb_settings.data_dir(values)
+    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    try:
+        search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
+        if values.get("seed", "1") not in ("0", "false", "no"):
+            knowledge.ensure_seed()
+        knowledge.mark_due_predictions()
+        search.catch_up()
+    except StoreUnavailable as error:
+        log.warning("claimkb: the store is unavailable (%s); the workers will retry", error.message)
+    finally:
+        knowledge.close()
+
+
+class SiteServer(BaseApplication):
+    """gunicorn running the site; each worker builds its own app (its own store connection) after forking."""
+
+    def __init__(self, config: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+        self.site_config = dict(config)
+        self.options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        from webapp import create_app
+
+        return create_app(self.site_config)
+
+
+def serve(config: Mapping[str, Any], *, host: str, port: int, workers: int, threads: int, timeout: int = 60) -> None:
+    """Run the site under gunicorn until it is stopped (SIGINT / SIGTERM)."""
+    values = kb_settings.from_environment({k: v for k, v in config.items() if not k.isupper()})
+    check_workers(workers, values["store"])
+    prepare(values)
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": timeout,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "preload_app": False,
+        "control_socket_disable": True,
+    }
+    SiteServer(config, options).run()

@@ -1,0 +1,76 @@
+"""A real ``oxigraph serve`` on a free loopback port, started and stopped by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+START_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    beside_python = Path(sys.executable).with_name("oxigraph")
+    found = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the oxigraph server is not installed: `make install-test` installs it")
+    return found
+
+
+class OxigraphServer:
+    """One server process; in memory unless given a ``location``. ``stop()`` then ``start()`` keeps the port."""
+
+    def __init__(self, location: Path | None = None, port: int | None = None) -> None:
+        self.location = location
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def store_url(self) -> str:
+        """The ``CLAIMKB_STORE`` value that names this server."""
+        return "sparql+" + self.base
+
+    def start(self) -> OxigraphServer:
+        command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"]
+        if self.location is not None:
+            command += ["--location", str(self.location)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}: {error}")
+            try:
+                httpx.get(self.base + "query", params={"query": "ASK {}"}, timeout=1.0)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.01)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not answer on port {self.port} within {START_TIMEOUT} s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            if self.process.stderr:
+                self.process.stderr.close()
+            self.process = None
