@@ -34,6 +34,7 @@ from flask import Flask
 
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import synthetic_quads
+from bench.timing import p95
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.sparql.examples import EXAMPLES
@@ -74,11 +75,6 @@ def timed(action: Callable[[int], object], runs: int, warmup: int = 2, budget: f
         if sum(samples) / 1000 > budget:
             break
     return samples
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def get_ok(client, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -18,12 +18,13 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from bench.timing import describe, timed
 from claims.validation import check_shapes
 from claims.vocab import CK, SCHEMA
 from kb.editing import Editor
@@ -33,12 +34,6 @@ from kb.store import OxigraphStore
 
 BASE = "http://localhost:5000/"
 SEED_CLAIM = "fbt-job-listings"
-
-
-def describe(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"median {statistics.median(samples):8.2f} ms   p95 {p95:8.2f} ms   (n={len(samples)})"
 
 
 def synthetic_quads(kb: KnowledgeBase, n: int) -> Iterator[tuple]:
@@ -130,15 +125,6 @@ def bench_bare_apply(kb: KnowledgeBase, slug: str, runs: int) -> list[float]:
         )
         start = time.perf_counter()
         kb.repository.apply(change, agent=kb.iris.agent("bench"), reason="Benchmark")
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
         samples.append((time.perf_counter() - start) * 1000)
     return samples
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from pathlib import Path
 from rdflib import Literal
 
 from bench.synthetic import BASE, synthetic_knowledge_base
+from bench.timing import median_p95, timed
 from claims.model import Iris
 from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
@@ -57,20 +57,6 @@ SELECT ?claim WHERE {{
 def sparql_for(words: list[str], status: bool) -> str:
     filters = "\n  ".join(f"FILTER(CONTAINS(LCASE(?text), {Literal(w).n3()}))" for w in words)
     return SPARQL_WORDS.format(status=" ?claim ck:status ck:supported ." if status else "", filters=filters)
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def median_p95(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def open_or_build(size: int, directory: Path) -> tuple[KnowledgeBase, SearchService]:

@@ -16,11 +16,11 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
+from bench.timing import describe, timed
 from claims.vocab import PREFIXES
 from kb import queries
 from kb.knowledge import KnowledgeBase
@@ -28,21 +28,6 @@ from webapp import create_app
 
 BASE = "http://localhost:5000/"
 CLAIM = URIRef(BASE + "claims/us-shop-before-holidays")
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def describe(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"median {statistics.median(samples):8.2f} ms   p95 {p95:8.2f} ms   (n={len(samples)})"
 
 
 def bench_seed_load(runs: int) -> list[float]:

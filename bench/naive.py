@@ -118,6 +118,13 @@ class NaiveSearch:
     def claims(self, filters: ClaimFilters | None = None, *, limit: int = 10_000) -> list[ClaimSummary]:
         return self.kb.claims(filters)[:limit]
 
+    def listing(self, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> tuple[list[ClaimSummary], int, int]:
+        # The naive design pages in Python over a fresh SPARQL listing, as a page per query would.
+        every = self.kb.claims(filters)
+        pages = max(1, -(-len(every) // per_page))
+        page = min(page, pages)
+        return every[(page - 1) * per_page : page * per_page], len(every), pages
+
     def status_counts(self) -> dict[str, int]:
         return self.kb.status_counts()
 

@@ -182,3 +182,8 @@ def test_claim_list_pages_through_many_claims(make_app, tmp_path) -> None:  # ty
     assert not set(listed(first)) & set(listed(second))
     beyond = parse(client.get("/claims?page=99").data)
     assert listed(beyond) == listed(second)
+
+
+def test_claim_list_title_is_plain_text(client: FlaskClient) -> None:
+    doc = parse(client.get("/claims").data)
+    assert text(doc.find(".//title")) == "Claims · claimkb"
