@@ -3,25 +3,14 @@ and sees it on the public claim page and in its history."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import browser_page
 from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.live_server import serve
 
 
 @pytest.fixture
@@ -30,31 +19,9 @@ def app(make_app: Any) -> Any:
 
 
 @pytest.fixture
-def live_server(app: Any, accounts: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@pytest.fixture
-def page(live_server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+def page(app: Any, accounts: Any) -> Iterator[Any]:
+    with serve(app) as base_url, browser_page(base_url) as tab:
+        yield tab
 
 
 def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:

@@ -6,20 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
+from tests.browser import CHROMIUM, browser_page
 from tests.live_server import seeded_app, serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make install-test)")
 
@@ -32,13 +22,8 @@ def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iter
 
 @pytest.fixture
 def page(url: str) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            yield page
-        finally:
-            browser.close()
+    with browser_page() as tab:
+        yield tab
 
 
 def test_editor_highlights_and_runs_an_example(page: Page, url: str) -> None:
@@ -68,16 +53,10 @@ def test_typing_a_query_in_the_editor_and_submitting(page: Page, url: str) -> No
 
 
 def test_the_page_works_without_javascript(url: str) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(java_script_enabled=False)
-            page = context.new_page()
-            page.goto(f"{url}/sparql")
-            assert page.locator(".CodeMirror").count() == 0
-            page.locator("textarea#query").fill("SELECT ?s WHERE { ?s a <http://schema.org/Claim> }")
-            page.get_by_role("button", name="Run query").click()
-            page.locator(".result-table").wait_for()
-            assert page.locator(".result-table tbody tr").count() == 12
-        finally:
-            browser.close()
+    with browser_page(java_script_enabled=False) as page:
+        page.goto(f"{url}/sparql")
+        assert page.locator(".CodeMirror").count() == 0
+        page.locator("textarea#query").fill("SELECT ?s WHERE { ?s a <http://schema.org/Claim> }")
+        page.get_by_role("button", name="Run query").click()
+        page.locator(".result-table").wait_for()
+        assert page.locator(".result-table tbody tr").count() == 12
