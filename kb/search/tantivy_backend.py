@@ -223,6 +223,9 @@ class TantivyIndex:
     def close(self) -> None:
         pass  # Tantivy keeps no open writer between commits; its files close with the object
 
+    def clear_cache(self) -> None:
+        """Nothing to forget: every search is answered from the index itself (the benchmark calls this)."""
+
     # --- reads ------------------------------------------------------------------------------
 
     def _parse(self, text: str) -> query.Query | None:
