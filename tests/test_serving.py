@@ -63,6 +63,17 @@ def start_site(
     raise AssertionError(f"the site did not start on port {port}")
 
 
+def workers_of(process: subprocess.Popen[bytes], expected: int) -> list[psutil.Process]:
+    """The site's worker processes, once ``expected`` are up: gunicorn forks them one after another,
+    and the first can answer before the last exists (seen on a loaded machine)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    workers = psutil.Process(process.pid).children()
+    while len(workers) < expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        workers = psutil.Process(process.pid).children()
+    return workers
+
+
 def stop_site(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -99,8 +110,7 @@ def test_several_worker_processes_share_a_sparql_server(tmp_path: Path, search_b
             tmp_path / "data", "--workers", "3", "--threads", "2", store=server.store_url, search=search_backend
         )
         try:
-            workers = psutil.Process(process.pid).children()
-            assert len(workers) == 3
+            assert len(workers_of(process, 3)) == 3
             with httpx.Client() as client:
                 pages = [client.get(base + "claims") for _ in range(12)]
             assert {p.status_code for p in pages} == {200}
