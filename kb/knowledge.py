@@ -175,6 +175,9 @@ class KnowledgeBase:
 
     def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
         """(coming due: unresolved with a deadline ahead, overdue: due), nearest deadline first."""
+        return self.cache.get(("predictions", self.today()), self._predictions)
+
+    def _predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
         coming, overdue = [], []
         today = self.today()
         for row in self.store.select(queries.PREDICTIONS_WITH_DEADLINE):
@@ -186,8 +189,13 @@ class KnowledgeBase:
         return coming, overdue
 
     def recent_changes(self, limit: int = 10) -> list[RevisionSummary]:
-        rows = self.store.select(queries.RECENT_REVISIONS)[:limit]
-        return [self._revision_summary(row) for row in rows]
+        """The latest revisions, newest first (cached until the next revision)."""
+
+        def compute() -> list[RevisionSummary]:
+            rows = self.store.select(queries.RECENT_REVISIONS)[:limit]
+            return [self._revision_summary(row) for row in rows]
+
+        return self.cache.get(("recent", limit), compute)
 
     def history(self, iri: URIRef) -> list[RevisionSummary]:
         """Every revision that changed ``iri``, newest first (cached until the next revision)."""

@@ -153,3 +153,32 @@ def test_pages_are_readable_on_a_phone(client: FlaskClient) -> None:
     viewport = [m for m in doc.iter("meta") if m.get("name") == "viewport"]
     assert viewport and "width=device-width" in viewport[0].get("content", "")
     assert doc.getroot().get("lang") == "en" if hasattr(doc, "getroot") else doc.get("lang") == "en"
+
+
+def test_claim_list_pages_through_many_claims(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kb.imports.run import import_file
+
+    rows = [
+        f"{9000 + i}.json\tfalse\tMade-up statement number {i} for the paging test.\ttesting\t"
+        f"example-speaker\t\t\t\t0\t0\t0\t0\t0\ta test"
+        for i in range(70)
+    ]
+    made_up = tmp_path / "made-up.tsv"
+    made_up.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    app = make_app()
+    import_file(app.extensions["claimkb"], "liar", made_up)
+    client = app.test_client()
+    total = 70 + 12
+
+    def listed(doc) -> list[str]:  # type: ignore[no-untyped-def]
+        return [href for href, _ in links(doc) if href.startswith("/claims/")]
+
+    first = parse(client.get("/claims").data)
+    assert len(listed(first)) == 50
+    assert text(first.find(".//p[@class='result-count']")).startswith(f"{total} claims")
+    next_link = next(a.get("href") for a in first.iter("a") if a.get("rel") == "next")
+    second = parse(client.get(next_link).data)
+    assert len(listed(second)) == total - 50
+    assert not set(listed(first)) & set(listed(second))
+    beyond = parse(client.get("/claims?page=99").data)
+    assert listed(beyond) == listed(second)

@@ -206,6 +206,25 @@ class SearchService:
         )
         return [summary(hit) for hit in self.search(request).hits]
 
+    def listing(self, filters: ClaimFilters, page: int = 1, per_page: int = 50) -> tuple[list[ClaimSummary], int, int]:
+        """One page of the claims matching ``filters``, newest first: (claims, total, pages)."""
+        wanted = {
+            "status": filters.status,
+            "type": filters.claim_type,
+            "claimant": filters.claimant,
+            "topic": filters.topic,
+        }
+        pages = 1
+        while True:
+            request = SearchRequest(
+                filters={k: v for k, v in wanted.items() if v}, sort="date", page=page, per_page=per_page, facets=False
+            )
+            result = self.search(request)
+            pages = result.pages
+            if page <= pages:
+                return [summary(hit) for hit in result.hits], result.total, pages
+            page = pages  # past the last page: show the last one
+
     def facet_counts(self) -> dict[str, list[tuple[str, str, int]]]:
         result = self.search(SearchRequest(per_page=1))
         return {facet: [(c.value, c.label, c.count) for c in counts] for facet, counts in result.facets.items()}

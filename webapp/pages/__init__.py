@@ -59,9 +59,15 @@ def claims() -> str:
     claimant = claimant if claimant and SLUG_RE.match(claimant) else None
     topic = topic if topic and SLUG_RE.match(topic) else None
     filters = ClaimFilters(status=status, claim_type=claim_type, claimant=claimant, topic=topic)
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    listed, total, pages = search.listing(filters, page_number)
     return render_template(
         "pages/claims.html",
-        claims=search.claims(filters),
+        claims=listed,
+        total=total,
+        page=min(page_number, pages),
+        pages=pages,
         filters=filters,
         statuses=statuses,
         types=types,
@@ -111,9 +117,8 @@ def topic(slug: str) -> str:
     labels = dict(kb.topics())
     if slug not in labels:
         abort(404, f"There is no topic called “{slug}”.")
-    return render_template(
-        "pages/topic.html", label=labels[slug], slug=slug, claims=get_search().claims(ClaimFilters(topic=slug))
-    )
+    listed, total, _pages = get_search().listing(ClaimFilters(topic=slug))
+    return render_template("pages/topic.html", label=labels[slug], slug=slug, claims=listed, total=total)
 
 
 @bp.get("/about/status")
