@@ -1,7 +1,8 @@
-"""Search benchmark: the Whoosh index against SPARQL ``FILTER(CONTAINS(...))`` on the same store.
+"""Search benchmark: the search index against SPARQL ``FILTER(CONTAINS(...))`` on the same store.
 
 For each size (10k claims by default; ``--claims 10000 100000`` for more) it builds a synthetic
-knowledge base (``bench.synthetic``), then prints:
+knowledge base (``bench.synthetic``), then for each search engine (``--search whoosh tantivy``;
+Whoosh by default) prints:
 - the time to generate and bulk-load the store, to build the claim documents, and to index them;
 - one-claim update: a revision renaming one claim, applied to the index (``catch_up``), and the
   first search after it (which opens the new segment);
@@ -11,7 +12,7 @@ knowledge base (``bench.synthetic``), then prints:
   beside the same words run as SPARQL ``FILTER(CONTAINS(LCASE(...)))`` over the claims' text in the
   same run, with the ratio SPARQL / index (uncached).
 
-Run: ``.venv/bin/python -m bench.bench_search [--claims N ...] [--runs N] [--data DIR]``.
+Run: ``.venv/bin/python -m bench.bench_search [--claims N ...] [--search ENGINE ...] [--runs N] [--data DIR]``.
 ``--data DIR`` keeps the store and index in DIR/<size> and reuses them on the next run.
 """
 
@@ -33,8 +34,7 @@ from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
 from kb.repository import Change
 from kb.search import SearchRequest
-from kb.search.service import SearchService
-from kb.search.whoosh_backend import WhooshIndex
+from kb.search.service import BACKENDS, SearchService, index_dir, open_index
 from kb.store import OxigraphStore
 
 # (label, search query, the words for SPARQL CONTAINS)
@@ -59,17 +59,25 @@ def sparql_for(words: list[str], status: bool) -> str:
     return SPARQL_WORDS.format(status=" ?claim ck:status ck:supported ." if status else "", filters=filters)
 
 
-def open_or_build(size: int, directory: Path) -> tuple[KnowledgeBase, SearchService]:
-    store_path, index_path = directory / "store", directory / "search"
-    if store_path.exists() and (index_path / "origin").exists():
-        kb = KnowledgeBase(OxigraphStore(store_path), Iris(BASE))
-        print(f"  reusing the store and index in {directory}")
-        return kb, SearchService(kb, WhooshIndex(index_path), index_path)
+def open_or_build(size: int, directory: Path) -> KnowledgeBase:
+    store_path = directory / "store"
+    if store_path.exists():
+        print(f"  reusing the store in {directory}")
+        return KnowledgeBase(OxigraphStore(store_path), Iris(BASE))
     started = time.perf_counter()
     kb = synthetic_knowledge_base(store_path, size)
     loaded = time.perf_counter() - started
     print(f"  generate + bulk-load the store: {loaded:7.1f} s  ({len(kb.store.native):,} quads)")  # type: ignore[attr-defined]
-    service = SearchService(kb, WhooshIndex(index_path), index_path)
+    return kb
+
+
+def open_or_index(kb: KnowledgeBase, size: int, directory: Path, backend: str) -> SearchService:
+    index_path = index_dir(directory, backend)
+    reuse = (index_path / "origin").exists()
+    service = SearchService(kb, open_index(index_path, backend), index_path)
+    if reuse:
+        print(f"  reusing the {backend} index in {index_path}")
+        return service
     started = time.perf_counter()
     documents = service.documents.all_documents()
     built = time.perf_counter() - started
@@ -78,8 +86,8 @@ def open_or_build(size: int, directory: Path) -> tuple[KnowledgeBase, SearchServ
     indexed = time.perf_counter() - started
     (index_path / "origin").write_text(service._origin())
     print(f"  claim documents from the store:  {built:7.1f} s")
-    print(f"  index build (Whoosh):            {indexed:7.1f} s  ({size / indexed:,.0f} claims/s)")
-    return kb, service
+    print(f"  index build ({backend}):{'':<{10 - len(backend)}}{indexed:7.1f} s  ({size / indexed:,.0f} claims/s)")
+    return service
 
 
 def one_claim_update(kb: KnowledgeBase, service: SearchService, runs: int) -> None:
@@ -98,7 +106,7 @@ def one_claim_update(kb: KnowledgeBase, service: SearchService, runs: int) -> No
 
 
 def bench_queries(kb: KnowledgeBase, service: SearchService, runs: int) -> None:
-    index: WhooshIndex = service.index  # type: ignore[assignment]
+    index = service.index
     print(
         f"  {'query':34} {'index median':>12} {'p95':>8} {'repeated':>9} "
         f"{'SPARQL median':>14} {'p95':>8} {'ratio':>7} {'hits':>7}"
@@ -106,7 +114,7 @@ def bench_queries(kb: KnowledgeBase, service: SearchService, runs: int) -> None:
 
     def cold(request: SearchRequest) -> Callable[[], object]:
         def run() -> object:
-            index.clear_cache()  # measure the search itself, not the cache of recent answers
+            index.clear_cache()  # type: ignore[attr-defined]  # measure the search, not the cache of recent answers
             return service.search(request)
 
         return run
@@ -135,6 +143,7 @@ def bench_queries(kb: KnowledgeBase, service: SearchService, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--search", nargs="+", choices=BACKENDS, default=["whoosh"], help="search engines to measure")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--data", type=Path, default=None, help="keep (and reuse) stores and indexes here")
     args = parser.parse_args()
@@ -143,13 +152,18 @@ def main() -> None:
         print(f"\n{size:,} synthetic claims")
         with tempfile.TemporaryDirectory() as tmp:
             directory = (args.data / str(size)) if args.data else Path(tmp)
-            kb, service = open_or_build(size, directory)
+            kb = open_or_build(size, directory)
             try:
-                service.search(SearchRequest(query="warm up"))
-                bench_queries(kb, service, args.runs)
-                one_claim_update(kb, service, min(args.runs, 10))
+                for backend in args.search:
+                    print(f"\n  search engine: {backend}")
+                    service = open_or_index(kb, size, directory, backend)
+                    try:
+                        service.search(SearchRequest(query="warm up"))
+                        bench_queries(kb, service, args.runs)
+                        one_claim_update(kb, service, min(args.runs, 10))
+                    finally:
+                        service.close()
             finally:
-                service.close()
                 kb.close()
     print(f"\nload average at end: {os.getloadavg()[0]:.1f}")
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from kb import settings as kb_settings
 from kb.cli import data_dir_option, main, open_kb
 from kb.search.documents import ClaimDocument
-from kb.search.service import SearchService
+from kb.search.service import SearchService, index_dir
 
 
 @main.command()
@@ -29,7 +30,9 @@ def reindex(data_dir: Path) -> None:
         return tqdm(documents, desc="Indexing claims", unit=" claims", total=len(documents))
 
     try:
-        count = SearchService.open(kb, data_dir.resolve() / "search", catch_up=False).rebuild(progress)
+        backend = kb_settings.from_environment()["search"]
+        path = index_dir(data_dir.resolve(), backend)
+        count = SearchService.open(kb, path, catch_up=False, backend=backend).rebuild(progress)
     finally:
         kb.close()
     click.echo(f"Indexed {count} claims in {time.perf_counter() - started:.1f} s.")

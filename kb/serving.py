@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 from kb import settings as kb_settings
 from kb.errors import KBError, StoreUnavailable
 from kb.knowledge import KnowledgeBase
-from kb.search.service import SearchService
+from kb.search.service import SearchService, index_dir
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ def prepare(values: Mapping[str, str]) -> None:
     data_dir = kb_settings.data_dir(values)
     knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
     try:
-        search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
+        backend = values["search"]
+        search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
         if values.get("seed", "1") not in ("0", "false", "no"):
             knowledge.ensure_seed()
         knowledge.mark_due_predictions()

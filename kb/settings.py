@@ -46,6 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         "auto",
         "Session cookies marked Secure: 'auto' (when the request came over HTTPS) or '1' (always, behind a TLS proxy).",
     ),
+    Setting(
+        "search",
+        "CLAIMKB_SEARCH",
+        "whoosh",
+        "Search engine: 'whoosh' (pure Python, fine to about 10k claims) or 'tantivy' (fast on large knowledge bases).",
+    ),
     Setting("sparql_timeout", "CLAIMKB_SPARQL_TIMEOUT", "10", "Seconds a public SPARQL query may run."),
     Setting(
         "publisher_name",

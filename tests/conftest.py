@@ -37,6 +37,24 @@ def pytest_report_header() -> str:
     return f"claimkb store: {TEST_STORE}"
 
 
+SEARCH_BACKENDS = ("whoosh", "tantivy")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A module that uses ``search_backend`` runs once per search engine, with the same expectations.
+    if "search_backend" in metafunc.fixturenames:
+        metafunc.parametrize("search_backend", SEARCH_BACKENDS, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def search_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The search engine (``CLAIMKB_SEARCH``) of every app built while the module runs."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CLAIMKB_SEARCH", request.param)
+    yield request.param
+    patch.undo()
+
+
 @pytest.fixture
 def store_url() -> Iterator[str | None]:
     """The ``CLAIMKB_STORE`` of this pass for a test that opens a knowledge base itself (None: embedded)."""

@@ -18,9 +18,11 @@ from webapp import create_app
 
 HOLIDAYS = "us-shop-before-holidays"
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # every test runs on Whoosh and on Tantivy
+
 
 @pytest.fixture(scope="module")
-def seed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def seed_app(tmp_path_factory: pytest.TempPathFactory, search_backend: str) -> Iterator[Flask]:
     """One seeded knowledge base for the tests that only read (loading the seed takes seconds)."""
     app = create_app({"data_dir": str(tmp_path_factory.mktemp("seed")), "store": "oxigraph", "TESTING": True})
     yield app
@@ -253,33 +255,38 @@ def test_a_renamed_entity_reindexes_the_claims_that_name_it(search: SearchServic
     assert sorted(slugs(search, "claimant:quokkapress")) == by_axios
 
 
-def test_the_index_catches_up_after_a_lost_update(app: Flask, kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_the_index_catches_up_after_a_lost_update(
+    app: Flask, kb: KnowledgeBase, tmp_path: Path, search_backend: str
+) -> None:
     search: SearchService = app.extensions["claimkb.search"]
     kb.repository.listeners.remove(search.on_revision)  # as if the process died after the store write
     number = rename(kb, kb.iris.claim(HOLIDAYS), "Okapiwhistle launch")
     assert search.index.last_revision == number - 1
     path = search.path
     search.close()
-    reopened = SearchService.open(kb, path)
+    reopened = SearchService.open(kb, path, backend=search_backend)
     assert reopened.index.last_revision == number
     assert slugs(reopened, "okapiwhistle") == [HOLIDAYS]
 
 
-def test_a_second_process_catches_up_before_searching(kb: KnowledgeBase, search: SearchService, tmp_path: Path) -> None:
-    other = SearchService.open(kb, tmp_path / "other-index")  # another host's index on the same store
+def test_a_second_process_catches_up_before_searching(
+    kb: KnowledgeBase, search: SearchService, tmp_path: Path, search_backend: str
+) -> None:
+    # another host's index on the same store
+    other = SearchService.open(kb, tmp_path / "other-index", backend=search_backend)
     kb.repository.listeners.remove(other.on_revision)  # it hears of nothing directly
     rename(kb, kb.iris.claim(HOLIDAYS), "Pangolinfest launch")
     assert slugs(other, "pangolinfest") == [HOLIDAYS]
     assert other.index.last_revision == search.index.last_revision
 
 
-def test_an_index_of_another_store_is_rebuilt(tmp_path: Path, kb: KnowledgeBase) -> None:
-    first = SearchService.open(kb, tmp_path / "shared-index")
+def test_an_index_of_another_store_is_rebuilt(tmp_path: Path, kb: KnowledgeBase, search_backend: str) -> None:
+    first = SearchService.open(kb, tmp_path / "shared-index", backend=search_backend)
     total = first.search(SearchRequest()).total
     first.close()
     other_kb = KnowledgeBase.open(tmp_path / "other-kb", store_url="memory", base_iri=str(kb.iris.base))
     try:
-        reopened = SearchService.open(other_kb, tmp_path / "shared-index")
+        reopened = SearchService.open(other_kb, tmp_path / "shared-index", backend=search_backend)
         assert other_kb.repository.revision_count() == 0
         assert reopened.search(SearchRequest()).total == 0
         assert total > 0

@@ -19,9 +19,11 @@ from webapp import create_app
 
 HOLIDAYS = "us-shop-before-holidays"
 
+pytestmark = pytest.mark.usefixtures("search_backend")  # every test runs on Whoosh and on Tantivy
+
 
 @pytest.fixture(scope="module")
-def seed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def seed_app(tmp_path_factory: pytest.TempPathFactory, search_backend: str) -> Iterator[Flask]:
     app = create_app({"data_dir": str(tmp_path_factory.mktemp("web")), "store": "oxigraph", "TESTING": True})
     yield app
     app.extensions["claimkb"].close()

@@ -30,11 +30,15 @@ def claim_cards(body: bytes) -> int:
     return sum(1 for e in document.iter("li") if "claim-card" in (e.get("class") or "").split())
 
 
-def start_site(data_dir: Path, *args: str, store: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_site(
+    data_dir: Path, *args: str, store: str | None = None, search: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMKB_")}
     if store:
         env["CLAIMKB_STORE"] = store
+    if search:
+        env["CLAIMKB_SEARCH"] = search
     env["PYTHONPATH"] = str(REPO)  # the code of this checkout, whatever the virtualenv points at
     command = [
         str(Path(sys.executable).with_name("claimkb")),
@@ -57,6 +61,17 @@ def start_site(data_dir: Path, *args: str, store: str | None = None) -> tuple[su
             time.sleep(0.1)
     process.terminate()
     raise AssertionError(f"the site did not start on port {port}")
+
+
+def workers_of(process: subprocess.Popen[bytes], expected: int) -> list[psutil.Process]:
+    """The site's worker processes, once ``expected`` are up: gunicorn forks them one after another,
+    and the first can answer before the last exists (seen on a loaded machine)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    workers = psutil.Process(process.pid).children()
+    while len(workers) < expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        workers = psutil.Process(process.pid).children()
+    return workers
 
 
 def stop_site(process: subprocess.Popen[bytes]) -> None:
@@ -88,13 +103,14 @@ def test_one_worker_with_threads_serves_the_embedded_store(tmp_path: Path) -> No
         stop_site(process)
 
 
-def test_several_worker_processes_share_a_sparql_server(tmp_path: Path) -> None:
+def test_several_worker_processes_share_a_sparql_server(tmp_path: Path, search_backend: str) -> None:
     server = OxigraphServer().start()
     try:
-        process, base = start_site(tmp_path / "data", "--workers", "3", "--threads", "2", store=server.store_url)
+        process, base = start_site(
+            tmp_path / "data", "--workers", "3", "--threads", "2", store=server.store_url, search=search_backend
+        )
         try:
-            workers = psutil.Process(process.pid).children()
-            assert len(workers) == 3
+            assert len(workers_of(process, 3)) == 3
             with httpx.Client() as client:
                 pages = [client.get(base + "claims") for _ in range(12)]
             assert {p.status_code for p in pages} == {200}
@@ -113,6 +129,9 @@ def test_several_worker_processes_share_a_sparql_server(tmp_path: Path) -> None:
             with httpx.Client() as client:
                 found = [client.get(base + "search.json", params={"q": "made up"}) for _ in range(12)]
             assert [r.json().get("total") for r in found] == [1] * 12, found[0].text
+            # The engine asked for is the one that answered: only its index directory exists.
+            indexes = {p.name for p in (tmp_path / "data").iterdir() if p.name.startswith("search")}
+            assert indexes == {"search" if search_backend == "whoosh" else f"search-{search_backend}"}
         finally:
             stop_site(process)
     finally:

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from kb import settings as kb_settings
 from kb.errors import StoreUnavailable
 from kb.knowledge import KnowledgeBase
-from kb.search.service import SearchService
+from kb.search.service import SearchService, index_dir
 
 _EXTENSION_KEY = "claimkb"
 _SEARCH_KEY = "claimkb.search"
@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
     data_dir = kb_settings.data_dir(values)
     knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
     app.extensions[_EXTENSION_KEY] = knowledge
-    search = SearchService.open(knowledge, data_dir / "search", catch_up=False)
+    backend = values["search"]
+    search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
     app.extensions[_SEARCH_KEY] = search
     _start_when_reachable(app, knowledge, search, values)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)

@@ -20,6 +20,7 @@ from whoosh.index import LockError
 from claims import concepts
 from claims.model import SLUG_RE
 from kb import queries
+from kb.errors import KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.readmodel import ClaimSummary
 from kb.repository import RevisionInfo
@@ -34,6 +35,26 @@ MAX_LINKS = 3  # how far a claim's search document reaches: claim -> quote -> so
 
 ProgressWrapper = Callable[[list[ClaimDocument]], Iterable[ClaimDocument]]
 
+BACKENDS = ("whoosh", "tantivy")
+
+
+def index_dir(data_dir: Path, backend: str) -> Path:
+    """Where a backend keeps its index in the data directory (each its own, so switching rebuilds)."""
+    return data_dir / ("search" if backend == "whoosh" else f"search-{backend}")
+
+
+def open_index(path: Path, backend: str) -> SearchIndex:
+    """The search engine named by ``CLAIMKB_SEARCH``: Whoosh (the default) or Tantivy (large knowledge bases)."""
+    if backend == "whoosh":
+        from kb.search.whoosh_backend import WhooshIndex
+
+        return WhooshIndex(path)
+    if backend == "tantivy":
+        from kb.search.tantivy_backend import TantivyIndex
+
+        return TantivyIndex(path)
+    raise KBError(f"unknown search backend {backend!r} (CLAIMKB_SEARCH): use one of {', '.join(BACKENDS)}")
+
 
 class SearchService:
     """The knowledge base's search: one index, kept current from the revision log."""
@@ -46,14 +67,14 @@ class SearchService:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, knowledge: KnowledgeBase, path: Path, *, catch_up: bool = True) -> SearchService:
-        """Open the Whoosh index in ``path``, catch it up with the store, and follow new revisions.
+    def open(
+        cls, knowledge: KnowledgeBase, path: Path, *, catch_up: bool = True, backend: str = "whoosh"
+    ) -> SearchService:
+        """Open the ``backend`` index in ``path``, catch it up with the store, and follow new revisions.
 
         The index is closed with the knowledge base.
         """
-        from kb.search.whoosh_backend import WhooshIndex
-
-        service = cls(knowledge, WhooshIndex(path), path)
+        service = cls(knowledge, open_index(path, backend), path)
         if catch_up:
             service.catch_up()
         knowledge.repository.listeners.append(service.on_revision)

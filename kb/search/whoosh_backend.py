@@ -166,6 +166,20 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
     return fields
 
 
+def filter_query(filters: Mapping[str, str]) -> list[query.Query]:
+    """The facet filters as queries on their fields (unknown facets and empty values left out)."""
+    clauses: list[query.Query] = []
+    for facet, value in sorted(filters.items()):
+        field = FACET_FIELDS.get(facet)
+        if field is None or not value:
+            continue
+        if facet in LABELLED:
+            clauses.append(query.Prefix(field, value + SEP))
+        else:
+            clauses.append(query.Term(field, value))
+    return clauses
+
+
 def _original(node: query.Query, text: str) -> str:
     """The words of a term or phrase as the reader typed them."""
     ranges = getattr(node, "char_ranges", None)
@@ -377,18 +391,6 @@ class WhooshIndex:
             return q
         return q.apply(self._rewrite)
 
-    def _filter_query(self, filters: Mapping[str, str]) -> list[query.Query]:
-        clauses: list[query.Query] = []
-        for facet, value in sorted(filters.items()):
-            field = FACET_FIELDS.get(facet)
-            if field is None or not value:
-                continue
-            if facet in LABELLED:
-                clauses.append(query.Prefix(field, value + SEP))
-            else:
-                clauses.append(query.Term(field, value))
-        return clauses
-
     def search(self, request: SearchRequest) -> SearchResult:
         text, notices = clean_query(request.query)
         per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
@@ -454,7 +456,7 @@ class WhooshIndex:
         page: int,
         per_page: int,
     ) -> SearchResult:
-        filters = self._filter_query(request.filters)
+        filters = filter_query(request.filters)
         text_query = self._rewrite(parsed) if parsed is not None else None
         clauses = ([text_query] if text_query is not None else []) + filters
         if not clauses:

@@ -1,0 +1,476 @@
+"""The Tantivy search index, for large knowledge bases: the same searches as the Whoosh one, faster.
+
+Readers' queries are parsed by the same parser as the Whoosh backend's (``whoosh.qparser`` over the
+same schema), so the syntax, the error messages and the query tree for SPARQL are identical; the parsed
+query is then translated into Tantivy queries. Text is analysed in Python by the same analysers too
+(stemming, stop words) and indexed as ready-made tokens, so a word matches the same claims on both
+backends. What Tantivy adds is speed: phrases answered from positions, facet counts from
+aggregations over columnar fields, sorting by date from a fast field, and an index built in Rust.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from whoosh import highlight, qparser, query
+from whoosh.analysis import StandardAnalyzer
+from whoosh.support.levenshtein import distance
+
+from kb.search import (
+    FACETS,
+    MAX_PER_PAGE,
+    MAX_RESULTS_DEPTH,
+    FacetCount,
+    SearchHit,
+    SearchQueryError,
+    SearchRequest,
+    SearchResult,
+)
+from kb.search.documents import ClaimDocument, Linked
+from kb.search.whoosh_backend import (
+    MAX_CLAUSES,
+    QUERY_FIELDS,
+    SEP,
+    _MarkFormatter,
+    _original,
+    _schema,
+    clean_query,
+    filter_query,
+    query_tree,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+STATE_FILE = "state.json"
+TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
+WRITER_HEAP = 128 * 1024 * 1024
+WRITER_WAIT = 30.0
+FACET_BUCKETS = 100_000
+
+TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
+LABELLED = ("claimant", "publisher", "topic")
+PLAIN_FACETS = ("status", "type", "year")
+
+
+def _tantivy_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("claim", stored=True, tokenizer_name="raw")
+    builder.add_text_field("sortkey", fast=True, tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TOKENS, index_option="position")
+    builder.add_text_field("words", tokenizer_name=TOKENS, index_option="basic")  # unstemmed, for spelling
+    for name in PLAIN_FACETS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in LABELLED:
+        builder.add_text_field(f"f_{name}", fast=True, tokenizer_name="raw", index_option="basic")
+        builder.add_text_field(f"k_{name}", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("data", stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def _sort_key(document: ClaimDocument) -> str:
+    """Sorted descending: newest claim first, then slugs in ascending order (each character inverted)."""
+    claimed = document.claimed.isoformat() if document.claimed else ""
+    return claimed + "\x00" + "".join(chr(0x7F - ord(c)) if ord(c) < 0x7F else c for c in document.slug) + "\x7f"
+
+
+class TantivyIndex:
+    """A Tantivy index in one directory, following the store's revisions (see ``kb.search.service``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._whoosh_schema = _schema()
+        self._stem = self._whoosh_schema["content"].analyzer
+        self._names = StandardAnalyzer(stoplist=None, minsize=1)
+        self._words = StandardAnalyzer(stoplist=None, minsize=2)
+        self._parser = _make_parser(self._whoosh_schema)
+        self.schema = _tantivy_schema()
+        state = self._read_state()
+        fresh = state.get("schema") != SCHEMA_VERSION
+        self._index = tantivy.Index(self.schema, path=str(path), reuse=not fresh)
+        self._index.register_tokenizer(TOKENS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        if fresh:
+            self._write_state(0)
+        self._revision = int(self._read_state().get("revision", 0))
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def last_revision(self) -> int:
+        state = self._read_state()  # another process sharing the directory may have moved it on
+        return int(state.get("revision", self._revision)) if state.get("schema") == SCHEMA_VERSION else 0
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            return dict(json.loads((self.path / STATE_FILE).read_text()))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_state(self, revision: int) -> None:
+        temporary = self.path / f"{STATE_FILE}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"schema": SCHEMA_VERSION, "revision": revision}))
+        temporary.replace(self.path / STATE_FILE)
+        self._revision = revision
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _writer(self) -> tantivy.IndexWriter:
+        """The index's one writer; another process holding it is waited for, then reported as OSError."""
+        deadline = time.monotonic() + WRITER_WAIT
+        while True:
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as error:
+                if time.monotonic() > deadline:
+                    raise OSError(f"the search index is locked by another writer: {error}") from error
+                time.sleep(0.05)
+
+    def _analysed(self, analyzer: Any, text: str) -> str:
+        return " ".join(token.text for token in analyzer(text))
+
+    def _document(self, document: ClaimDocument) -> tantivy.Document:
+        claimant = [document.claimant] if document.claimant else []
+        linked: dict[str, list[Linked]] = {
+            "claimant": claimant,
+            "about": list(document.about),
+            "publisher": list(document.publishers),
+            "topic": list(document.topics),
+        }
+        content = "\n".join(
+            [document.name, document.text, *document.quotes, document.note, *document.evidence]
+            + [v.label for v in [*claimant, *document.about, *document.publishers, *document.topics]]
+        )
+        fields: dict[str, Any] = {
+            "claim": document.iri,
+            "sortkey": _sort_key(document),
+            "content": self._analysed(self._stem, content),
+            "words": self._analysed(self._words, content),
+            "status": document.status,
+            "type": document.claim_type,
+            "data": json.dumps(
+                {
+                    "slug": document.slug,
+                    "name": document.name,
+                    "text": document.text,
+                    "quotes": document.quotes,
+                    "note": document.note,
+                    "status": document.status,
+                    "type": document.claim_type,
+                    "claimant": [document.claimant.iri, document.claimant.label] if document.claimant else None,
+                    "claimed": document.claimed.isoformat() if document.claimed else None,
+                    "deadline": document.deadline.isoformat() if document.deadline else None,
+                }
+            ),
+        }
+        for name, values in linked.items():
+            fields[name] = self._analysed(self._names, " ".join(f"{v.slug} {v.label}" for v in values))
+        for name in LABELLED:
+            fields[f"f_{name}"] = [f"{v.slug}{SEP}{v.label}" for v in linked[name]]
+            fields[f"k_{name}"] = [v.slug for v in linked[name]]
+        if document.year:
+            fields["year"] = str(document.year)
+        return tantivy.Document(**{k: v for k, v in fields.items() if v != []})
+
+    def apply(self, documents: Mapping[str, ClaimDocument | None], revision: int) -> None:
+        with self._lock:
+            writer = self._writer()
+            try:
+                for iri, document in documents.items():
+                    writer.delete_documents_by_term("claim", iri)
+                    if document is not None:
+                        writer.add_document(self._document(document))
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._index.reload()
+            self._write_state(max(revision, self._revision))
+
+    def rebuild(self, documents: Iterable[ClaimDocument], revision: int) -> int:
+        with self._lock:
+            writer = self._writer()
+            count = 0
+            try:
+                writer.delete_all_documents()
+                for document in documents:
+                    writer.add_document(self._document(document))
+                    count += 1
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._index.reload()
+            self._write_state(revision)
+            return count
+
+    def close(self) -> None:
+        pass  # Tantivy keeps no open writer between commits; its files close with the object
+
+    def clear_cache(self) -> None:
+        """Nothing to forget: every search is answered from the index itself (the benchmark calls this)."""
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> query.Query | None:
+        if not text:
+            return None
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as error:  # noqa: BLE001 - the parser's errors have no common type; never shown
+            log.info("search query not parsed: %r (%s)", text, error)
+            raise SearchQueryError(
+                "The search engine could not read this query. Try plain words, or check quotes and brackets."
+            ) from error
+        if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+            return None
+        leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
+        if len(leaves) > MAX_CLAUSES:
+            raise SearchQueryError(f"This query has {len(leaves)} parts; at most {MAX_CLAUSES} are searched at once.")
+        return parsed.normalize()
+
+    def _translate(self, node: query.Query) -> tantivy.Query:
+        """A parsed Whoosh query as the Tantivy query that matches the same documents."""
+        schema = self.schema
+        if isinstance(node, query.Term):
+            field, value = node.fieldname, str(node.text)
+            if field in ("status", "type", "year"):
+                return tantivy.Query.term_query(schema, field, value.lower())
+            if field in TEXT_FIELDS:
+                return tantivy.Query.term_query(schema, field, value)
+        elif isinstance(node, query.Phrase) and node.fieldname in TEXT_FIELDS:
+            words = [str(w) for w in node.words]
+            if len(words) == 1:
+                return tantivy.Query.term_query(schema, node.fieldname, words[0])
+            return tantivy.Query.phrase_query(schema, node.fieldname, words, slop=max(0, node.slop - 1))
+        elif isinstance(node, query.Every):
+            return tantivy.Query.all_query()
+        elif isinstance(node, query.And | query.Or):
+            occur = tantivy.Occur.Must if isinstance(node, query.And) else tantivy.Occur.Should
+            return tantivy.Query.boolean_query([(occur, self._translate(child)) for child in node.children()])
+        elif isinstance(node, query.Not):
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, self._translate(node.query))]
+            )
+        elif isinstance(node, query.AndNot):
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._translate(node.a)), (tantivy.Occur.MustNot, self._translate(node.b))]
+            )
+        elif isinstance(node, query.AndMaybe):
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._translate(node.a)), (tantivy.Occur.Should, self._translate(node.b))]
+            )
+        raise query.QueryError(f"no Tantivy equivalent for {type(node).__name__}")
+
+    def _filters(self, filters: Mapping[str, str]) -> list[tantivy.Query]:
+        clauses = []
+        for facet, value in sorted(filters.items()):
+            if not value:
+                continue
+            if facet in PLAIN_FACETS:
+                clauses.append(tantivy.Query.term_query(self.schema, facet, value))
+            elif facet in LABELLED:
+                clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
+        return clauses
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        text, notices = clean_query(request.query)
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
+        page = max(1, request.page)
+        if page * per_page > MAX_RESULTS_DEPTH:
+            raise SearchQueryError(
+                f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
+            )
+        parsed = self._parse(text)
+        self._index.reload()
+        searcher = self._index.searcher()
+        result = self._run(searcher, parsed, text, request, page, per_page)
+        if result.total == 0 and parsed is not None and request.correct:
+            result = self._corrected(searcher, parsed, text, request, page, per_page) or result
+        result.notices[:0] = notices
+        return result
+
+    def _run(
+        self,
+        searcher: tantivy.Searcher,
+        parsed: query.Query | None,
+        text: str,
+        request: SearchRequest,
+        page: int,
+        per_page: int,
+    ) -> SearchResult:
+        try:
+            text_query = self._translate(parsed) if parsed is not None else None
+        except query.QueryError as error:
+            raise SearchQueryError(
+                "This query cannot be answered as written; try it without the field name or quotes."
+            ) from error
+        clauses = ([text_query] if text_query is not None else []) + self._filters(request.filters)
+        if not clauses:
+            final = tantivy.Query.all_query()
+        elif len(clauses) == 1:
+            final = clauses[0]
+        else:
+            final = tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
+        by_date = request.sort == "date" or text_query is None
+        offset = (page - 1) * per_page
+        if by_date:
+            found = searcher.search(final, limit=per_page, offset=offset, order_by_field="sortkey")
+        else:
+            found = searcher.search(final, limit=per_page, offset=offset)
+        marked = self._marked_words(parsed)
+        hits = [
+            self._hit(searcher.doc(address), marked, None if by_date else float(key)) for key, address in found.hits
+        ]
+        return SearchResult(
+            hits=hits,
+            total=int(found.count or 0),
+            page=page,
+            per_page=per_page,
+            facets=self._facets(searcher, final) if request.facets else {},
+            parsed_query=_described(parsed, request.filters),
+            query_tree=query_tree(parsed, text) if parsed is not None else None,
+        )
+
+    def _facets(self, searcher: tantivy.Searcher, final: tantivy.Query) -> dict[str, list[FacetCount]]:
+        fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in FACETS}
+        spec = {facet: {"terms": {"field": field, "size": FACET_BUCKETS}} for facet, field in fields.items()}
+        answer = searcher.aggregate(final, spec)
+        facets = {}
+        for facet in FACETS:
+            counts = []
+            for bucket in answer.get(facet, {}).get("buckets", []):
+                slug, _, label = str(bucket["key"]).partition(SEP)
+                counts.append(FacetCount(slug, label or slug, int(bucket["doc_count"])))
+            if facet == "year":
+                counts.sort(key=lambda c: c.value, reverse=True)
+            else:
+                counts.sort(key=lambda c: (-c.count, c.label.lower()))
+            facets[facet] = counts
+        return facets
+
+    # --- spelling -----------------------------------------------------------------------------
+
+    def _corrected(
+        self,
+        searcher: tantivy.Searcher,
+        parsed: query.Query,
+        text: str,
+        request: SearchRequest,
+        page: int,
+        per_page: int,
+    ) -> SearchResult | None:
+        """Each word the index does not hold replaced by the closest one it does (prefix 1, distance ≤ 2)."""
+        corrected = text
+        leaves = [parsed] if parsed.is_leaf() else list(parsed.leaves())
+        for leaf in reversed(sorted(leaves, key=lambda n: getattr(n, "startchar", 0) or 0)):
+            if not isinstance(leaf, query.Term) or leaf.fieldname != "content":
+                continue
+            if searcher.doc_freq("content", str(leaf.text)):
+                continue
+            typed = _original(leaf, text)
+            better = self._closest_word(searcher, typed.lower())
+            start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+            if better and start is not None and end is not None:
+                corrected = corrected[:start] + better + corrected[end:]
+        if corrected == text:
+            return None
+        reparsed = self._parse(corrected)
+        result = self._run(searcher, reparsed, corrected, request, page, per_page)
+        result.suggestion = corrected
+        if result.total:
+            result.corrected_from = text
+        return result
+
+    def _closest_word(self, searcher: tantivy.Searcher, typed: str) -> str | None:
+        if not typed:
+            return None
+        best: tuple[int, int, str] | None = None
+        for word, count in searcher.terms_with_prefix("words", typed[0]):
+            if abs(len(word) - len(typed)) > 2:
+                continue
+            gap = distance(typed, word)
+            if gap <= 2 and (best is None or (gap, -count, word) < best):
+                best = (gap, -count, word)
+        return best[2] if best else None
+
+    # --- hits ---------------------------------------------------------------------------------
+
+    def _marked_words(self, parsed: query.Query | None) -> set[str]:
+        if parsed is None:
+            return set()
+        words: set[str] = set()
+        for leaf in [parsed] if parsed.is_leaf() else parsed.leaves():
+            if isinstance(leaf, query.Term) and leaf.fieldname == "content":
+                words.add(str(leaf.text))
+            elif isinstance(leaf, query.Phrase) and leaf.fieldname == "content":
+                words.update(str(w) for w in leaf.words)
+        return words
+
+    def _hit(self, document: tantivy.Document, marked: set[str], score: float | None) -> SearchHit:
+        iri = document.get_first("claim")
+        data = json.loads(document.get_first("data"))
+        claimant = data.get("claimant")
+        return SearchHit(
+            iri=iri,
+            slug=data["slug"],
+            name=data["name"],
+            text=data["text"],
+            status=data["status"],
+            claim_type=data["type"],
+            claimant=claimant[0] if claimant else None,
+            claimant_name=claimant[1] if claimant else None,
+            claimed=date.fromisoformat(data["claimed"]) if data.get("claimed") else None,
+            deadline=date.fromisoformat(data["deadline"]) if data.get("deadline") else None,
+            score=score,
+            snippet_html=self._snippet(data, marked),
+        )
+
+    def _snippet(self, data: Mapping[str, Any], marked: set[str]) -> str:
+        if marked:
+            fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+            for text in [data["text"], *data.get("quotes", []), data.get("note", "")]:
+                if not text:
+                    continue
+                found = highlight.highlight(text, marked, self._stem, fragmenter, _MarkFormatter(), top=2)
+                if found:
+                    return str(found)
+        text = str(data["text"])
+        return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
+
+
+def _described(parsed: query.Query | None, filters: Mapping[str, str]) -> str:
+    """The query with its filters, written as the Whoosh backend writes it, for readers and the JSON."""
+    clauses = ([parsed] if parsed is not None else []) + filter_query(filters)
+    if not clauses:
+        return ""
+    return str(clauses[0] if len(clauses) == 1 else query.And(clauses))
+
+
+def _make_parser(schema: Any) -> qparser.QueryParser:
+    """The Whoosh backend's query parser over its schema: one syntax for both engines."""
+    parser = qparser.QueryParser("content", schema, group=qparser.AndGroup)
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    names = "|".join(sorted(QUERY_FIELDS, key=len, reverse=True))
+    parser.add_plugin(qparser.FieldsPlugin(expr=rf"(?P<text>{names}):", remove_unknown=True))
+    parser.add_plugin(
+        qparser.FieldAliasPlugin({field: [name] for name, field in QUERY_FIELDS.items() if name != field})
+    )
+    return parser
