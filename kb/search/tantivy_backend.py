@@ -255,9 +255,9 @@ class TantivyIndex:
             if field in TEXT_FIELDS:
                 return tantivy.Query.term_query(schema, field, value)
         elif isinstance(node, query.Phrase) and node.fieldname in TEXT_FIELDS:
-            words = [str(w) for w in node.words]
+            words: list[str | tuple[int, str]] = [str(w) for w in node.words]
             if len(words) == 1:
-                return tantivy.Query.term_query(schema, node.fieldname, words[0])
+                return tantivy.Query.term_query(schema, node.fieldname, str(words[0]))
             return tantivy.Query.phrase_query(schema, node.fieldname, words, slop=max(0, node.slop - 1))
         elif isinstance(node, query.Every):
             return tantivy.Query.all_query()
@@ -340,7 +340,7 @@ class TantivyIndex:
         ]
         return SearchResult(
             hits=hits,
-            total=int(found.count or 0),
+            total=int(getattr(found, "count", 0) or 0),
             page=page,
             per_page=per_page,
             facets=self._facets(searcher, final) if request.facets else {},
@@ -424,8 +424,8 @@ class TantivyIndex:
         return words
 
     def _hit(self, document: tantivy.Document, marked: set[str], score: float | None) -> SearchHit:
-        iri = document.get_first("claim")
-        data = json.loads(document.get_first("data"))
+        iri = str(document.get_first("claim"))
+        data = json.loads(str(document.get_first("data")))
         claimant = data.get("claimant")
         return SearchHit(
             iri=iri,
