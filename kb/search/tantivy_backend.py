@@ -10,19 +10,17 @@ aggregations over columnar fields, sorting by date from a fast field, and an ind
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import tantivy
-from whoosh import highlight, qparser, query
+from whoosh import qparser, query
 from whoosh.analysis import StandardAnalyzer
 from whoosh.support.levenshtein import distance
 
@@ -41,11 +39,11 @@ from kb.search.whoosh_backend import (
     MAX_CLAUSES,
     QUERY_FIELDS,
     SEP,
-    _MarkFormatter,
     _original,
     _schema,
     clean_query,
     filter_query,
+    hit_from_data,
     query_tree,
 )
 
@@ -424,35 +422,8 @@ class TantivyIndex:
         return words
 
     def _hit(self, document: tantivy.Document, marked: set[str], score: float | None) -> SearchHit:
-        iri = str(document.get_first("claim"))
         data = json.loads(str(document.get_first("data")))
-        claimant = data.get("claimant")
-        return SearchHit(
-            iri=iri,
-            slug=data["slug"],
-            name=data["name"],
-            text=data["text"],
-            status=data["status"],
-            claim_type=data["type"],
-            claimant=claimant[0] if claimant else None,
-            claimant_name=claimant[1] if claimant else None,
-            claimed=date.fromisoformat(data["claimed"]) if data.get("claimed") else None,
-            deadline=date.fromisoformat(data["deadline"]) if data.get("deadline") else None,
-            score=score,
-            snippet_html=self._snippet(data, marked),
-        )
-
-    def _snippet(self, data: Mapping[str, Any], marked: set[str]) -> str:
-        if marked:
-            fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-            for text in [data["text"], *data.get("quotes", []), data.get("note", "")]:
-                if not text:
-                    continue
-                found = highlight.highlight(text, marked, self._stem, fragmenter, _MarkFormatter(), top=2)
-                if found:
-                    return str(found)
-        text = str(data["text"])
-        return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
+        return hit_from_data(str(document.get_first("claim")), data, marked, score, self._stem)
 
 
 def _described(parsed: query.Query | None, filters: Mapping[str, str]) -> str:

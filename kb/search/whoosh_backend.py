@@ -247,6 +247,39 @@ class _MarkFormatter(highlight.Formatter):
         return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
 
 
+def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: float | None, analyzer: Any) -> SearchHit:
+    """A result from a claim's stored data (both engines store the same JSON), its snippet marked."""
+    claimant = data.get("claimant")
+    return SearchHit(
+        iri=iri,
+        slug=data["slug"],
+        name=data["name"],
+        text=data["text"],
+        status=data["status"],
+        claim_type=data["type"],
+        claimant=claimant[0] if claimant else None,
+        claimant_name=claimant[1] if claimant else None,
+        claimed=date.fromisoformat(data["claimed"]) if data.get("claimed") else None,
+        deadline=date.fromisoformat(data["deadline"]) if data.get("deadline") else None,
+        score=score,
+        snippet_html=snippet_html(data, marked, analyzer),
+    )
+
+
+def snippet_html(data: Mapping[str, Any], marked: set[str], analyzer: Any) -> str:
+    """The first passage of text, quotes or note with a marked word; else the start of the text."""
+    if marked:
+        fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+        for text in [data["text"], *data.get("quotes", []), data.get("note", "")]:
+            if not text:
+                continue
+            found = highlight.highlight(text, marked, analyzer, fragmenter, _MarkFormatter(), top=2)
+            if found:
+                return str(found)
+    text = str(data["text"])
+    return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
+
+
 class WhooshIndex:
     """A Whoosh index in one directory, following the store's revisions (see ``kb.search.service``)."""
 
@@ -639,31 +672,4 @@ class WhooshIndex:
         return words
 
     def _hit(self, stored: Mapping[str, Any], marked: set[str], score: float | None) -> SearchHit:
-        data = stored["data"]
-        claimant = data.get("claimant")
-        return SearchHit(
-            iri=stored["claim"],
-            slug=data["slug"],
-            name=data["name"],
-            text=data["text"],
-            status=data["status"],
-            claim_type=data["type"],
-            claimant=claimant[0] if claimant else None,
-            claimant_name=claimant[1] if claimant else None,
-            claimed=date.fromisoformat(data["claimed"]) if data.get("claimed") else None,
-            deadline=date.fromisoformat(data["deadline"]) if data.get("deadline") else None,
-            score=score,
-            snippet_html=self._snippet(data, marked),
-        )
-
-    def _snippet(self, data: Mapping[str, Any], marked: set[str]) -> str:
-        if marked:
-            fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-            for text in [data["text"], *data.get("quotes", []), data.get("note", "")]:
-                if not text:
-                    continue
-                found = highlight.highlight(text, marked, self._content_analyzer, fragmenter, _MarkFormatter(), top=2)
-                if found:
-                    return str(found)
-        text = str(data["text"])
-        return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
+        return hit_from_data(stored["claim"], stored["data"], marked, score, self._content_analyzer)
