@@ -26,7 +26,7 @@ from rdflib import Graph
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import Bindings, Quad, Row, StoreError, from_ox, to_ox
+from kb.store import Bindings, Quad, Row, StoreError, from_ox, rows_of, to_ox
 
 ENDPOINT_DEFAULTS = {"query": "query", "update": "update", "store": "store"}
 CONNECT_TIMEOUT = 3.0
@@ -120,16 +120,7 @@ class RemoteSparqlStore:
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = from_ox(value)
-            rows.append(row)
-        return rows
+        return rows_of(solutions)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         answer = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)

@@ -85,6 +85,20 @@ def from_ox(term: object) -> Node:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+def rows_of(solutions: ox.QuerySolutions) -> list[Row]:
+    """SELECT solutions as rows of rdflib terms (unbound variables left out of each row)."""
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row: Row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = from_ox(value)
+        rows.append(row)
+    return rows
+
+
 def _graph_name(graph: object) -> URIRef | None:
     return None if isinstance(graph, ox.DefaultGraph) else URIRef(graph.value)  # type: ignore[attr-defined]
 
@@ -125,16 +139,7 @@ class OxigraphStore:
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         solutions = self._query(query, bindings)
         assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = from_ox(value)
-            rows.append(row)
-        return rows
+        return rows_of(solutions)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self._query(query, bindings))

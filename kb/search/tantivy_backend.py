@@ -36,7 +36,6 @@ from kb.search import (
 )
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.whoosh_backend import (
-    MAX_CLAUSES,
     QUERY_FIELDS,
     SEP,
     _original,
@@ -44,6 +43,7 @@ from kb.search.whoosh_backend import (
     clean_query,
     filter_query,
     hit_from_data,
+    parse_query,
     query_tree,
 )
 
@@ -227,21 +227,7 @@ class TantivyIndex:
     # --- reads ------------------------------------------------------------------------------
 
     def _parse(self, text: str) -> query.Query | None:
-        if not text:
-            return None
-        try:
-            parsed = self._parser.parse(text)
-        except Exception as error:  # noqa: BLE001 - the parser's errors have no common type; never shown
-            log.info("search query not parsed: %r (%s)", text, error)
-            raise SearchQueryError(
-                "The search engine could not read this query. Try plain words, or check quotes and brackets."
-            ) from error
-        if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
-            return None
-        leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
-        if len(leaves) > MAX_CLAUSES:
-            raise SearchQueryError(f"This query has {len(leaves)} parts; at most {MAX_CLAUSES} are searched at once.")
-        return parsed.normalize()
+        return parse_query(self._parser, text)
 
     def _translate(self, node: query.Query) -> tantivy.Query:
         """A parsed Whoosh query as the Tantivy query that matches the same documents."""

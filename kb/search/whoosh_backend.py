@@ -247,6 +247,25 @@ class _MarkFormatter(highlight.Formatter):
         return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
 
 
+def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
+    """The reader's query parsed (``None`` for nothing to search), or a ``SearchQueryError`` to show."""
+    if not text:
+        return None
+    try:
+        parsed = parser.parse(text)
+    except Exception as error:  # noqa: BLE001 - the parser's errors have no common type; never shown
+        log.info("search query not parsed: %r (%s)", text, error)
+        raise SearchQueryError(
+            "The search engine could not read this query. Try plain words, or check quotes and brackets."
+        ) from error
+    if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+        return None
+    leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
+    if len(leaves) > MAX_CLAUSES:
+        raise SearchQueryError(f"This query has {len(leaves)} parts; at most {MAX_CLAUSES} are searched at once.")
+    return parsed.normalize()
+
+
 def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: float | None, analyzer: Any) -> SearchHit:
     """A result from a claim's stored data (both engines store the same JSON), its snippet marked."""
     claimant = data.get("claimant")
@@ -397,21 +416,7 @@ class WhooshIndex:
         return parser
 
     def _parse(self, text: str) -> query.Query | None:
-        if not text:
-            return None
-        try:
-            parsed = self._parser.parse(text)
-        except Exception as error:  # noqa: BLE001 - the parser's errors have no common type; never shown
-            log.info("search query not parsed: %r (%s)", text, error)
-            raise SearchQueryError(
-                "The search engine could not read this query. Try plain words, or check quotes and brackets."
-            ) from error
-        if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
-            return None
-        leaves = list(parsed.leaves()) if not parsed.is_leaf() else [parsed]
-        if len(leaves) > MAX_CLAUSES:
-            raise SearchQueryError(f"This query has {len(leaves)} parts; at most {MAX_CLAUSES} are searched at once.")
-        return parsed.normalize()
+        return parse_query(self._parser, text)
 
     def _rewrite(self, q: query.Query) -> query.Query:
         """Phrases in the text become word-pair terms (exact for two words, close for more)."""
