@@ -473,3 +473,22 @@ SELECT DISTINCT ?topic ?rev ?n ?time ?agent ?reason WHERE {
        prov:wasAssociatedWith ?agent ; ck:reason ?reason .
 } ORDER BY DESC(?n) LIMIT 50
 """
+
+# --- suggestions ---
+
+# The source already recorded at an address (a pasted article that is tracked already).
+SOURCE_BY_URL = """
+SELECT ?source ?url WHERE {
+  ?source schema:url ?url ; ck:slug ?slug .
+  FILTER NOT EXISTS { ?source ck:retracted true }
+} ORDER BY ?source LIMIT 1
+"""
+
+# Entities by their name, to reuse a named speaker rather than create a namesake.
+ENTITY_BY_NAME = """
+SELECT ?entity ?lname WHERE {
+  ?entity a ?type ; schema:name ?name ; ck:slug ?slug .
+  FILTER(?type IN (schema:Organization, schema:Person))
+  FILTER(LCASE(STR(?name)) = ?lname)
+} ORDER BY ?entity LIMIT 1
+"""

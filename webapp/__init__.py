@@ -47,5 +47,6 @@ def _blueprints() -> list[Any]:
     from webapp.pages import bp as pages
     from webapp.search import bp as search
     from webapp.sparql import bp as sparql
+    from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search]
+    return [pages, editor, api, sparql, interop, search, suggest]

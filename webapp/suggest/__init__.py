@@ -1,0 +1,196 @@
+"""Claim suggestions: an editor pastes an article, reviews the proposed sentences, accepts some as claims.
+
+The article's text travels with the forms (a hidden field) and through the JSON API; it is never kept
+on the server. ``/api/suggestions`` proposes, ``/api/suggestions/accept`` records, both with a token.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from claims import concepts
+from kb.errors import KBError
+from kb.submitted import Reader
+from kb.suggesting import MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
+from webapp.api import _user as api_user
+from webapp.editor import get_editor
+from webapp.editor.auth import check_csrf, current_user, login_required
+
+bp = Blueprint("suggest", __name__)
+
+ARTICLE_FIELDS = ("text", "url", "headline", "publisher", "new_publisher_name", "published", "reason")
+CLAIM_FIELDS = ("quote_exact", "start", "text", "claim_type", "claimant", "new_claimant_name", "claimed_on", "deadline")
+
+Page = str | tuple[str, int] | Response
+
+
+def get_suggester() -> Suggester:
+    suggester = current_app.extensions.get("claimkb_suggester")
+    if suggester is None:
+        suggester = current_app.extensions["claimkb_suggester"] = Suggester(get_editor())
+    return suggester
+
+
+def _published(data: dict[str, Any]) -> date | None:
+    """The article's date, when it is a valid one (relative deadlines count from it)."""
+    r = Reader(data)
+    return r.day("published")
+
+
+def _render(template: str, values: dict[str, Any], errors: dict[str, list[str]], status: int, **context: Any) -> Page:
+    return render_template(
+        template,
+        values=values,
+        errors=errors,
+        choices=get_editor().choices(),
+        claim_types=concepts.claim_types(),
+        max_article=MAX_ARTICLE,
+        publisher=PUBLISHER,
+        **context,
+    ), status
+
+
+def _article_form() -> dict[str, Any]:
+    return {key: request.form.get(key, "") for key in ARTICLE_FIELDS}
+
+
+@bp.route("/editor/suggest", methods=["GET", "POST"])
+@login_required
+def paste() -> Page:
+    """Paste an article; on POST, show its suggestions for review (nothing is written)."""
+    if request.method == "GET":
+        return _render("suggest/paste.html", {}, {}, 200)
+    check_csrf()
+    values = _article_form()
+    try:
+        text = article_text(values)
+    except KBError as error:
+        fields = error.details.get("fields") or {"text": [error.message]}
+        return _render("suggest/paste.html", values, fields, error.status, message=error.message)
+    proposals = get_suggester().propose(text, _published(values))
+    return _review(values, proposals, {}, 200)
+
+
+def _review(values: dict[str, Any], proposals: list[Proposal], errors: dict[str, list[str]], status: int) -> Page:
+    return _render("suggest/review.html", values, errors, status, proposals=proposals, reviewed=bool(errors))
+
+
+@bp.post("/editor/suggest/accept")
+@login_required
+def accept() -> Page:
+    """Record the ticked suggestions, as edited, in one revision."""
+    check_csrf()
+    values = _article_form()
+    try:
+        text = article_text(values)
+    except KBError as error:
+        fields = error.details.get("fields") or {"text": [error.message]}
+        return _render("suggest/paste.html", values, fields, error.status, message=error.message)
+    claims = []
+    for key in request.form:
+        if key.startswith("s") and key.endswith("-accept") and key[1:-7].isdigit():
+            number = key[1:-7]
+            item: dict[str, Any] = {field: request.form.get(f"s{number}-{field}", "") for field in CLAIM_FIELDS}
+            item["start"] = int(item["start"]) if str(item["start"]).isdigit() else 0
+            item["id"] = number
+            claims.append(item)
+    submitted = {**values, **{k: v for k, v in request.form.items() if k.startswith("s")}}
+    try:
+        source, created, info = get_suggester().accept(values, claims, agent=current_user().iri)  # type: ignore[union-attr]
+    except KBError as error:
+        errors = {_form_key(k): v for k, v in (error.details.get("fields") or {"__all__": [error.message]}).items()}
+        proposals = get_suggester().propose(text, _published(values))
+        return _review(submitted, proposals, errors, error.status)
+    flash(
+        f"Added {len(created)} claim{'s' if len(created) != 1 else ''} quoted from this article "
+        f"(revision {info.number}).",
+        "success",
+    )
+    return redirect(url_for("pages.source", slug=source.rsplit("/", 1)[1]))
+
+
+def _form_key(key: str) -> str:
+    """The form field of a problem: ``claims.3.text`` is the field ``s3-text``."""
+    parts = key.split(".", 2)
+    return f"s{parts[1]}-{parts[2]}" if len(parts) == 3 and parts[0] == "claims" else key
+
+
+# --- JSON API ---------------------------------------------------------------------------------------
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise KBError("Send a JSON object as the body, with Content-Type: application/json.", status=400)
+    return data
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    s = proposal.suggestion
+    return {
+        "number": proposal.number,
+        "start": s.start,
+        "end": s.end,
+        "claim_type": s.claim_type,
+        "selector": {
+            "type": "TextQuoteSelector",
+            "exact": s.selector.exact,
+            "prefix": s.selector.prefix,
+            "suffix": s.selector.suffix,
+        },
+        "rules": [
+            {
+                "rule": h.rule,
+                "family": h.family,
+                "explanation": h.explanation,
+                "match": h.match,
+                "start": h.start,
+                "end": h.end,
+            }
+            for h in s.hits
+        ],
+        "deadline": s.deadline.isoformat() if s.deadline else None,
+        "deadline_words": s.deadline_words,
+        "speaker": s.speaker,
+        "claimant": proposal.claimant,
+        "new_claimant_name": proposal.new_claimant_name or None,
+    }
+
+
+@bp.post("/api/suggestions")
+def api_suggest() -> Response:
+    api_user()
+    data = _json_body()
+    text = article_text(data)
+    published = data.get("published")
+    day = _published({"published": published}) if isinstance(published, str) else None
+    proposals = get_suggester().propose(text, day)
+    return jsonify({"suggestions": [proposal_json(p) for p in proposals]})
+
+
+@bp.post("/api/suggestions/accept")
+def api_accept() -> tuple[Response, int]:
+    user = api_user()
+    data = _json_body()
+    claims = data.get("claims")
+    if not isinstance(claims, list):
+        raise KBError("Send the accepted claims as a list under “claims”.", status=400)
+    source, created, info = get_suggester().accept(data, claims, agent=user.iri)
+    body = {
+        "source": source.rsplit("/", 1)[1],
+        "claims": [iri.rsplit("/", 1)[1] for iri in created],
+        "revision": info.number,
+    }
+    return jsonify(body), 201
+
+
+@bp.after_request
+def _api_headers(response: Response) -> Response:
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="claimkb"'
+    return response
