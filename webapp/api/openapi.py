@@ -280,6 +280,78 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _suggestion_schemas() -> dict[str, Any]:
+    """Claim suggestions: an article's text in, check-worthy sentences out; accepted ones become claims."""
+    from kb.suggesting import MAX_ACCEPTED, MAX_ARTICLE
+
+    string = {"type": "string"}
+    article = {
+        "text": {"type": "string", "maxLength": MAX_ARTICLE, "description": "The article's text; never stored."},
+        "published": {**DATE, "description": "Publication date: the claims' date, and relative deadlines'."},
+    }
+    accepted = {
+        "type": "object",
+        "required": ["quote_exact", "text", "claim_type"],
+        "properties": {
+            "quote_exact": {"type": "string", "maxLength": editing.MAX_QUOTE, "description": "Exact words of the text"},
+            "start": {"type": "integer", "minimum": 0, "description": "Where the quote was found (a hint)"},
+            "text": {"type": "string", "maxLength": editing.MAX_TEXT},
+            "claim_type": {"type": "string", "enum": list(editing.CLAIM_TYPES)},
+            "claimant": {**SLUG, "description": "An entity's slug; empty or `publisher`: the article's publisher."},
+            "new_claimant_name": {"type": "string", "maxLength": editing.MAX_NAME},
+            "claimed_on": DATE,
+            "deadline": DATE,
+        },
+    }
+    return {
+        "SuggestInput": {"type": "object", "required": ["text"], "properties": article},
+        "Suggestions": {
+            "type": "object",
+            "properties": {
+                "suggestions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "number": {"type": "integer"},
+                            "start": {"type": "integer"},
+                            "end": {"type": "integer"},
+                            "claim_type": string,
+                            "selector": {
+                                "type": "object",
+                                "properties": {k: string for k in ("type", "exact", "prefix", "suffix")},
+                            },
+                            "rules": {"type": "array", "items": {"type": "object"}},
+                            "deadline": {"type": ["string", "null"]},
+                            "deadline_words": {"type": ["string", "null"]},
+                            "speaker": {"type": ["string", "null"]},
+                            "claimant": string,
+                            "new_claimant_name": {"type": ["string", "null"]},
+                        },
+                    },
+                }
+            },
+        },
+        "AcceptInput": {
+            "type": "object",
+            "required": ["text", "headline", "claims"],
+            "properties": {
+                **article,
+                "headline": {"type": "string", "maxLength": editing.MAX_HEADLINE},
+                "url": {"type": "string", "format": "uri", "maxLength": editing.MAX_URL},
+                "publisher": SLUG,
+                "new_publisher_name": {"type": "string", "maxLength": editing.MAX_NAME},
+                "reason": REASON,
+                "claims": {"type": "array", "items": accepted, "minItems": 1, "maxItems": MAX_ACCEPTED},
+            },
+        },
+        "Accepted": {
+            "type": "object",
+            "properties": {"source": SLUG, "claims": {"type": "array", "items": SLUG}, "revision": {"type": "integer"}},
+        },
+    }
+
+
 def openapi_document(base_path: str) -> dict[str, Any]:
     slug = [_path_slug()]
     number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
@@ -297,13 +369,14 @@ def openapi_document(base_path: str) -> dict[str, Any]:
         "servers": [{"url": base_path or "/api"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_suggestion_schemas()},
             "responses": {
                 "BadRequest": _json(error, "The request is malformed (for instance the body is not a JSON object)"),
                 "NotFound": _json(error, "Nothing by that name"),
                 "Unauthorized": _json(error, "No valid token of an active editor"),
                 "Conflict": _json(error, "Someone saved a newer version meanwhile, or a revert would undo later work"),
                 "Invalid": _json(error, "Invalid values; error.details.fields maps each field to its messages"),
+                "TooLarge": _json(error, "The article (or the request) is too large"),
             },
         },
         "paths": {
@@ -345,6 +418,33 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             "/entities/{slug}": {
                 "get": _read("One person or organisation", "Entity", slug),
                 "put": _write("Edit a person or organisation", "EntityEdit", "Entity", params=slug),
+            },
+            "/suggestions": {
+                "post": {
+                    **_write(
+                        "Check-worthy sentences of an article's text (nothing is stored)", "SuggestInput", "Suggestions"
+                    ),
+                    "responses": {
+                        "200": _json(_ref("Suggestions"), "Suggestions with their rules and quote selectors"),
+                        **{k: v for k, v in WRITE_ERRORS.items() if k != "409"},
+                        "413": {"$ref": "#/components/responses/TooLarge"},
+                    },
+                }
+            },
+            "/suggestions/accept": {
+                "post": {
+                    **_write(
+                        "Accepted suggestions as claims quoted from the article, in one revision",
+                        "AcceptInput",
+                        "Accepted",
+                        "201",
+                    ),
+                    "responses": {
+                        "201": _json(_ref("Accepted"), "The source, the new claims and the revision"),
+                        **WRITE_ERRORS,
+                        "413": {"$ref": "#/components/responses/TooLarge"},
+                    },
+                }
             },
             "/revisions": {"get": _read("Recent revisions", "RevisionList")},
             "/revisions/{number}": {"get": _read("One revision and what it changed", "Revision", [number])},
