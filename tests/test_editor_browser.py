@@ -78,3 +78,29 @@ def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
     expect(page.locator("p.reason")).to_have_count(3)
     expect(page.locator("p.reason").first).to_have_text("Denial reported")
     expect(page.locator("table.diff").first.get_by_text("Example Org denies the plan").first).to_be_visible()
+
+
+def test_editor_turns_a_pasted_article_into_a_claim(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    from tests.test_suggestions import ARTICLE
+
+    page.goto("/login")
+    page.get_by_label("Name").fill(EDITOR_NAME)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Suggest claims").click()
+    page.get_by_label("Headline").fill("Northwind Ferries to go electric")
+    page.get_by_label("Web address").fill("https://example.org/news/northwind")
+    page.get_by_label("…or a new publisher's name").fill("Example Harbour Gazette")
+    page.get_by_label("Date published").fill("2025-06-02")
+    page.get_by_label("The article's text").fill(ARTICLE)
+    page.get_by_role("button", name="Suggest claims").click()
+    first = page.locator("li.suggestion").first
+    expect(first.locator("mark")).to_have_text(ARTICLE.split("\n\n")[1].split(". ")[0] + ".")
+    first.get_by_label("Keep as a claim").check()
+    first.get_by_label("The claim, in neutral words").fill("Northwind Ferries will add three electric boats by 2028.")
+    page.get_by_role("button", name="Add the ticked claims").click()
+    expect(page.get_by_text("Added 1 claim quoted from this article")).to_be_visible()
+    page.get_by_role("link", name="Northwind Ferries will add three electric boats by 2028.").first.click()
+    expect(page.locator(".quote mark")).to_have_text(ARTICLE.split("\n\n")[1].split(". ")[0] + ".")
