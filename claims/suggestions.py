@@ -93,7 +93,7 @@ def _ends_sentence(line: str, mark: int, stop: int) -> bool:
         return False  # "Dr. Smith", "J. Smith"
     if lowered in MAYBE_FINAL or _INITIALISM.match(word):
         next_word = re.match(r"[\W]*([A-Za-z]+)", following)
-        return bool(next_word) and next_word.group(1).lower() in SENTENCE_STARTERS
+        return next_word is not None and next_word.group(1).lower() in SENTENCE_STARTERS
     return True
 
 

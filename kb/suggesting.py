@@ -10,7 +10,7 @@ submission is one entry in the history, and one revert takes it back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -110,7 +110,7 @@ class Suggester:
     # --- accepting ------------------------------------------------------------------------------
 
     def accept(
-        self, article: Mapping[str, Any], claims: list[Mapping[str, Any]], *, agent: URIRef
+        self, article: Mapping[str, Any], claims: Sequence[Any], *, agent: URIRef
     ) -> tuple[URIRef, list[URIRef], RevisionInfo]:
         """Record the article (unless its URL is tracked already) and the accepted claims, in one revision.
 

@@ -24,6 +24,8 @@ ARTICLE_FIELDS = {
 PREDICTION = "Northwind Ferries will add three electric boats"
 DENIAL = "“We have no plans to raise fares,”"
 REJECTED = "Some commuters said they liked the old boats better."
+EDITED = "Northwind Ferries will run three electric boats on its harbour route by the end of 2027."
+TRIMMED_QUOTE = "Northwind Ferries will add three electric boats to its harbour route by the end of 2027"
 
 
 def snapshot(kb: KnowledgeBase) -> tuple[int, set]:
@@ -107,8 +109,8 @@ def test_paste_review_accept_two_and_reject_one(editor_client: FlaskClient, kb: 
     assert values[f"{rejected}-claim_type"] == "attribution"
 
     values[f"{prediction}-accept"] = "1"
-    values[f"{prediction}-text"] = "Northwind Ferries will run three electric boats on its harbour route by the end of 2027."
-    values[f"{prediction}-quote_exact"] = "Northwind Ferries will add three electric boats to its harbour route by the end of 2027"
+    values[f"{prediction}-text"] = EDITED
+    values[f"{prediction}-quote_exact"] = TRIMMED_QUOTE
     values[f"{denial}-accept"] = "1"
     values["reason"] = "Claims from the Gazette's ferry story"
     before = kb.repository.revision_count()
@@ -137,10 +139,8 @@ def test_paste_review_accept_two_and_reject_one(editor_client: FlaskClient, kb: 
         marks = [text(m) for figure in by_class(claim_doc, "quote", "figure") for m in figure.iter("mark")]
         sources = [a.get("href") for a in claim_doc.iter("a") if (a.get("href") or "").startswith("/sources/")]
         quotes_and_sources[text(claim_doc.find(".//h1"))] = (marks, sources)
-    edited = quotes_and_sources[
-        "Northwind Ferries will run three electric boats on its harbour route by the end of 2027."
-    ]
-    assert edited[0] == ["Northwind Ferries will add three electric boats to its harbour route by the end of 2027"]
+    edited = quotes_and_sources[EDITED]
+    assert edited[0] == [TRIMMED_QUOTE]
     assert response.headers["Location"] in edited[1]
     as_suggested = quotes_and_sources[
         "“We have no plans to raise fares,” chief executive Mara Lindqvist told the Example Harbour Gazette."

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
 from kb.errors import KBError
@@ -24,7 +25,7 @@ bp = Blueprint("suggest", __name__)
 ARTICLE_FIELDS = ("text", "url", "headline", "publisher", "new_publisher_name", "published", "reason")
 CLAIM_FIELDS = ("quote_exact", "start", "text", "claim_type", "claimant", "new_claimant_name", "claimed_on", "deadline")
 
-Page = str | tuple[str, int] | Response
+Page = str | tuple[str, int] | BaseResponse
 
 
 def get_suggester() -> Suggester:
@@ -94,12 +95,15 @@ def accept() -> Page:
         if key.startswith("s") and key.endswith("-accept") and key[1:-7].isdigit():
             number = key[1:-7]
             item: dict[str, Any] = {field: request.form.get(f"s{number}-{field}", "") for field in CLAIM_FIELDS}
-            item["start"] = int(item["start"]) if str(item["start"]).isdigit() else 0
+            start = str(item["start"])
+            item["start"] = int(start) if start.isascii() and start.isdigit() and len(start) < 10 else 0
             item["id"] = number
             claims.append(item)
     submitted = {**values, **{k: v for k, v in request.form.items() if k.startswith("s")}}
+    user = current_user()
+    assert user is not None  # login_required
     try:
-        source, created, info = get_suggester().accept(values, claims, agent=current_user().iri)  # type: ignore[union-attr]
+        source, created, info = get_suggester().accept(values, claims, agent=user.iri)
     except KBError as error:
         errors = {_form_key(k): v for k, v in (error.details.get("fields") or {"__all__": [error.message]}).items()}
         proposals = get_suggester().propose(text, _published(values))
