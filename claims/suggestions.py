@@ -38,7 +38,10 @@ CLOSERS = "\"'”’)]»"
 OPENERS = "\"'“‘([«"
 # A candidate end: sentence punctuation, any closing quotes or brackets, then white space.
 _END = re.compile(r"[.!?…]+[" + re.escape(CLOSERS) + r"]*(?=\s)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+MAX_WORD = 20  # characters looked back for the word a full stop ends
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z.])([A-Za-z][A-Za-z.]*)\.$")
+_FOLLOWING = re.compile(r"\s*(\S)")
+_NEXT_WORD = re.compile(r"\W*([A-Za-z]+)")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 
 
@@ -76,15 +79,17 @@ def _add(sentences: list[Sentence], text: str, start: int, end: int) -> None:
 
 
 def _ends_sentence(line: str, mark: int, stop: int) -> bool:
-    following = line[stop:].lstrip()
-    if not following:
+    # Matching at positions, never on slices of the rest of the line, keeps long texts linear.
+    following = _FOLLOWING.match(line, stop)
+    if following is None:
         return True
-    first = following[0]
+    first = following.group(1)
     if not (first.isupper() or first.isdigit() or first in OPENERS):
         return False  # "“Is it ready?” she asked." goes on
-    if line[mark] != "." or line[mark:stop].startswith("..."):
+    if line[mark] != "." or line.startswith("...", mark):
         return True
-    word_match = _WORD_BEFORE.search(line[: mark + 1])
+    window = max(0, mark - MAX_WORD)
+    word_match = _WORD_BEFORE.search(line, window, mark + 1)
     if word_match is None:
         return True
     word = word_match.group(1)
@@ -92,7 +97,7 @@ def _ends_sentence(line: str, mark: int, stop: int) -> bool:
     if lowered in TITLES or (len(word) == 1 and word.isupper()):
         return False  # "Dr. Smith", "J. Smith"
     if lowered in MAYBE_FINAL or _INITIALISM.match(word):
-        next_word = re.match(r"[\W]*([A-Za-z]+)", following)
+        next_word = _NEXT_WORD.match(line, following.start(1))
         return next_word is not None and next_word.group(1).lower() in SENTENCE_STARTERS
     return True
 
@@ -163,7 +168,7 @@ RULES: tuple[Rule, ...] = (
         "plans",
         PREDICTION,
         "a plan, intention or expectation (“plans to”, “expected to”, “aims to”, “is set to”)",
-        r"\b(plans?|planning|planned|intends?|intending|aims?|expects?|expected|set|scheduled|due|poised|"
+        r"\b(plans?|planning|planned|intends?|intending|aims?|expects?|expected|set|scheduled|poised|"
         r"on track|forecast|projected|predicts?|predicted)\s+to\b",
     ),
     _rule(
@@ -200,7 +205,7 @@ RULES: tuple[Rule, ...] = (
         HEDGE,
         "hedged or unconfirmed (“may”, “might”, “reportedly”, “is said to”)",
         r"\b(may|might|could|reportedly|allegedly|apparently|rumou?red|is said to|are said to|"
-        r"unconfirmed|speculat\w+|considering|in talks|weighing)\b",
+        r"unconfirmed|speculat\w+|considering|in talks|weighing whether)\b",
     ),
     _rule(
         "unnamed-source",
@@ -214,7 +219,7 @@ RULES: tuple[Rule, ...] = (
         DENIAL,
         "a denial or assurance (“denied”, “has no plans to”, “is not planning”)",
         r"\b(denied|denies|deny|denying|rejected the|dismissed|refuted|no plans? to|not planning|"
-        r"(is|are|was|were) not (going to|true)|has not|have not|never (said|planned))\b",
+        r"(is|are|was|were) not (going to|true)|never (said|planned))\b",
     ),
 )
 

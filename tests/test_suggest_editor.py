@@ -346,3 +346,13 @@ def test_api_accepts_claims_in_one_revision(client: FlaskClient, kb: KnowledgeBa
         assert claim["claimant"] == "example-harbour-gazette"  # no claimant given: the publisher
         assert claim["claimed_on"] == "2025-06-02"
     assert client.get(f"/api/sources/{body['source']}").get_json()["url"] == ARTICLE_FIELDS["url"]
+
+
+def test_a_long_article_shows_as_many_suggestions_as_one_save_takes(editor_client: FlaskClient) -> None:
+    from kb.suggesting import MAX_ACCEPTED
+
+    review = paste(editor_client, text="\n\n".join([ARTICLE] * 10))
+    assert review.status_code == 200
+    assert len(suggestions_on(review.text)) == MAX_ACCEPTED
+    notice = text(by_class(parse(review.text), "notice", "p")[0])
+    assert f"first {MAX_ACCEPTED} of 110 suggestions" in notice

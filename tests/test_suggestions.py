@@ -169,6 +169,8 @@ def test_each_rule_fires_with_its_type(sentence: str, claim_type: str, rule: str
         "In May the harbour hosts a festival.",  # a month, not a hedge
         "The harbour is quiet in the morning.",
         "Gulls circle above the ticket office.",
+        "The crossing was slow due to fog.",  # "due to" is a cause, not a schedule
+        "The boat, weighing little, drifted off.",
     ],
 )
 def test_sentences_without_claims_suggest_nothing(sentence: str) -> None:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from claims import concepts
 from kb.errors import KBError
 from kb.submitted import Reader
-from kb.suggesting import MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
+from kb.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
 from webapp.api import _user as api_user
 from webapp.editor import get_editor
 from webapp.editor.auth import check_csrf, current_user, login_required
@@ -71,12 +71,22 @@ def paste() -> Page:
     except KBError as error:
         fields = error.details.get("fields") or {"text": [error.message]}
         return _render("suggest/paste.html", values, fields, error.status, message=error.message)
+    values["text"] = text  # as the offsets of the suggestions count it
     proposals = get_suggester().propose(text, _published(values))
     return _review(values, proposals, {}, 200)
 
 
 def _review(values: dict[str, Any], proposals: list[Proposal], errors: dict[str, list[str]], status: int) -> Page:
-    return _render("suggest/review.html", values, errors, status, proposals=proposals, reviewed=bool(errors))
+    """The review form, with at most as many suggestions as one submission may accept."""
+    return _render(
+        "suggest/review.html",
+        values,
+        errors,
+        status,
+        proposals=proposals[:MAX_ACCEPTED],
+        total=len(proposals),
+        reviewed=bool(errors),
+    )
 
 
 @bp.post("/editor/suggest/accept")
