@@ -353,6 +353,6 @@ def test_a_long_article_shows_as_many_suggestions_as_one_save_takes(editor_clien
 
     review = paste(editor_client, text="\n\n".join([ARTICLE] * 10))
     assert review.status_code == 200
-    assert len(suggestions_on(review.text)) == MAX_ACCEPTED
+    assert len(by_class(parse(review.text), "suggestion", "li")) == MAX_ACCEPTED
     notice = text(by_class(parse(review.text), "notice", "p")[0])
     assert f"first {MAX_ACCEPTED} of 110 suggestions" in notice
