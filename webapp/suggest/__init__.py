@@ -23,6 +23,7 @@ from webapp.editor.auth import check_csrf, current_user, login_required
 bp = Blueprint("suggest", __name__)
 
 ARTICLE_FIELDS = ("text", "url", "headline", "publisher", "new_publisher_name", "published", "reason")
+SHOWN_BY_FIELD = ("url", "headline", "publisher", "new_publisher_name", "published", "reason", "claims")
 CLAIM_FIELDS = ("quote_exact", "start", "text", "claim_type", "claimant", "new_claimant_name", "claimed_on", "deadline")
 
 Page = str | tuple[str, int] | BaseResponse
@@ -115,7 +116,7 @@ def accept() -> Page:
     try:
         source, created, info = get_suggester().accept(values, claims, agent=user.iri)
     except KBError as error:
-        errors = {_form_key(k): v for k, v in (error.details.get("fields") or {"__all__": [error.message]}).items()}
+        errors = _form_errors(error)
         proposals = get_suggester().propose(text, _published(values))
         return _review(submitted, proposals, errors, error.status)
     flash(
@@ -126,10 +127,17 @@ def accept() -> Page:
     return redirect(url_for("pages.source", slug=source.rsplit("/", 1)[1]))
 
 
-def _form_key(key: str) -> str:
-    """The form field of a problem: ``claims.3.text`` is the field ``s3-text``."""
-    parts = key.split(".", 2)
-    return f"s{parts[1]}-{parts[2]}" if len(parts) == 3 and parts[0] == "claims" else key
+def _form_errors(error: KBError) -> dict[str, list[str]]:
+    """Problems by the review form's fields (``claims.3.text`` is ``s3-text``); the rest above the form."""
+    errors: dict[str, list[str]] = {}
+    for key, messages in (error.details.get("fields") or {"__all__": [error.message]}).items():
+        parts = key.split(".", 2)
+        if len(parts) == 3 and parts[0] == "claims":
+            key = f"s{parts[1]}-{parts[2]}"
+        elif key not in SHOWN_BY_FIELD:
+            key = "__all__"
+        errors.setdefault(key, []).extend(messages)
+    return errors
 
 
 # --- JSON API ---------------------------------------------------------------------------------------
