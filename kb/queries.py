@@ -473,3 +473,82 @@ SELECT DISTINCT ?topic ?rev ?n ?time ?agent ?reason WHERE {
        prov:wasAssociatedWith ?agent ; ck:reason ?reason .
 } ORDER BY DESC(?n) LIMIT 50
 """
+
+
+# --- scorecards and quote drift --------------------------------------------------------------------
+
+# The claims an article makes: those that appeared in it or are quoted from it.
+SCORECARD_CLAIMS = """
+SELECT DISTINCT ?source ?claim ?slug WHERE {
+  { ?claim schema:appearance|schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?claim a schema:Claim ; ck:slug ?slug .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} ORDER BY ?slug
+"""
+
+# The revision that first recorded each quote of a source: the article order of quotes whose
+# place in the text is unknown.
+QUOTES_FIRST_RECORDED = """
+SELECT ?source ?quote (MIN(?n) AS ?first) WHERE {
+  ?quote oa:hasSource ?source .
+  ?rev ck:addedGraph ?added ; ck:revisionNumber ?n .
+  GRAPH ?added { ?quote oa:hasSource ?source }
+} GROUP BY ?source ?quote
+"""
+
+# Every tracked article (a source that claims appeared in or are quoted from), with its claim count.
+SCORECARD_SOURCES = """
+SELECT ?source ?slug ?headline ?date (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  { ?claim schema:appearance|schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?claim a schema:Claim .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  ?source ck:slug ?slug ; schema:headline ?headline .
+  OPTIONAL { ?source schema:datePublished ?date }
+} GROUP BY ?source ?slug ?headline ?date ORDER BY DESC(?claims) LCASE(?headline)
+"""
+
+# The quotes of claims (their own, and those of their counted evidence) quoted in more than one
+# source: the passages quote drift compares. Run for every claim, or with ?claim bound.
+QUOTED_PASSAGES = """
+SELECT ?claim ?slug ?name ?text ?status ?quote ?source ?exact WHERE {
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
+  { ?claim ck:quote ?quote }
+  UNION { ?claim ck:evidence ?event . ?event ck:quote ?quote FILTER NOT EXISTS { ?event ck:retracted true } }
+  ?quote oa:hasSource ?source ; oa:hasSelector ?selector .
+  ?selector oa:exact ?exact .
+  FILTER EXISTS {
+    { ?claim ck:quote ?other } UNION { ?claim ck:evidence ?otherEvent . ?otherEvent ck:quote ?other }
+    ?other oa:hasSource ?elsewhere . FILTER(?elsewhere != ?source)
+  }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:status ?status }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+DERIVATION_LINKS = """
+SELECT ?source ?parent ?kind WHERE {
+  ?source prov:wasDerivedFrom ?parent .
+  OPTIONAL { ?source ck:derivationKind ?kind }
+}
+"""
+
+# The derivation links above the sources a claim is quoted in, however many steps up.
+CLAIM_DERIVATION_LINKS = """
+SELECT DISTINCT ?claim ?source ?parent ?kind WHERE {
+  { ?claim ck:quote ?quote } UNION { ?claim ck:evidence ?event . ?event ck:quote ?quote }
+  ?quote oa:hasSource ?start .
+  ?start prov:wasDerivedFrom* ?source .
+  ?source prov:wasDerivedFrom ?parent .
+  OPTIONAL { ?source ck:derivationKind ?kind }
+}
+"""
+
+SOURCE_LABEL = """
+SELECT ?source ?slug ?headline ?publisherName WHERE {
+  ?source ck:slug ?slug ; schema:headline ?headline .
+  OPTIONAL { ?source schema:publisher ?publisher . ?publisher schema:name ?publisherName }
+}
+"""
