@@ -120,56 +120,60 @@ def word_diff(original: str, derived: str) -> tuple[list[Segment], bool, bool]:
     return segments, cut_before, cut_after
 
 
-def _parents(derivations: Iterable[Derivation]) -> dict[str, list[Derivation]]:
-    parents: dict[str, list[Derivation]] = {}
-    for link in derivations:
-        parents.setdefault(link.source, []).append(link)
-    for links in parents.values():
-        links.sort(key=lambda d: d.parent)
-    return parents
+class Lineage:
+    """The derivation links of a knowledge base, indexed once and asked about many claims."""
+
+    def __init__(self, derivations: Iterable[Derivation]) -> None:
+        self._parents: dict[str, list[Derivation]] = {}
+        for link in derivations:
+            self._parents.setdefault(link.source, []).append(link)
+        for links in self._parents.values():
+            links.sort(key=lambda d: d.parent)
+        self._ancestors: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def text_of(self, source: str) -> str:
+        """The source whose words ``source`` carries: up through copies to the copied original."""
+        seen = {source}
+        while True:
+            copied = [d.parent for d in self._parents.get(source, []) if d.kind == "copy"]
+            if not copied or copied[0] in seen:
+                return source
+            source = copied[0]
+            seen.add(source)
+
+    def ancestors(self, source: str) -> dict[str, tuple[str, ...]]:
+        """Every source ``source`` derives from, with the path to it (nearest first, no translations)."""
+        if source not in self._ancestors:
+            paths: dict[str, tuple[str, ...]] = {source: (source,)}
+            queue = deque([source])
+            while queue:
+                node = queue.popleft()
+                for link in self._parents.get(node, []):
+                    if link.kind == "translation" or link.parent in paths:
+                        continue
+                    paths[link.parent] = (*paths[node], link.parent)
+                    queue.append(link.parent)
+            del paths[source]
+            self._ancestors[source] = paths
+        return self._ancestors[source]
 
 
-def _text_of(source: str, parents: dict[str, list[Derivation]]) -> str:
-    """The source whose words ``source`` carries: up through copies to the copied original."""
-    seen = {source}
-    while True:
-        copied = [d.parent for d in parents.get(source, []) if d.kind == "copy"]
-        if not copied or copied[0] in seen:
-            return source
-        source = copied[0]
-        seen.add(source)
-
-
-def _ancestors(source: str, parents: dict[str, list[Derivation]]) -> dict[str, tuple[str, ...]]:
-    """Every source ``source`` derives from, with the path to it (nearest first, no translations)."""
-    paths: dict[str, tuple[str, ...]] = {source: (source,)}
-    queue = deque([source])
-    while queue:
-        node = queue.popleft()
-        for link in parents.get(node, []):
-            if link.kind == "translation" or link.parent in paths:
-                continue
-            paths[link.parent] = (*paths[node], link.parent)
-            queue.append(link.parent)
-    del paths[source]
-    return paths
-
-
-def find_drifts(passages: Iterable[QuotedPassage], derivations: Iterable[Derivation]) -> list[Drift]:
+def find_drifts(passages: Iterable[QuotedPassage], lineage: Lineage | Iterable[Derivation]) -> list[Drift]:
     """The drifting passages among one claim's quotes: at most one per derived quote.
 
     Each quote is matched with the most similar quote of the claim in a source it derives from
     (the nearest source on a tie); it drifts when they are the same passage (``MIN_SIMILARITY``)
     and their words differ inside the span both cover.
     """
-    parents = _parents(derivations)
+    if not isinstance(lineage, Lineage):
+        lineage = Lineage(lineage)
     quoted = sorted(set(passages), key=lambda p: (p.source, p.quote))
     drifts: list[Drift] = []
     for derived in quoted:
-        ancestry = _ancestors(derived.source, parents)
+        ancestry = lineage.ancestors(derived.source)
         candidates = []
         for original in quoted:
-            text_source = _text_of(original.source, parents)
+            text_source = lineage.text_of(original.source)
             if original.source == derived.source or text_source not in ancestry:
                 continue
             path = ancestry[text_source]

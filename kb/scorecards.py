@@ -14,10 +14,11 @@ from rdflib.term import Node
 
 from claims import concepts
 from claims.concepts import Concept
-from claims.drift import Derivation, Drift, QuotedPassage, find_drifts
+from claims.drift import Derivation, Drift, Lineage, QuotedPassage, find_drifts
 from claims.model import Claim, Entity, EvidenceEvent, Quote, Source
 from claims.scorecard import Placed, article_order, decisive_event, summary_line
 from claims.status import Status
+from claims.vocab import SCHEMA
 from kb import queries, readmodel
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
@@ -82,19 +83,26 @@ class Scorecards:
         return self.kb.cache.get(("scorecard", slug, self.kb.today()), lambda: self._scorecard(slug))
 
     def _scorecard(self, slug: str) -> Scorecard:
-        source_page = self.kb.source_page(slug)  # NotFound for an unknown source
-        iri = source_page.source.iri
-        slugs = [str(r["slug"]) for r in self.kb.store.select(queries.SCORECARD_CLAIMS, {"source": iri})]
-        if not slugs:
-            raise NotFound(f"No claim we track appeared in “{source_page.source.headline}”, so it has no scorecard.")
+        iri = self.kb.iris.source(slug)
+        graph = self.kb.repository.describe([iri])
+        if (iri, SCHEMA.headline, None) not in graph:
+            raise NotFound(f"There is no source called “{slug}”.")
+        source = Source.from_graph(graph, iri)
+        publisher = None
+        if source.publisher:
+            publisher = Entity.from_graph(self.kb.repository.describe([source.publisher]), source.publisher)
+        pages = [self._claim_page(r["claim"]) for r in self.kb.store.select(queries.SCORECARD_CLAIMS, {"source": iri})]
+        made = sorted((p for p in pages if p and not p.claim.retracted), key=lambda p: p.claim.slug)
+        if not made:
+            raise NotFound(f"No claim we track appeared in “{source.headline}”, so it has no scorecard.")
         first_recorded = {
             URIRef(str(r["quote"])): int(str(r["first"]))
             for r in self.kb.store.select(queries.QUOTES_FIRST_RECORDED, {"source": iri})
         }
         rows: dict[str, ScorecardRow] = {}
         placed = []
-        for claim_slug in slugs:
-            page = self.kb.claim_page(claim_slug)
+        for page in made:
+            claim_slug = page.claim.slug
             quotes = _quotes_in(page, iri)
             rows[claim_slug] = ScorecardRow(page.claim, page.status, quotes, _outcome(page))
             recorded = [first_recorded[q.iri] for q in quotes if q.iri in first_recorded]
@@ -111,19 +119,31 @@ class Scorecards:
         for status in statuses:
             counts[status.value] += 1
         return Scorecard(
-            source=source_page.source,
-            publisher=source_page.publisher,
+            source=source,
+            publisher=publisher,
             rows=ordered,
             counts=counts,
             summary=summary_line(statuses),
         )
 
+    def _claim_page(self, iri: Node) -> ClaimPage | None:
+        kind_slug = self.kb.iris.kind_and_slug(str(iri))
+        if not kind_slug or kind_slug[0] != "claims":
+            return None
+        try:
+            return self.kb.claim_page(kind_slug[1])
+        except NotFound:
+            return None
+
     def tracked_articles(self) -> list[tuple[str, str, date | None, int]]:
         """(slug, headline, date, number of claims) of every source that claims appeared in."""
-        return [
-            (str(r["slug"]), str(r["headline"]), _date(r.get("date")), int(str(r["claims"])))
-            for r in self.kb.store.select(queries.SCORECARD_SOURCES)
-        ]
+        return self.kb.cache.get(
+            ("tracked-articles",),
+            lambda: [
+                (str(r["slug"]), str(r["headline"]), _date(r.get("date")), int(str(r["claims"])))
+                for r in self.kb.store.select(queries.SCORECARD_SOURCES)
+            ],
+        )
 
     # --- quote drift --------------------------------------------------------------------------
 
@@ -132,25 +152,42 @@ class Scorecards:
         return self.kb.cache.get(("drift", slug), lambda: self._claim_drifts(slug))
 
     def _claim_drifts(self, slug: str) -> list[QuoteDrift]:
-        claim = self.kb.iris.claim(slug)
-        rows = self.kb.store.select(queries.QUOTED_PASSAGES, {"claim": claim})
-        if not rows:
-            return []
-        links = self.kb.store.select(queries.CLAIM_DERIVATION_LINKS, {"claim": claim})
-        return self._drifts(rows, links)
+        rows = self.kb.store.select(queries.QUOTED_PASSAGES, {"claim": self.kb.iris.claim(slug)})
+        return self._drifts(rows, self._links_above({str(r["source"]) for r in rows}))
+
+    def _links_above(self, sources: set[str]) -> list[dict[str, Node]]:
+        """The derivation links from these sources up, step by step (chains are short)."""
+        links: list[dict[str, Node]] = []
+        seen, frontier = set(sources), set(sources)
+        while frontier:
+            step = [
+                row
+                for source in sorted(frontier)
+                for row in self.kb.store.select(queries.DERIVATION_LINKS, {"source": URIRef(source)})
+            ]
+            links += step
+            frontier = {str(row["parent"]) for row in step} - seen
+            seen |= frontier
+        return links
 
     def all_drifts(self) -> list[QuoteDrift]:
         """Every drifting quote in the knowledge base, by claim."""
         return self.kb.cache.get(("drift", None), self._all_drifts)
 
     def _all_drifts(self) -> list[QuoteDrift]:
-        rows = self.kb.store.select(queries.QUOTED_PASSAGES)
+        claims = [row["claim"] for row in self.kb.store.select(queries.CLAIMS_QUOTED_IN_DERIVED_SOURCES)]
+        rows = [row for claim in claims for row in self.kb.store.select(queries.QUOTED_PASSAGES, {"claim": claim})]
         return self._drifts(rows, self.kb.store.select(queries.DERIVATION_LINKS)) if rows else []
 
     def _drifts(self, rows: list[dict[str, Node]], links: list[dict[str, Node]]) -> list[QuoteDrift]:
-        derivations = [
+        sources_of: dict[str, set[str]] = {}
+        for row in rows:
+            sources_of.setdefault(str(row["claim"]), set()).add(str(row["source"]))
+        # Only a claim quoted in two sources or more can drift.
+        rows = [row for row in rows if len(sources_of[str(row["claim"])]) > 1]
+        lineage = Lineage(
             Derivation(str(r["source"]), str(r["parent"]), str(r["kind"]) if r.get("kind") else None) for r in links
-        ]
+        )
         by_claim: dict[str, tuple[ClaimSummary, list[QuotedPassage]]] = {}
         for row in rows:
             summary, passages = by_claim.setdefault(str(row["claim"]), (readmodel.summary_from_row(row), []))
@@ -158,7 +195,7 @@ class Scorecards:
         labels: dict[str, SourceLabel] = {}
         found = []
         for summary, passages in sorted(by_claim.values(), key=lambda item: item[0].slug):
-            for drift in find_drifts(passages, derivations):
+            for drift in find_drifts(passages, lineage):
                 found.append(
                     QuoteDrift(
                         claim=summary,
