@@ -42,6 +42,7 @@ class ScorecardRow:
     status: Concept
     quotes: list[Quote]  # its quotes from this article, in the order of the text
     outcome: Outcome
+    drifts: list[QuoteDrift] = field(default_factory=list)  # where this article's words differ from its source's
 
 
 @dataclass
@@ -104,7 +105,8 @@ class Scorecards:
         for page in made:
             claim_slug = page.claim.slug
             quotes = _quotes_in(page, iri)
-            rows[claim_slug] = ScorecardRow(page.claim, page.status, quotes, _outcome(page))
+            drifts = [d for d in self.claim_drifts(claim_slug) if iri in (d.derived.iri, d.original.iri)]
+            rows[claim_slug] = ScorecardRow(page.claim, page.status, quotes, _outcome(page), drifts)
             recorded = [first_recorded[q.iri] for q in quotes if q.iri in first_recorded]
             placed.append(
                 Placed(

@@ -146,6 +146,22 @@ def test_each_row_says_what_happened_from_the_evidence(client: FlaskClient, kb: 
         assert any(line.endswith(str(title)) for title in titles), (slug, line)
 
 
+def test_the_scorecard_shows_where_the_article_changed_a_quote(client: FlaskClient) -> None:
+    removed = ["over", "half", "Microsoft,", "Facebook's", "parent", "company,", "Meta"]
+    added = ["The", "majority", "of", "those", "Microsoft,", "Google."]
+    for path in (SCORECARD, f"{SCORECARD}/embed"):
+        notes = {r.get("data-claim"): html.by_class(r, "drift-note") for r in rows(html.parse(client.get(path).data))}
+        assert [slug for slug, found in notes.items() if found] == ["seattle-170-staff"]
+        (note,) = notes["seattle-170-staff"]
+        assert [w for d in note.iter("del") for w in html.text(d).split()] == removed
+        assert [w for i in note.iter("ins") for w in html.text(i).split()] == added
+        assert "TikTok wants to be Amazon" in html.text(note.find(".//a"))
+    data = client.get(f"{SCORECARD}.json").get_json()
+    (drift,) = [d for c in data["claims"] for d in c["drift"]]
+    assert (drift["removed"], drift["added"]) == (removed, added)
+    assert (drift["original_source"], drift["derived_source"]) == ("rassegna-ars-copy", SEED_ARTICLE)
+
+
 def test_json_parses_and_agrees_with_the_page(client: FlaskClient) -> None:
     response = client.get(f"{SCORECARD}.json")
     assert response.status_code == 200 and response.mimetype == "application/json"

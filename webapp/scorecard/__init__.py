@@ -124,6 +124,17 @@ def _as_json(card: Scorecard) -> dict[str, Any]:
                     "event": str(row.outcome.event.iri) if row.outcome.event else None,
                     "source": row.outcome.source.slug if row.outcome.source else None,
                 },
+                "drift": [
+                    {
+                        "original": d.drift.original.exact,
+                        "original_source": d.original.slug,
+                        "derived": d.drift.derived.exact,
+                        "derived_source": d.derived.slug,
+                        "removed": d.drift.removed,
+                        "added": d.drift.added,
+                    }
+                    for d in row.drifts
+                ],
                 "page": url_for("pages.claim", slug=row.claim.slug, _external=True),
             }
             for number, row in enumerate(card.rows, start=1)
