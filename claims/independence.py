@@ -36,6 +36,11 @@ DENYING_STANCES = frozenset({Stance.DENIES, Stance.DISPUTES, Stance.RESOLVES_FAL
 SINGLE_ORIGIN = "single-origin"
 SEVERAL_ORIGINS = "several-origins"
 NO_SUPPORT = "no-support"
+SUPPORT_ORIGIN_LABELS = {
+    SINGLE_ORIGIN: "Single-origin support",
+    SEVERAL_ORIGINS: "Several independent origins",
+    NO_SUPPORT: "No support recorded",
+}
 
 DerivedFrom = Mapping[URIRef, Iterable[URIRef]]  # source -> the sources it derives from
 
