@@ -159,7 +159,7 @@ def test_search_json_shape(web: FlaskClient) -> None:
     for result in body["results"]:
         assert result["status"] == "supported" and result["url"] == f"/claims/{result['slug']}"
         assert set(result) >= {"iri", "name", "text", "type", "claimant_name", "claimed", "snippet_html", "score"}
-    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year"}
+    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year", "support"}
     assert body["facets"]["status"] == [
         {"value": "supported", "label": "Supported", "count": body["total"], "selected": True}
     ]
@@ -234,7 +234,17 @@ def test_bad_filter_values_are_named_and_dropped(web: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", "status=supported", "claimant=axios&topic=e-commerce", "publisher=axios", "year=2022", "q=holidays"],
+    [
+        "",
+        "status=supported",
+        "claimant=axios&topic=e-commerce",
+        "publisher=axios",
+        "year=2022",
+        "q=holidays",
+        "support=single-origin",
+        "support=several-origins&q=tiktok",
+        "support=no-support",
+    ],
 )
 def test_the_sparql_link_returns_the_same_claims(web: FlaskClient, seed_kb: KnowledgeBase, query: str) -> None:
     root = page(web, "/search?per_page=100&" + query)
