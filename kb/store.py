@@ -153,9 +153,10 @@ class OxigraphStore:
 
     def update(self, update: str) -> None:
         with self._write_lock:
+            # No flush here: the update is in RocksDB's write-ahead log once this returns, which
+            # survives a killed process and which read-only openers (the SPARQL query workers)
+            # replay when they open the store. A flush per update cost a new file on disk per save.
             self._store.update(update, prefixes=PREFIXES)
-            # Read-only openers (the SPARQL query workers) only see what has been flushed.
-            self.flush()
 
     def quads(self) -> Iterator[Quad]:
         for quad in self._store:
