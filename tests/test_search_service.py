@@ -374,6 +374,7 @@ def test_a_derivation_far_up_a_chain_reindexes_the_claims_resting_on_it(
     body = {k: v for k, v in values.items() if k not in ("slug", "retracted")}
     body.update(derived_from="axios-scoop-2022-10-11", derivation_kind="report", reason="It reports the scoop")
     assert client.put("/api/sources/test-chain-1", json=body, headers=auth).status_code == 200
+    search.wait()  # applied by the background thread from the revision's changes, not a catch-up
     assert search.index.last_revision == kb.repository.revision_count()
     assert slug in slugs(search, support="single-origin")
     assert claim_independence(kb, kb.iris.claim(slug)).independence.single_origin_support
