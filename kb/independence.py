@@ -76,10 +76,11 @@ def from_rows(
         day = when.toPython() if isinstance(when, Literal) else None
         if as_of is not None and isinstance(day, date) and day > as_of:
             continue
-        stance = str(row["stance"]).removeprefix(CK_IRI)
-        if stance not in Stance._value2member_map_:
+        try:
+            stance = Stance(str(row["stance"]).removeprefix(CK_IRI))
+        except ValueError:  # not one of our stances: on neither side
             continue
-        supports, denies = sides_of(Stance(stance))
+        supports, denies = sides_of(stance)
         if supports:
             support.add(source)
         if denies:
