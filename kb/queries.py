@@ -474,6 +474,57 @@ SELECT DISTINCT ?topic ?rev ?n ?time ?agent ?reason WHERE {
 } ORDER BY DESC(?n) LIMIT 50
 """
 
+# --- independence ----------------------------------------------------------------------------------
+# The sources behind a claim and their derivation chains (the rule is in claims.independence). Each
+# is run with ?claim bound (one claim page, one revision's search documents) or for every claim.
+
+# Every source a claim rests on, with how: where it appeared, its quotes' sources, and its evidence
+# (with the stance and date; withdrawn evidence left out).
+INDEPENDENCE_SOURCES = """
+SELECT ?claim ?source ?role ?stance ?date WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:appearance ?source . BIND("appearance" AS ?role) }
+  UNION { ?claim schema:firstAppearance ?source . BIND("appearance" AS ?role) }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source . BIND("quote" AS ?role) }
+  UNION {
+    ?claim ck:evidence ?event . ?event ck:source ?source ; ck:stance ?stance .
+    OPTIONAL { ?event dcterms:date ?date }
+    FILTER NOT EXISTS { ?event ck:retracted true }
+    BIND("evidence" AS ?role)
+  }
+}
+"""
+
+# The derivation chains of those sources: each source on them (the claim's own ones included), what
+# it derives from, and how to name it.
+INDEPENDENCE_CHAINS = """
+SELECT DISTINCT ?claim ?source ?parent ?slug ?headline ?publisherName WHERE {
+  ?claim a schema:Claim .
+  { ?claim schema:appearance|schema:firstAppearance ?start }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?start }
+  UNION { ?claim ck:evidence ?event . ?event ck:source ?start }
+  ?start prov:wasDerivedFrom* ?source .
+  OPTIONAL { ?source prov:wasDerivedFrom ?parent }
+  OPTIONAL { ?source ck:slug ?slug }
+  OPTIONAL { ?source schema:headline ?headline }
+  OPTIONAL { ?source schema:publisher ?publisher . ?publisher schema:name ?publisherName }
+}
+"""
+
+# Every derivation link (a rebuild of the search index reads them once for all claims).
+DERIVATION_LINKS = "SELECT ?source ?parent WHERE { ?source prov:wasDerivedFrom ?parent }"
+
+# The claims resting on ?source through any derivation chain: a change to its derivation can change
+# their origins, however far down the chain they cite it.
+CLAIMS_RESTING_ON_SOURCE = """
+SELECT DISTINCT ?source ?claim WHERE {
+  ?start prov:wasDerivedFrom* ?source .
+  { ?claim schema:appearance|schema:firstAppearance ?start }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?start }
+  UNION { ?claim ck:evidence ?event . ?event ck:source ?start }
+  ?claim a schema:Claim .
+}
+"""
 
 # --- scorecards and quote drift --------------------------------------------------------------------
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from claims.vocab import SCHEMA
+from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.repository import Change
 from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
+from tests.conftest import EDITOR_NAME
 from webapp import create_app
 
 HOLIDAYS = "us-shop-before-holidays"
@@ -311,3 +315,66 @@ def test_reindexing_twice_gives_the_same_results(search: SearchService) -> None:
     once = snapshot()
     search.rebuild()
     assert snapshot() == once == before
+
+
+# --- single-origin support ------------------------------------------------------------------------
+
+
+def test_the_support_facet_equals_the_claim_pages(seed: SearchService, seed_kb: KnowledgeBase) -> None:
+    pages = {c.slug: claim_independence(seed_kb, c.iri).independence for c in seed_kb.claims()}
+    assert _facet(seed, "support") == dict(Counter(found.support_origins for found in pages.values()))
+    single = sorted(slug for slug, found in pages.items() if found.single_origin_support)
+    assert sorted(slugs(seed, support="single-origin")) == single == ["ft-uk-report-in-october", "seattle-170-staff"]
+    hits = seed.search(SearchRequest(filters={"support": "single-origin"})).hits
+    assert {h.support_origins for h in hits} == {"single-origin"}
+
+
+# Made-up sources for the tests: an original, a copy of it and a copy of the copy.
+CHAIN = """
+@prefix ck: <https://w3id.org/claimkb/vocab#> .
+@prefix schema: <http://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<sources/test-chain-1> a schema:NewsArticle ; ck:slug "test-chain-1" ;
+    schema:headline "Made-up original report for a test" ; schema:url <https://example.org/chain/1> .
+<sources/test-chain-2> a schema:NewsArticle ; ck:slug "test-chain-2" ;
+    schema:headline "Made-up copy for a test" ; schema:url <https://example.org/chain/2> ;
+    prov:wasDerivedFrom <sources/test-chain-1> ; ck:derivationKind "copy" .
+<sources/test-chain-3> a schema:NewsArticle ; ck:slug "test-chain-3" ;
+    schema:headline "Made-up copy of the copy for a test" ; schema:url <https://example.org/chain/3> ;
+    prov:wasDerivedFrom <sources/test-chain-2> ; ck:derivationKind "copy" .
+"""
+
+
+def test_a_derivation_far_up_a_chain_reindexes_the_claims_resting_on_it(
+    app: Flask, search: SearchService, kb: KnowledgeBase, accounts: Any
+) -> None:
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {accounts.create_token(EDITOR_NAME)}"}
+    chain = Graph().parse(data=CHAIN, format="turtle", publicID=kb.iris.base)
+    kb.load_graph(chain, agent="tester", reason="Test chain")
+    slug = "ft-uk-report-in-october"  # its only support is the rewrite, resting on the Axios scoop
+    assert slug in slugs(search, support="single-origin")
+    version = client.get(f"/api/claims/{slug}").get_json()["version"]
+    added = client.post(
+        f"/api/claims/{slug}/sources",
+        json={
+            "headline": "Made-up third copy for a test",
+            "url": "https://example.org/chain/4",
+            "derived_from": "test-chain-3",
+            "derivation_kind": "copy",
+            "version": version,
+            "reason": "Another report of the claim",
+        },
+        headers=auth,
+    )
+    assert added.status_code == 201, added.get_json()
+    assert slug in slugs(search, support="several-origins")
+    # The original of the chain turns out to rest on the Axios scoop too: four links from the claim.
+    values = client.get("/api/sources/test-chain-1").get_json()
+    body = {k: v for k, v in values.items() if k not in ("slug", "retracted")}
+    body.update(derived_from="axios-scoop-2022-10-11", derivation_kind="report", reason="It reports the scoop")
+    assert client.put("/api/sources/test-chain-1", json=body, headers=auth).status_code == 200
+    search.wait()  # applied by the background thread from the revision's changes, not a catch-up
+    assert search.index.last_revision == kb.repository.revision_count()
+    assert slug in slugs(search, support="single-origin")
+    assert claim_independence(kb, kb.iris.claim(slug)).independence.single_origin_support

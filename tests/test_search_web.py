@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,7 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Literal
 
+from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.vocab import CK
+from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.repository import Change
 from webapp import create_app
@@ -159,7 +162,7 @@ def test_search_json_shape(web: FlaskClient) -> None:
     for result in body["results"]:
         assert result["status"] == "supported" and result["url"] == f"/claims/{result['slug']}"
         assert set(result) >= {"iri", "name", "text", "type", "claimant_name", "claimed", "snippet_html", "score"}
-    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year"}
+    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year", "support"}
     assert body["facets"]["status"] == [
         {"value": "supported", "label": "Supported", "count": body["total"], "selected": True}
     ]
@@ -234,7 +237,17 @@ def test_bad_filter_values_are_named_and_dropped(web: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", "status=supported", "claimant=axios&topic=e-commerce", "publisher=axios", "year=2022", "q=holidays"],
+    [
+        "",
+        "status=supported",
+        "claimant=axios&topic=e-commerce",
+        "publisher=axios",
+        "year=2022",
+        "q=holidays",
+        "support=single-origin",
+        "support=several-origins&q=tiktok",
+        "support=no-support",
+    ],
 )
 def test_the_sparql_link_returns_the_same_claims(web: FlaskClient, seed_kb: KnowledgeBase, query: str) -> None:
     root = page(web, "/search?per_page=100&" + query)
@@ -290,3 +303,20 @@ def test_words_with_quote_marks_stay_literal_in_the_sparql(web: FlaskClient, see
     rows = seed_kb.store.select(body["sparql"])
     assert str(Literal('launch")')) in body["sparql"] or '\\"' in body["sparql"]
     assert len(rows) < len(seed_kb.claims())
+
+
+def test_the_support_facet_lists_the_single_origin_claims(web: FlaskClient, seed_kb: KnowledgeBase) -> None:
+    root = page(web, "/search?support=single-origin")
+    assert sorted(result_slugs(root)) == ["ft-uk-report-in-october", "seattle-170-staff"]
+    for result in by_class(root, "li", "result"):
+        assert [text(s) for s in by_class(result, "span", "single-origin")] == ["single-origin support"]
+    facet = next(s for s in root.iter("section") if s.get("data-facet") == "support")
+    assert text(facet.find("h3")) == "Support"
+    assert [text(a) for a in facet.iter("a")] == ["Single-origin support ×"]
+    unfiltered = next(s for s in page(web, "/search").iter("section") if s.get("data-facet") == "support")
+    counts = {text(a): int(text(li.find("span"))) for li in unfiltered.iter("li") for a in li.iter("a")}
+    origins = Counter(claim_independence(seed_kb, c.iri).independence.support_origins for c in seed_kb.claims())
+    assert counts == {SUPPORT_ORIGIN_LABELS[value]: n for value, n in origins.items()}
+    assert counts["Single-origin support"] == 2
+    body = web.get("/search.json?support=single-origin").get_json()
+    assert {r["support"] for r in body["results"]} == {"single-origin"}

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from claims.independence import NO_SUPPORT
 from kb.errors import KBError
 from kb.search.documents import ClaimDocument
 
 # The facets a reader can narrow by, in the order pages show them.
-FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year")
+FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year", "support")
 SORTS: tuple[str, ...] = ("relevance", "date")
 MAX_QUERY_CHARS = 300
 MAX_PER_PAGE = 100
@@ -68,6 +69,7 @@ class SearchHit:
     deadline: date | None
     score: float | None
     snippet_html: str  # escaped text with <mark> around the matched words; safe to render as is
+    support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support (claims.independence)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Any backend indexes these plain values: the claim's words (name, text, quotes, notes, evidence), who
 is linked to it (claimant, entities, publishers, topics) and what it is filtered on (status, type,
-dates).
+dates, and whether its support rests on one origin: ``claims.independence``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from claims.independence import NO_SUPPORT
 from claims.vocab import CK_IRI
-from kb import queries
+from kb import independence, queries
 from kb.store import Row, Store
 
 
@@ -46,6 +47,7 @@ class ClaimDocument:
     about: list[Linked] = field(default_factory=list)
     publishers: list[Linked] = field(default_factory=list)
     topics: list[Linked] = field(default_factory=list)
+    support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support
 
     @property
     def year(self) -> int | None:
@@ -107,13 +109,25 @@ class DocumentBuilder:
         quotes = self._select(queries.SEARCH_CLAIM_QUOTES, claims)
         events = self._select(queries.SEARCH_CLAIM_EVENTS, claims)
         linked = {role: self._select(query, claims) for role, query in LINK_QUERIES.items()}
+        sources = self._select(queries.INDEPENDENCE_SOURCES, claims)
+        derivations = self._derivations(claims)
         documents = {}
         for iri, rows in base.items():
             links = {role: _linked(found.get(iri, [])) for role, found in linked.items()}
             document = _document(iri, rows, quotes.get(iri, []), links, events.get(iri, []))
             if document is not None:
+                document.support_origins = independence.from_rows(sources.get(iri, []), derivations).support_origins
                 documents[iri] = document
         return documents
+
+    def _derivations(self, claims: list[str] | None) -> dict[URIRef, set[URIRef]]:
+        """The derivation links the claims' sources rest on (all of them, for a rebuild)."""
+        if claims is None:
+            return independence.derivation_links(self.store.select(queries.DERIVATION_LINKS))
+        rows: list[Row] = []
+        for claim in claims:
+            rows.extend(self.store.select(queries.INDEPENDENCE_CHAINS, {"claim": URIRef(claim)}))
+        return independence.derivation_links(rows)
 
 
 def _linked(rows: list[Row]) -> list[Linked]:

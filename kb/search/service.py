@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from claims import concepts
+from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.model import SLUG_RE
 from kb import queries
 from kb.errors import KBError
@@ -167,7 +168,9 @@ class SearchService:
 
         A claim's document shows what is up to three links away (its quote's source's publisher),
         so the walk goes back at most three links from each changed resource, one bound query per
-        resource reached; it stops at claims and never enters the revision records.
+        resource reached; it stops at claims and never enters the revision records. A claim's
+        support facet depends on whole derivation chains, so a changed source also reaches every
+        claim resting on it however far down its chain (sources copied from copies of it).
         """
         claims: set[str] = set()
         frontier: set[str] = set()
@@ -175,6 +178,10 @@ class SearchService:
             kind_slug = self.kb.iris.kind_and_slug(resource)
             if kind_slug and kind_slug[0] == "claims":
                 claims.add(resource)
+            elif kind_slug and kind_slug[0] == "sources":
+                frontier.add(resource)
+                resting = self.kb.store.select(queries.CLAIMS_RESTING_ON_SOURCE, {"source": URIRef(resource)})
+                claims |= {str(row["claim"]) for row in resting}
             elif not (kind_slug and kind_slug[0] in ("revisions", "agents")):
                 frontier.add(resource)
         seen = set(frontier)
@@ -216,6 +223,11 @@ class SearchService:
             result.facets[facet] = [
                 FacetCount(c.value, scheme[c.value].label if c.value in scheme else c.label, c.count)
                 for c in result.facets.get(facet, [])
+            ]
+        if "support" in result.facets:
+            result.facets["support"] = [
+                FacetCount(c.value, SUPPORT_ORIGIN_LABELS.get(c.value, c.label), c.count)
+                for c in result.facets["support"]
             ]
         return result
 
@@ -288,6 +300,7 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
             "status": value in statuses,
             "type": value in types,
             "year": value.isdigit() and len(value) == 4,
+            "support": value in SUPPORT_ORIGIN_LABELS,
         }.get(facet, facet in FACETS and bool(SLUG_RE.match(value)) and len(value) <= 200)
         if valid:
             filters[facet] = value

@@ -1,6 +1,8 @@
 """From a search to SPARQL: a query for the public endpoint that returns the same claims.
 
-Facet filters translate exactly, and so do ``status:`` and ``type:`` in the query. Full-text
+Facet filters translate exactly, and so do ``status:`` and ``type:`` in the query; the support
+facet counts the origins of the claim's supporting sources along ``prov:wasDerivedFrom*`` by the rule
+of ``claims.independence``. Full-text
 search does not exist in SPARQL, so each word or phrase becomes ``CONTAINS`` over the lower-cased
 name, text, quotes and note of the claim (and ``claimant:``, ``about:``, ``publisher:``, ``topic:`` over
 the slug and name of what the claim links to), combined with ``&&``, ``||`` and ``!`` as in the
@@ -17,12 +19,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from claims import concepts
+from claims.independence import NO_SUPPORT, SINGLE_ORIGIN, SUPPORTING_STANCES
 from claims.model import Iris
 from claims.vocab import CK, PREFIXES
 from kb.search import QueryTree
 from kb.store import to_ox
 
-_PREFIXES_USED = ("ck", "schema", "dcterms", "oa", "skos", "xsd")
+_PREFIXES_USED = ("ck", "schema", "dcterms", "oa", "skos", "xsd", "prov")
 
 # Where each linked field's names are, from ?claim; the pattern binds ?linked.
 _LINKED_PATHS = {
@@ -36,6 +39,32 @@ _LINKED_PATHS = {
 
 def _term(value: URIRef | Literal) -> str:
     return str(to_ox(value))
+
+
+def support_origins_pattern() -> list[str]:
+    """Lines binding ?origins: how many independent origins each claim's support traces back to.
+
+    ?origin is where a supporting source's derivation chain ends: a source that derives from nothing,
+    or, for sources deriving from each other in a loop, the loop's first member in IRI order.
+    """
+    stances = ", ".join(_term(s.iri) for s in sorted(SUPPORTING_STANCES))
+    return [
+        "  OPTIONAL {",
+        "    SELECT ?claim (COUNT(DISTINCT ?origin) AS ?origins) WHERE {",
+        "      { ?claim schema:appearance|schema:firstAppearance ?source }",
+        "      UNION { ?claim ck:quote/oa:hasSource ?source }",
+        "      UNION {",
+        "        ?claim ck:evidence ?event . ?event ck:source ?source ; ck:stance ?stance .",
+        f"        FILTER(?stance IN ({stances}))",
+        "        FILTER NOT EXISTS { ?event ck:retracted true }",
+        "      }",
+        "      ?source prov:wasDerivedFrom* ?origin .",
+        "      FILTER NOT EXISTS {",
+        "        ?origin prov:wasDerivedFrom ?next . FILTER NOT EXISTS { ?next prov:wasDerivedFrom* ?origin } }",
+        "      FILTER NOT EXISTS { ?origin prov:wasDerivedFrom+ ?other . FILTER(STR(?other) < STR(?origin)) }",
+        "    } GROUP BY ?claim",
+        "  }",
+    ]
 
 
 def _field(name: str, value: str) -> str:
@@ -110,6 +139,10 @@ def search_as_sparql(iris: Iris, filters: Mapping[str, str], tree: QueryTree | N
     if filters.get("year"):
         year = _term(Literal(int(filters["year"]), datatype=XSD.integer))
         lines.append(f"  FILTER(YEAR(?date) = {year})")
+    if filters.get("support"):
+        lines += support_origins_pattern()
+        condition = {NO_SUPPORT: "= 0", SINGLE_ORIGIN: "= 1"}.get(filters["support"], "> 1")
+        lines.append(f"  FILTER(COALESCE(?origins, 0) {condition})")
     if tree is not None:
         if _has_text(tree):
             lines += [

@@ -49,7 +49,7 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the support facet
 STATE_FILE = "state.json"
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
@@ -58,7 +58,7 @@ FACET_BUCKETS = 100_000
 
 TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
 LABELLED = ("claimant", "publisher", "topic")
-PLAIN_FACETS = ("status", "type", "year")
+PLAIN_FACETS = ("status", "type", "year", "support")
 
 
 def _tantivy_schema() -> tantivy.Schema:
@@ -158,6 +158,7 @@ class TantivyIndex:
             "words": self._analysed(self._words, content),
             "status": document.status,
             "type": document.claim_type,
+            "support": document.support_origins,
             "data": json.dumps(
                 {
                     "slug": document.slug,
@@ -170,6 +171,7 @@ class TantivyIndex:
                     "claimant": [document.claimant.iri, document.claimant.label] if document.claimant else None,
                     "claimed": document.claimed.isoformat() if document.claimed else None,
                     "deadline": document.deadline.isoformat() if document.deadline else None,
+                    "support": document.support_origins,
                 }
             ),
         }

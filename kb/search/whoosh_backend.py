@@ -33,6 +33,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from claims.independence import NO_SUPPORT
 from kb.search import (
     FACETS,
     MAX_PER_PAGE,
@@ -49,7 +50,7 @@ from kb.search.documents import ClaimDocument, Linked
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the support facet
 STATE_FILE = "state.json"
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
@@ -61,6 +62,7 @@ FACET_FIELDS = {
     "status": "status",
     "type": "type",
     "year": "year",
+    "support": "support",
     "claimant": "f_claimant",
     "publisher": "f_publisher",
     "topic": "f_topic",
@@ -97,6 +99,7 @@ def _schema() -> Schema:
         status=KEYWORD(lowercase=True),
         type=KEYWORD(lowercase=True),
         year=ID(),
+        support=KEYWORD(lowercase=True),
         f_claimant=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_publisher=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_topic=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
@@ -145,6 +148,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "topic": _names(document.topics),
         "status": document.status,
         "type": document.claim_type,
+        "support": document.support_origins,
         "f_claimant": _labelled(claimant),
         "f_publisher": _labelled(document.publishers),
         "f_topic": _labelled(document.topics),
@@ -159,6 +163,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
             "claimant": [document.claimant.iri, document.claimant.label] if document.claimant else None,
             "claimed": document.claimed.isoformat() if document.claimed else None,
             "deadline": document.deadline.isoformat() if document.deadline else None,
+            "support": document.support_origins,
         },
     }
     if document.year:
@@ -282,6 +287,7 @@ def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: fl
         deadline=date.fromisoformat(data["deadline"]) if data.get("deadline") else None,
         score=score,
         snippet_html=snippet_html(data, marked, analyzer),
+        support_origins=data.get("support", NO_SUPPORT),
     )
 
 

@@ -12,6 +12,7 @@ _PREFIXES = """PREFIX ck: <https://w3id.org/claimkb/vocab#>
 PREFIX schema: <http://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
@@ -65,6 +66,42 @@ SELECT ?source ?headline ?kind ?from WHERE {
   OPTIONAL { ?source ck:derivationKind ?kind }
 }
 ORDER BY ?headline
+""",
+    ),
+    Example(
+        "support-origins",
+        "Independent origins of each claim's support",
+        "How many sources support each claim and how many independent origins they trace back to along "
+        "prov:wasDerivedFrom* (copies, rewrites, translations, reports): where a chain ends, or for "
+        "sources deriving from each other in a loop, the loop's first member. Support is where the "
+        "claim appeared or is quoted, and evidence that supports or resolves it true or partly (the "
+        "rule on /about/status). singleOrigin is true where all the support traces back to one "
+        "origin; claims with no support are left out.",
+        """
+SELECT ?claim ?name (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?origin) AS ?origins)
+       (COUNT(DISTINCT ?origin) = 1 AS ?singleOrigin)
+       (GROUP_CONCAT(DISTINCT ?originHeadline; separator=" · ") AS ?originHeadlines)
+WHERE {
+  ?claim a schema:Claim .
+  OPTIONAL { ?claim schema:name ?name }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  # the supporting sources
+  { ?claim schema:appearance|schema:firstAppearance ?source }
+  UNION { ?claim ck:quote/oa:hasSource ?source }
+  UNION {
+    ?claim ck:evidence ?event . ?event ck:source ?source ; ck:stance ?stance .
+    FILTER(?stance IN (ck:supports, ck:resolves-true, ck:resolves-partly))
+    FILTER NOT EXISTS { ?event ck:retracted true }
+  }
+  # where each one's derivation chain ends
+  ?source prov:wasDerivedFrom* ?origin .
+  FILTER NOT EXISTS {  # nothing leads out of the origin (but back into a loop it is part of)
+    ?origin prov:wasDerivedFrom ?next . FILTER NOT EXISTS { ?next prov:wasDerivedFrom* ?origin } }
+  FILTER NOT EXISTS { ?origin prov:wasDerivedFrom+ ?other . FILTER(STR(?other) < STR(?origin)) }
+  OPTIONAL { ?origin schema:headline ?originHeadline }
+}
+GROUP BY ?claim ?name
+ORDER BY ?origins ?claim
 """,
     ),
     Example(

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 
 from claims import concepts
 from claims.model import SLUG_RE
+from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_search
@@ -98,6 +99,7 @@ def claim(slug: str) -> str:
         history=kb.history(page.claim.iri, changes=False)[:5],
         timeline_svg=timeline_svg.render(page, kb.today()),
         stances=concepts.stances(),
+        independence=claim_independence(kb, page.claim.iri, as_of),
     )
 
 

@@ -24,6 +24,7 @@ FACET_TITLES = {
     "publisher": "Publisher",
     "topic": "Topic",
     "year": "Year claimed",
+    "support": "Support",
 }
 PARAMS = ("q", *FACETS, "sort", "page")
 
@@ -143,6 +144,7 @@ def search_json() -> Response:
                 "deadline": hit.deadline.isoformat() if hit.deadline else None,
                 "score": hit.score,
                 "snippet_html": hit.snippet_html,
+                "support": hit.support_origins,
             }
             for hit in result.hits
         ],
