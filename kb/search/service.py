@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from whoosh.index import LockError
 
 from claims import concepts
 from claims.model import SLUG_RE
@@ -125,9 +124,9 @@ class SearchService:
                     self._apply({str(iri) for iri in info.changed}, info.number)
                 else:  # revisions from another process came in between: follow the log instead
                     self.catch_up()
-        except (LockError, OSError) as error:
+        except Exception as error:  # noqa: BLE001 - the index is a cache; its failure must not fail a write
             # The revision is safely in the store; the next search or start catches the index up.
-            log.warning("search index not updated for revision %s: %s", info.number, error)
+            log.warning("search index not updated for revision %s: %r", info.number, error)
 
     def _apply(self, changed: Iterable[str], revision: int) -> None:
         claims = self.affected_claims(changed)
