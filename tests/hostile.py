@@ -22,6 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from kb.knowledge import KnowledgeBase
+from kb.submitted import CLAIM_TYPES, DERIVATION_KINDS, PRECISIONS, STANCES
 
 CASES: Counter[str] = Counter()
 
@@ -128,6 +129,82 @@ def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
 
+# --- the fields of each editor form (and API body), each valid or hostile -----------------------------
+
+CLAIM = "fbt-job-listings"  # seed resources the cases edit
+SOURCE = "axios-scoop-2022-10-11"
+EVENT = "axios-reports-fbt-listings"
+ENTITY = "tiktok"
+
+CLAIM_SPEC = {
+    "text": field("Example Org will sell hats (made up for a test).", "A made-up claim."),
+    "name": field("", "Hats"),
+    "claim_type": field(*CLAIM_TYPES),
+    "claimant": field("tiktok", "axios", ""),
+    "new_claimant_name": field("", "Example Org"),
+    "new_claimant_kind": field("Organization", "Person"),
+    "claimed_on": field("2022-10-11", ""),
+    "deadline": field("2030-01-01", "1800-01-01", "2200-12-31"),
+    "about": st.lists(field("tiktok", "amazon"), max_size=3),
+    "topics": st.lists(field("e-commerce", "logistics"), max_size=3),
+    "note": field("A *made-up* note with a [link](https://example.org/).", ""),
+    "reason": field("Test", ""),
+}
+SOURCE_SPEC = {
+    "headline": field("An example report (made up)", ""),
+    "url": field("https://example.org/report", "http://example.org/a?b=c#d", ""),
+    "kind": field("NewsArticle", "CreativeWork"),
+    "publisher": field("axios", ""),
+    "published": field("2022-10-13", ""),
+    "derived_from": field(SOURCE, ""),
+    "derivation_kind": field(*DERIVATION_KINDS),
+    "quote_exact": field("job listings", ""),
+    "quote_prefix": field("US ", ""),
+    "quote_suffix": field(" for", ""),
+    "note": field("Made up for a test.", ""),
+    "reason": field("Test", ""),
+}
+EVENT_SPEC = {
+    "date": field("2024-05-06", "2022-10-11"),
+    "precision": field(*PRECISIONS),
+    "stance": field(*STANCES),
+    "title": field("Example Org denies it (made up)", ""),
+    "actor": field("tiktok", ""),
+    "new_actor_name": field("", "Example Person"),
+    "new_actor_kind": field("Person", "Organization"),
+    "source": field(SOURCE, ""),
+    "quote_exact": field("job listings", ""),
+    "note": field("A made-up event for a test.", ""),
+    "reason": field("Test", ""),
+}
+ENTITY_SPEC = {
+    "name": field("Example Org (made up)", ""),
+    "kind": field("Organization", "Person"),
+    "wikidata": field("Q4115189", "https://www.wikidata.org/wiki/Q42", ""),
+    "note": field("Made up.", ""),
+    "reason": field("Test", ""),
+}
+
+# Any JSON value, for API bodies: a field may get a number, null, a list or an object instead of text.
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), hostile_text),
+    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(hostile_text, children, max_size=3)),
+    max_leaves=6,
+)
+
+
+def form_fields(spec: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A form with any subset of the spec's fields filled in."""
+    return st.fixed_dictionaries({}, optional=spec)
+
+
+def json_fields(spec: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A JSON body with any subset of the fields, each also any JSON value, and unknown keys too."""
+    body = st.fixed_dictionaries({}, optional={k: st.one_of(v, json_values) for k, v in spec.items()})
+    extra = st.dictionaries(hostile_text, json_values, max_size=2)
+    return st.builds(lambda known, unknown: {**unknown, **known}, body, extra)
+
+
 # --- transports that carry any string, lone surrogates included ---------------------------------------
 
 
@@ -152,6 +229,11 @@ def query_string(params: dict[str, Any]) -> str:
 
 def path_segment(value: str) -> str:
     return quote(_bytes_of(value), safe="")
+
+
+def header_value(value: str) -> str:
+    """What a server makes of these bytes in a header: latin-1 text, without the line breaks HTTP forbids."""
+    return re.sub(r"[\r\n\x00]", " ", _bytes_of(value).decode("latin-1"))
 
 
 def json_body(value: Any) -> bytes:

@@ -16,9 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.knowledge import KnowledgeBase
-from kb.submitted import CLAIM_TYPES, DERIVATION_KINDS, PRECISIONS, STANCES
 from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 from tests.hostile import (
+    CLAIM,
+    CLAIM_SPEC,
+    ENTITY,
+    ENTITY_SPEC,
+    EVENT,
+    EVENT_SPEC,
+    SOURCE,
+    SOURCE_SPEC,
     Fingerprint,
     active_content,
     assert_page_message,
@@ -28,74 +35,19 @@ from tests.hostile import (
     field,
     fingerprint,
     form_body,
+    form_fields,
     hostile_text,
     messages,
     path_segment,
 )
 
-CLAIM = "fbt-job-listings"
-SOURCE = "axios-scoop-2022-10-11"
-EVENT = "axios-reports-fbt-listings"
-ENTITY = "tiktok"
+CLAIM_FIELDS = form_fields(CLAIM_SPEC | {"action": field("save", "preview")})
+SOURCE_FIELDS = form_fields(SOURCE_SPEC)
+EVENT_FIELDS = form_fields(EVENT_SPEC)
+ENTITY_FIELDS = form_fields(ENTITY_SPEC)
 
 hostile_version = st.one_of(st.integers(-(10**12), 10**12).map(str), hostile_text)
 hostile_slug = st.one_of(hostile_text, st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True))
-
-
-def fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    """A form with any subset of these fields filled in."""
-    return st.fixed_dictionaries({}, optional=strategies)
-
-
-CLAIM_FIELDS = fields(
-    text=field("Example Org will sell hats (made up for a test).", "A made-up claim."),
-    name=field("", "Hats"),
-    claim_type=field(*CLAIM_TYPES),
-    claimant=field("tiktok", "axios", ""),
-    new_claimant_name=field("", "Example Org"),
-    new_claimant_kind=field("Organization", "Person"),
-    claimed_on=field("2022-10-11", ""),
-    deadline=field("2030-01-01", "1800-01-01", "2200-12-31"),
-    about=st.lists(field("tiktok", "amazon"), max_size=3),
-    topics=st.lists(field("e-commerce", "logistics"), max_size=3),
-    note=field("A *made-up* note with a [link](https://example.org/).", ""),
-    reason=field("Test", ""),
-    action=field("save", "preview"),
-)
-SOURCE_FIELDS = fields(
-    headline=field("An example report (made up)", ""),
-    url=field("https://example.org/report", "http://example.org/a?b=c#d", ""),
-    kind=field("NewsArticle", "CreativeWork"),
-    publisher=field("axios", ""),
-    published=field("2022-10-13", ""),
-    derived_from=field(SOURCE, ""),
-    derivation_kind=field(*DERIVATION_KINDS),
-    quote_exact=field("job listings", ""),
-    quote_prefix=field("US ", ""),
-    quote_suffix=field(" for", ""),
-    note=field("Made up for a test.", ""),
-    reason=field("Test", ""),
-)
-EVENT_FIELDS = fields(
-    date=field("2024-05-06", "2022-10-11"),
-    precision=field(*PRECISIONS),
-    stance=field(*STANCES),
-    title=field("Example Org denies it (made up)", ""),
-    actor=field("tiktok", ""),
-    new_actor_name=field("", "Example Person"),
-    new_actor_kind=field("Person", "Organization"),
-    source=field(SOURCE, ""),
-    quote_exact=field("job listings", ""),
-    note=field("A made-up event for a test.", ""),
-    reason=field("Test", ""),
-)
-ENTITY_FIELDS = fields(
-    name=field("Example Org (made up)", ""),
-    kind=field("Organization", "Person"),
-    wikidata=field("Q4115189", "https://www.wikidata.org/wiki/Q42", ""),
-    note=field("Made up.", ""),
-    reason=field("Test", ""),
-)
 
 
 class Editor:
