@@ -405,3 +405,15 @@ def test_logout_ends_the_session(app: Flask, editor_client: FlaskClient) -> None
         assert "user" not in session
     assert editor_client.get("/claims/new").status_code == 302
     assert editor_client.post("/claims/new", data={}).status_code in (400, 403)
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(app: Flask, editor_client: FlaskClient) -> None:
+    """Session cookies live in the browser: logging out records that their sessions have ended."""
+    stolen = editor_client.get_cookie("session")
+    assert stolen is not None
+    home = editor_client.get("/")
+    assert editor_client.post("/logout", data={"csrf_token": csrf_token(home.text)}).status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", stolen.value)
+    assert replay.get("/claims/new").status_code == 302  # sent to the login page
+    assert login(replay).status_code == 302 and replay.get("/claims/new").status_code == 200  # a new login works
