@@ -180,6 +180,8 @@ def test_every_api_read(
         ("text", "Example \ud800 Org sells hats."),
         ("name", "\udfff"),
         ("note", "A note \udbff"),
+        ("topics", ["\ud800"]),
+        ("about", ["tiktok", "x\udfff"]),
         ("version", True),
         ("version", 1.5),
         ("version", float("inf")),

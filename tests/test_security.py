@@ -98,6 +98,7 @@ def _hostile_records(client: FlaskClient, auth: dict[str, str]) -> dict[str, str
     return {"claim": claim["slug"], "source": source["slug"], "event": event["slug"], "entity": entity["slug"]}
 
 
+@pytest.mark.embedded_store  # the public SPARQL page is one of them
 def test_no_text_field_can_put_script_on_any_page(
     client: FlaskClient, editor_client: FlaskClient, kb: KnowledgeBase, auth: dict[str, str]
 ) -> None:
@@ -164,6 +165,7 @@ def test_json_ld_block_keeps_hostile_text_inside(client: FlaskClient, auth: dict
     assert review["itemReviewed"]["text"] == XSS + " hats"
 
 
+@pytest.mark.embedded_store
 def test_sparql_results_never_link_to_script(client: FlaskClient) -> None:
     """A result IRI a query makes up (javascript:, data:) is shown as text, never as a link."""
     query = (
