@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from claims.status import Stance, Status, TimelineEntry, derive_status
+from claims.validation import check_shapes
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
 
 CLAIMS_DIR = Path(__file__).resolve().parents[1] / "claims"
@@ -193,19 +194,21 @@ def test_shapes_report_a_claim_without_text_and_a_prediction_without_deadline(sc
         format="turtle",
         publicID=BASE,
     )
-    conforms, report, text = _validate(bad, schemes, shapes)
+    conforms, _report, text = _validate(bad, schemes, shapes)
     assert not conforms
-    results = {
-        (report.value(r, SH.focusNode), report.value(r, SH.resultPath)): str(report.value(r, SH.resultMessage))
-        for r in report.subjects(RDF.type, SH.ValidationResult)
-    }
-    no_text = (URIRef(BASE + "claims/no-text"), SCHEMA.text)
-    no_deadline = (URIRef(BASE + "claims/no-deadline"), CK.deadline)
+    # The messages as an editor gets them, each beside the property it is about.
+    results = {(v.focus, v.path): v.message for v in check_shapes(bad, shapes)}
+    no_text = (BASE + "claims/no-text", "text")
+    no_deadline = (BASE + "claims/no-deadline", "deadline")
     assert no_text in results, text
     assert "schema:text" in results[no_text]
     assert no_deadline in results, text
     assert "ck:deadline" in results[no_deadline]
     assert len(results) == 2, text
+    # A prediction with a deadline, and a statement without one, both conform.
+    fixed = bad + Graph()
+    fixed.add((URIRef(BASE + "claims/no-deadline"), CK.deadline, Literal(date(2030, 1, 1))))
+    assert [v.focus for v in check_shapes(fixed, shapes)] == [BASE + "claims/no-text"]
 
 
 def test_shapes_report_a_bad_slug_and_an_unknown_status(schemes: Graph, shapes: Graph) -> None:
@@ -321,9 +324,13 @@ def test_seed_quotes_are_exact_substrings_of_the_seed_text(seed: Graph) -> None:
     quotes = list(seed.subjects(OA.hasSource, SEED_TEXT_SOURCE))
     assert len(quotes) >= len(EXPECTED_STATUS)
     for quote in quotes:
-        selector = seed.value(quote, OA.hasSelector)
+        selector = _words_selector(seed, quote)
         exact = str(seed.value(selector, OA.exact))
         assert exact in article, f"{quote}: {exact!r} is not in article.txt"
+        position = [s for s in seed.objects(quote, OA.hasSelector) if (s, OA.start, None) in seed]
+        assert len(position) == 1, f"{quote}: no place in the text (oa:TextPositionSelector)"
+        start, end = (seed.value(position[0], p).toPython() for p in (OA.start, OA.end))
+        assert article[start:end] == exact, f"{quote}: oa:start/oa:end do not select its words in article.txt"
         prefix = seed.value(selector, OA.prefix)
         suffix = seed.value(selector, OA.suffix)
         assert (str(prefix) if prefix is not None else "") + exact + (
@@ -338,5 +345,11 @@ def test_quotes_from_other_sources_are_words_recorded_in_facts_md(seed: Graph) -
     for quote, source in seed.subject_objects(OA.hasSource):
         if source == SEED_TEXT_SOURCE:
             continue
-        exact = str(seed.value(seed.value(quote, OA.hasSelector), OA.exact))
+        exact = str(seed.value(_words_selector(seed, quote), OA.exact))
         assert exact in facts, f"{quote}: {exact!r} is not recorded in FACTS.md"
+
+
+def _words_selector(seed: Graph, quote: object) -> object:
+    """The quote's TextQuoteSelector (a seed quote may also have a TextPositionSelector)."""
+    (selector,) = (s for s in seed.objects(quote, OA.hasSelector) if (s, OA.exact, None) in seed)
+    return selector
