@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,10 @@ from tests.hostile import (
     hostile_text,
     json_values,
 )
+
+# The search index now follows revisions in a background thread, whose whoosh writer draws random
+# segment names while Hypothesis draws a case; that is the index's randomness, not the strategies'.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 
 LIAR_LABELS = ("true", "mostly-true", "half-true", "barely-true", "false", "pants-fire")
 AVERITEC_LABELS = ("Supported", "Refuted", "Not Enough Evidence", "Conflicting Evidence/Cherrypicking")

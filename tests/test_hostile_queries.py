@@ -39,6 +39,10 @@ from tests.hostile import (
     query_string,
 )
 
+# The search index now follows revisions in a background thread, whose whoosh writer draws random
+# segment names while Hypothesis draws a case; that is the index's randomness, not the strategies'.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
+
 IRIS = Iris("http://localhost:5000/")
 # The query checker raises the recursion limit on its first query; raise it now, as Hypothesis
 # warns about a limit that changes while a test runs.
