@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +44,7 @@ class User:
     role: Role
     disabled: bool
     iri: URIRef
+    sessions_from: int = 0  # sessions begun before this time (ns since the epoch) have ended
 
     @property
     def can_edit(self) -> bool:
@@ -82,6 +84,7 @@ class Accounts:
             name=str(row["name"]),
             role=Role(str(row["role"])),
             disabled=bool(row["disabled"].toPython()),
+            sessions_from=int(row["sessionsFrom"]) if row.get("sessionsFrom") is not None else 0,
             iri=URIRef(str(row["account"])),
         )
 
@@ -139,6 +142,13 @@ class Accounts:
             raise NotFound(f"There is no user called {name}.")
         self._replace(user.iri, ACCOUNT.disabled, Literal(True))
         return self.get(name)  # type: ignore[return-value]
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of ``name`` begun until now (a session cookie lives in the browser,
+        so logging out must also be recorded here for a copied cookie to stop working)."""
+        user = self.get(name)
+        if user is not None:
+            self._replace(user.iri, ACCOUNT.sessionsValidFrom, Literal(time.time_ns()))
 
     def create_token(self, name: str) -> str:
         """A new API token for ``name``: returned once, stored only as its digest."""

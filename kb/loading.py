@@ -16,6 +16,7 @@ from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, ValidationFailed
 from kb.repository import Change, Repository, diff
+from kb.store import to_ox
 
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
 FORMAT_BY_SUFFIX = {".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads", ".trig": "trig"}
@@ -83,11 +84,28 @@ def context_types(graph: Graph, repo: Repository) -> Graph:
     return context
 
 
+def check_iris(graph: Graph) -> None:
+    """Refuse IRIs the store cannot hold: rdflib's parsers let some through (quotes, spaces, braces)."""
+    seen: set[URIRef] = set()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
+                try:
+                    to_ox(term)
+                except ValueError as error:
+                    raise KBError(
+                        f"<{str(term)[:200]}> is not a valid IRI ({error}); nothing was written.", title="Parse error"
+                    ) from error
+
+
 def change_for_graph(graph: Graph, repo: Repository, today: date) -> Change:
     """The change that adds ``graph`` (with statuses derived), after checking it against the shapes.
 
-    Raises ``ValidationFailed`` with the shapes' messages, naming node and constraint.
+    Raises ``KBError`` for an IRI the store cannot hold, and ``ValidationFailed`` with the shapes'
+    messages, naming node and constraint.
     """
+    check_iris(graph)
     claims = claims_touched(graph, repo)
     graph = with_derived_statuses(graph, claims, repo, today)
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}

@@ -313,11 +313,12 @@ SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber
 # Accounts live in a private named graph, passed in as ?g.
 
 ACCOUNT = """
-SELECT ?g ?account ?name ?role ?disabled WHERE {
+SELECT ?g ?account ?name ?role ?disabled ?sessionsFrom WHERE {
   GRAPH ?g { ?account a <https://w3id.org/claimkb/accounts#Account> ;
       <https://w3id.org/claimkb/accounts#name> ?name ;
       <https://w3id.org/claimkb/accounts#role> ?role ;
-      <https://w3id.org/claimkb/accounts#disabled> ?disabled }
+      <https://w3id.org/claimkb/accounts#disabled> ?disabled
+    OPTIONAL { ?account <https://w3id.org/claimkb/accounts#sessionsValidFrom> ?sessionsFrom } }
 }
 """
 

@@ -36,6 +36,8 @@ PRECISIONS = ("day", "month", "year")
 # Raw HTML in a Markdown note is refused rather than silently stripped, so the editor sees why.
 RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s|/?>)|<!--")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lone surrogate (a JSON "\ud800" escape) is not text any store can hold.
+SURROGATE = re.compile("[\ud800-\udfff]")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
 
 
@@ -87,6 +89,9 @@ class Reader:
             return None
         if CONTROL.search(value):
             self.problems.add(name, f"{label} contains control characters; please retype it.")
+            return None
+        if SURROGATE.search(value):
+            self.problems.add(name, f"{label} contains characters that are not valid Unicode; please retype it.")
             return None
         return value
 
@@ -159,9 +164,12 @@ class Reader:
         value = self.data.get(name)
         if value is None or value == "":
             return None
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            self.problems.add(name, "The version must be a whole number.")
+            return None
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.problems.add(name, "The version must be a whole number.")
             return None
         if number < 0 or number > 10**9:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, Store, open_store
@@ -34,7 +35,28 @@ if TEST_STORE not in TEST_STORES:
 
 
 def pytest_report_header() -> str:
-    return f"claimkb store: {TEST_STORE}"
+    return f"claimkb store: {TEST_STORE}; hypothesis profile: {settings.get_current_profile_name()}"
+
+
+# Hypothesis profiles: ``quick`` (``make test``) and ``soak`` (``HYPOTHESIS_PROFILE=soak``, the long
+# run), whose examples the hostile-input tests share out (``tests.hostile.budget``). Those tests build
+# one app per test and check the store around every case, so fixtures are function-scoped on purpose.
+settings.register_profile(
+    "quick",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("soak", parent=settings.get_profile("quick"), max_examples=2500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.hostile import CASES
+
+    if CASES:
+        areas = ", ".join(f"{area} {n}" for area, n in sorted(CASES.items()))
+        terminalreporter.write_line(f"hostile cases generated: {sum(CASES.values())} ({areas})")
 
 
 SEARCH_BACKENDS = ("whoosh", "tantivy")

@@ -26,10 +26,12 @@ def error_response(status: int, title: str, message: str, details: dict | None =
     return render_template("error.html", status=status, title=title, message=message), status
 
 
-def _json(body: dict) -> str:
+def _json(body: dict) -> bytes:
     import json
 
-    return json.dumps(body, ensure_ascii=False, default=str)
+    # A message may quote what was sent, lone surrogates included: those go out as JSON's own
+    # "\\udXXX" escapes (what backslashreplace writes), never as bytes UTF-8 cannot hold.
+    return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8", "backslashreplace")
 
 
 def init_app(app: Flask) -> None:

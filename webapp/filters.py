@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 
@@ -25,8 +26,19 @@ def human_date(value: date | datetime | None, precision: str = "day") -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def web_href(iri: Any) -> str | None:
+    """An IRI fit for a link's href: only http(s), which a browser fetches; never javascript:, data:...
+
+    Any text can be an IRI (a SPARQL result, a loaded file), so every IRI shown as a link passes here.
+    ``urlsplit`` drops tabs and line breaks and leading blanks as browsers do before reading the scheme.
+    """
+    value = str(iri)
+    return value if urlsplit(value).scheme.lower() in ("http", "https") else None
+
+
 def link_for(iri: Any) -> str:
-    """The page of one of our IRIs (claims, sources, entities, topics), else the IRI itself."""
+    """The page of one of our IRIs (claims, sources, entities, topics), else the IRI itself if it is a
+    web address, else an empty link."""
     kind_slug = get_kb().iris.kind_and_slug(str(iri))
     if kind_slug:
         kind, slug = kind_slug
@@ -38,13 +50,14 @@ def link_for(iri: Any) -> str:
         }.get(kind)
         if endpoint:
             return url_for(endpoint, slug=slug)
-    return str(iri)
+    return web_href(iri) or ""
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["link_for"] = link_for
+    app.jinja_env.globals["web_href"] = web_href
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

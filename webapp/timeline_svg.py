@@ -39,7 +39,8 @@ def render(page: ClaimPage, today: date) -> Markup:
     if not dates:
         return Markup("")
     start, last = min(dates), max(dates)
-    end = last + timedelta(days=max(30, (last - start).days // 12))
+    pad = timedelta(days=max(30, (last - start).days // 12))
+    end = last + pad if date.max - last > pad else date.max  # a date near 9999-12-31 has no room after it
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:

@@ -35,6 +35,7 @@ from kb.imports.records import (
     add_claim,
     add_event,
     archived_on,
+    check_unicode,
     clean_text,
     host_of,
     http_url,
@@ -73,6 +74,7 @@ def record_from_item(item: Any, number: int, iris: Iris) -> Record:
     """One AVeriTeC record as a claim with its evidence; ``RecordError`` says what is wrong."""
     if not isinstance(item, dict):
         raise RecordError("not a JSON object")
+    check_unicode(item)
     text = clean_text(item.get("claim"), "claim")
     claimed_on = _claim_date(item.get("claim_date"))
     label = item.get("label")

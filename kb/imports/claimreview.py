@@ -25,6 +25,7 @@ from kb.imports.records import (
     RecordError,
     add_claim,
     add_event,
+    check_unicode,
     clean_text,
     host_of,
     http_url,
@@ -129,6 +130,7 @@ def record_from_review(review: Any, number: int, iris: Iris) -> Record:
     """One ClaimReview as a claim with its verdict; ``RecordError`` says what is wrong."""
     if not isinstance(review, dict) or "ClaimReview" not in _types(review):
         raise RecordError("not a ClaimReview")
+    check_unicode(review)
     url = http_url(review.get("url"))
     if url is None:
         raise RecordError("no url (the address of the review)")

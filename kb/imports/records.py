@@ -66,6 +66,24 @@ def short_hash(*parts: str, length: int = 8) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:length]  # noqa: S324 - an identifier, not security
 
 
+def check_unicode(value: object) -> None:
+    """Refuse a JSON record holding a lone surrogate (a ``"\\ud800"`` escape): no store can hold it."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if _SURROGATE.search(current):
+                raise RecordError("it holds text that is not valid Unicode (a lone surrogate escape)")
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(value: object, what: str, *, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
         raise RecordError(f"no {what}")

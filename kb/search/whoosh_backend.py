@@ -171,6 +171,17 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
     return fields
 
 
+def _cancel(writer: writing.SegmentWriter) -> None:
+    """Give a writer up, releasing the index's lock even when its half-written segment cannot be closed."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - whatever broke the commit may break closing too; the lock matters
+        log.warning("search index writer could not be cancelled cleanly; releasing its lock", exc_info=True)
+        if writer.writelock is not None:
+            writer.writelock.release()
+        writer.is_closed = True
+
+
 def filter_query(filters: Mapping[str, str]) -> list[query.Query]:
     """The facet filters as queries on their fields (unknown facets and empty values left out)."""
     clauses: list[query.Query] = []
@@ -360,10 +371,11 @@ class WhooshIndex:
                         writer.delete_by_term("claim", iri)
                     else:
                         writer.update_document(**_fields_of(document))
+                writer.commit()
             except BaseException:
-                writer.cancel()
+                # A failed commit must not keep the index's lock, or every later write would wait for it.
+                _cancel(writer)
                 raise
-            writer.commit()
             self._write_state(max(revision, self._revision))
 
     def rebuild(self, documents: Iterable[ClaimDocument], revision: int) -> int:

@@ -98,7 +98,7 @@ def load_user() -> None:
     name = session.get("user")
     if name:
         user = get_accounts().get(name)
-        if user is None or user.disabled:
+        if user is None or user.disabled or session.get("since", 0) < user.sessions_from:
             session.clear()
         else:
             g.user = user
@@ -111,9 +111,13 @@ def current_user() -> User | None:
 def log_in(user: User) -> None:
     session.clear()  # a fresh session on login: no fixation
     session["user"] = user.name
+    session["since"] = time.time_ns()
 
 
 def log_out() -> None:
+    user = current_user()
+    if user is not None:
+        get_accounts().end_sessions(user.name)  # a copy of this session's cookie no longer logs anyone in
     session.clear()
 
 
