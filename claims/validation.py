@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from claims import schema_files
+from claims.sparql_parser import RDFLIB_SPARQL_LOCK
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,14 @@ def check_shapes(data: Graph, shapes: Graph | None = None) -> list[Violation]:
     combined = schema_files.schemes()
     for triple in data:
         combined.add(triple)
-    conforms, report, _text = validate(
-        combined,
-        shacl_graph=shapes if shapes is not None else schema_files.shapes(),
-        inference="none",
-        allow_warnings=True,
-        advanced=True,
-    )
+    with RDFLIB_SPARQL_LOCK:  # pyshacl parses the shapes' SPARQL constraints with rdflib
+        conforms, report, _text = validate(
+            combined,
+            shacl_graph=shapes if shapes is not None else schema_files.shapes(),
+            inference="none",
+            allow_warnings=True,
+            advanced=True,
+        )
     if conforms:
         return []
     assert isinstance(report, Graph)

@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from claims.model import Iris
+from claims.sparql_parser import RDFLIB_SPARQL_LOCK
 from claims.vocab import PREFIXES
 from kb.errors import KBError
 
@@ -67,7 +68,8 @@ def check_query(
     if sys.getrecursionlimit() < PARSER_RECURSION_LIMIT:
         sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     try:
-        tree = parseQuery(text)
+        with RDFLIB_SPARQL_LOCK:
+            tree = parseQuery(text)
     except ParseException as error:
         if _is_update(text):
             raise QueryRefused(
@@ -124,7 +126,8 @@ def _check_graph_name(graph: str, iris: Iris) -> None:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with RDFLIB_SPARQL_LOCK:
+            parseUpdate(text)
     except (ParseException, RecursionError):
         return False
     return True
