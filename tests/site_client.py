@@ -243,11 +243,31 @@ def missing_through_api(base: str, acks: list[Ack]) -> list[str]:
                 evidence = http.get(f"/api/claims/{ack.claim}").json().get("evidence", [])
                 if ack.slug not in evidence:
                     missing.append(f"event {ack.slug} is not in the evidence of {ack.claim}")
-        own = {a.claim for a in acks if a.kind in ("claim", "edit")}
-        found = http.get("/search.json", params={"q": RUN_WORD, "per_page": 100}).json()
-        if found["total"] != len(own):
-            missing.append(f"search for {RUN_WORD!r} finds {found['total']} claims, {len(own)} were written")
+        written = {a.claim for a in acks if a.kind in ("claim", "edit")}
+        found = searched_claims(http)
+        if not written <= found:
+            missing.append(f"search for {RUN_WORD!r} misses {sorted(written - found)}")
+        stored = stored_claims(http)
+        if found != stored:
+            missing.append(f"the search index is not the store: {sorted(found ^ stored)}")
     return missing
+
+
+def searched_claims(http: httpx.Client) -> set[str]:
+    """The claims the search finds by the run's word, every page of them."""
+    slugs: set[str] = set()
+    page = 1
+    while True:
+        found = http.get("/search.json", params={"q": RUN_WORD, "per_page": 100, "page": page}).json()
+        slugs |= {hit["slug"] for hit in found["results"]}
+        if page >= found["pages"]:
+            return slugs
+        page += 1
+
+
+def stored_claims(http: httpx.Client) -> set[str]:
+    """The claims with the run's word that the store holds (the API's list is read from the store)."""
+    return {c["slug"] for c in http.get("/api/claims").json()["claims"] if RUN_WORD in c["text"]}
 
 
 def missing_from_log(knowledge: KnowledgeBase, acks: list[Ack]) -> list[str]:
