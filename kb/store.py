@@ -7,6 +7,7 @@ remote SPARQL 1.1 server can implement the same interface.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -17,6 +18,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from claims.vocab import PREFIXES
+from kb.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 Row = dict[str, Node]
 Bindings = Mapping[str, Node]
@@ -124,6 +128,9 @@ class OxigraphStore:
         self.path = path
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        # Why the last write failed (a read-only or full data directory); the store is reopened
+        # before the next write, since RocksDB refuses every write after one that failed.
+        self._write_failure: str | None = None
 
     @property
     def native(self) -> ox.Store:
@@ -153,9 +160,38 @@ class OxigraphStore:
 
     def update(self, update: str) -> None:
         with self._write_lock:
-            self._store.update(update, prefixes=PREFIXES)
-            # Read-only openers (the SPARQL query workers) only see what has been flushed.
-            self.flush()
+            self._reopen_after_failure()
+            try:
+                self._store.update(update, prefixes=PREFIXES)
+            except OSError as error:
+                self._write_failure = str(error)
+                raise StoreUnavailable(_unwritable(self.path, error)) from error
+            try:
+                # Read-only openers (the SPARQL query workers) only see what has been flushed.
+                self.flush()
+            except OSError as error:
+                # The change is applied and in the write-ahead log (it is there after a restart),
+                # so it stands; only the next write has to wait for a store that can be written.
+                self._write_failure = str(error)
+                log.warning("claimkb: the store could not flush its last write: %s", error)
+
+    def _reopen_after_failure(self) -> None:
+        """Open the store afresh if a write failed, so that it takes writes again once it can.
+
+        Meanwhile (the directory still read-only or full) reads go on from a read-only view, and
+        this write is refused with a clear 503.
+        """
+        if self._write_failure is None or self.path is None:
+            return
+        try:
+            # Only one writer instance may be open, so the failed one goes first; readers keep a store.
+            self._store = ox.Store.read_only(str(self.path))
+            self._store = ox.Store(str(self.path))
+        except (OSError, RuntimeError) as error:
+            self._write_failure = str(error)
+            raise StoreUnavailable(_unwritable(self.path, error)) from error
+        self._write_failure = None
+        log.warning("claimkb: the store at %s takes writes again", self.path)
 
     def quads(self) -> Iterator[Quad]:
         for quad in self._store:
@@ -190,6 +226,14 @@ class OxigraphStore:
             except OSError:
                 pass
         del self._store
+
+
+def _unwritable(path: Path | None, error: Exception) -> str:
+    log.warning("claimkb: the store at %s cannot be written: %s", path, error)
+    return (
+        "The knowledge base cannot be written at the moment: its data directory is read-only or full. "
+        "Nothing was saved, and reading still works. Please try again later."
+    )
 
 
 def open_store(url: str | None, data_dir: Path) -> Store:

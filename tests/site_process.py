@@ -7,6 +7,7 @@ time, so nothing else may hold it while the site runs).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -28,7 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 BASE_IRI = "http://localhost:5000/"
 EDITOR = "resilience-editor"
 START_TIMEOUT = 60.0
-NOBODY = 65534
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 
 # Long (soak) forms of the load and crash tests: `make soak`.
 SOAK = os.environ.get("CLAIMKB_SOAK", "") not in ("", "0")
@@ -60,11 +62,20 @@ def persistent_server(location: Path) -> OxigraphServer:
     return OxigraphServer(location=location).start()
 
 
+def _without_permission_overrides() -> None:
+    """Run in the child before it starts the site: root, but subject to file permissions like anyone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
 class Site:
     """One ``claimkb serve`` (gunicorn master and workers in a process group of their own).
 
-    ``as_nobody`` runs it as the unprivileged user ``nobody`` when the tests run as root, so that
-    file permissions apply to it (root ignores them); the data directory is then handed to nobody.
+    ``honour_permissions`` makes file permissions apply to it when the tests run as root (root
+    ignores them): it runs without the capabilities that override them (CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH, dropped from its bounding set before it starts), as the owner of its files.
     """
 
     def __init__(
@@ -74,7 +85,7 @@ class Site:
         store: str | None = None,
         workers: int = 1,
         threads: int = 4,
-        as_nobody: bool = False,
+        honour_permissions: bool = False,
         port: int | None = None,
     ) -> None:
         self.data_dir = data_dir
@@ -82,7 +93,7 @@ class Site:
         self.workers = workers
         self.threads = threads
         self.port = port or free_port()
-        self.as_nobody = as_nobody and os.geteuid() == 0
+        self.honour_permissions = honour_permissions and os.geteuid() == 0
         self.process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None
         self.output: list[str] = []
@@ -109,11 +120,6 @@ class Site:
             "--threads",
             str(self.threads),
         ]
-        user = {}
-        if self.as_nobody:
-            user = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
-            for path in (self.data_dir, *self.data_dir.rglob("*")):
-                os.chown(path, NOBODY, NOBODY)
         # Output goes to a pipe, drained by a thread: a file would count against a file-size limit.
         self.process = subprocess.Popen(  # noqa: S603
             command,
@@ -123,7 +129,7 @@ class Site:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, killed as one
-            **user,  # type: ignore[arg-type]
+            preexec_fn=_without_permission_overrides if self.honour_permissions else None,  # noqa: PLW1509
         )
         self._drainer = threading.Thread(target=self._drain, args=(self.process,), daemon=True)
         self._drainer.start()
