@@ -166,12 +166,13 @@ def write_nquads(quads: list[Quad], path: Path) -> None:
             out.write(f"{s.n3()} {p.n3()} {o.n3()} {g.n3() + ' ' if g else ''}.\n")
 
 
-def worker_rss(data_dir: Path, claims: int) -> float:
+def worker_rss(data_dir: Path, claims: int, search: str) -> float:
     """RSS (MB) of a fresh worker process after it served a few hundred pages of the knowledge base."""
     script = (
         "import json, random, psutil\n"
         "from webapp import create_app\n"
-        f"app = create_app({{'data_dir': {str(data_dir)!r}, 'seed': '0', 'base_iri': {BASE!r}}})\n"
+        f"settings = {{'data_dir': {str(data_dir)!r}, 'seed': '0', 'base_iri': {BASE!r}, 'search': {search!r}}}\n"
+        "app = create_app(settings)\n"
         "client = app.test_client()\n"
         "rng = random.Random(3)\n"
         f"for _ in range(300): client.get(f'/claims/claim-{{rng.randrange({claims})}}')\n"
@@ -196,7 +197,9 @@ def naive_worker_rss(dump: Path) -> float:
     return float(output.stdout.strip().splitlines()[-1])
 
 
-def bench_size(claims: int, runs: int, naive_runs: int, naive: bool = True) -> tuple[list[Measured], dict[str, float]]:
+def bench_size(
+    claims: int, runs: int, naive_runs: int, naive: bool = True, search: str = "whoosh"
+) -> tuple[list[Measured], dict[str, float]]:
     figures: dict[str, float] = {}
     print(f"\n== {claims:,} claims ==", flush=True)
     start = time.perf_counter()
@@ -218,7 +221,7 @@ def bench_size(claims: int, runs: int, naive_runs: int, naive: bool = True) -> t
         knowledge.close()
 
         start = time.perf_counter()
-        app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE})
+        app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE, "search": search})
         figures["app start (s)"] = time.perf_counter() - start
         pages = page_actions(app, claims, 1)
         measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in pages.items()]
@@ -227,7 +230,7 @@ def bench_size(claims: int, runs: int, naive_runs: int, naive: bool = True) -> t
         measured.append(Measured("save (claim edit)", timed(save_action(app, claims, 2), runs)))
         app.extensions["claimkb"].close()
         print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
-        figures["worker RSS (MB)"] = worker_rss(data_dir, claims)
+        figures["worker RSS (MB)"] = worker_rss(data_dir, claims, search)
 
         del quads
         if not naive:
@@ -300,16 +303,19 @@ def main() -> None:
     parser.add_argument(
         "--naive-max", type=int, default=100_000, help="measure the naive design only up to this many claims"
     )
+    parser.add_argument("--search", choices=("whoosh", "tantivy"), default="whoosh", help="our search engine")
     args = parser.parse_args()
     sizes = (
         [int(s) for s in args.sizes.split(",")] if args.sizes else [1_000, 10_000] + ([100_000] if args.full else [])
     )
-    print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}, search engine {args.search}")
     results = []
     for claims in sizes:
         # The naive design takes seconds per listing at 100k: fewer runs there keep the run short.
         naive_runs = args.naive_runs or max(5, min(args.runs, 200_000 // claims))
-        measured, figures = bench_size(claims, args.runs, naive_runs, naive=claims <= args.naive_max)
+        measured, figures = bench_size(
+            claims, args.runs, naive_runs, naive=claims <= args.naive_max, search=args.search
+        )
         report(claims, measured, figures)
         results.append(
             {"claims": claims, "figures": figures, "medians": {m.name: statistics.median(m.ours) for m in measured}}

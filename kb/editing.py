@@ -649,7 +649,7 @@ class Editor:
         return changed
 
     def _check_shapes(self, after: Graph, subjects: set[URIRef]) -> None:
-        violations = [v for v in check_shapes(after + context_types(after, self.repo)) if URIRef(v.focus) in subjects]
+        violations = check_shapes(after + context_types(after, self.repo), focus=subjects)
         if not violations:
             return
         fields: dict[str, list[str]] = {}

@@ -201,7 +201,7 @@ class History:
         for triple in context_types(after, self.repo):
             if triple[0] not in subjects:
                 context.add(triple)
-        violations = [v for v in check_shapes(after + context) if URIRef(v.focus) in focus]
+        violations = check_shapes(after + context, focus=focus)
         if violations:
             raise KBError(
                 f"Reverting revision {number} would leave the knowledge base inconsistent with later changes: "

@@ -26,7 +26,7 @@ from rdflib import Graph
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import Bindings, Quad, Row, StoreError, from_ox, rows_of, to_ox
+from kb.store import Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
 
 ENDPOINT_DEFAULTS = {"query": "query", "update": "update", "store": "store"}
 CONNECT_TIMEOUT = 3.0
@@ -128,7 +128,7 @@ class RemoteSparqlStore:
 
     def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         body = self._query(query, bindings, _NTRIPLES)
-        graph = Graph()
+        graph = new_graph()
         for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from rdflib import Graph
 
 from kb.knowledge import KnowledgeBase
 from tests.html import by_class, links, parse, text
@@ -187,3 +188,24 @@ def test_claim_list_pages_through_many_claims(make_app, tmp_path) -> None:  # ty
 def test_claim_list_title_is_plain_text(client: FlaskClient) -> None:
     doc = parse(client.get("/claims").data)
     assert text(doc.find(".//title")) == "Claims · claimkb"
+
+
+def test_home_lists_the_nearest_deadlines_and_links_to_the_rest(client: FlaskClient, kb: KnowledgeBase) -> None:
+    made_up = ["@prefix ck: <https://w3id.org/claimkb/vocab#> .\n@prefix schema: <http://schema.org/> ."]
+    for i in range(8):  # made-up predictions, all past their deadline and unresolved: overdue
+        made_up.append(
+            f'<claims/made-up-{i}> a schema:Claim ; ck:slug "made-up-{i}" ; schema:text "Made-up prediction {i}." ;'
+            f" ck:claimType ck:prediction ; schema:author <entities/tiktok> ;"
+            f' ck:deadline "2020-01-0{i + 1}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+        )
+    kb.load_graph(
+        Graph().parse(data="\n".join(made_up), format="turtle", publicID=str(kb.iris.base)),
+        agent="tester",
+        reason="Made-up overdue predictions",
+    )
+    doc = parse(client.get("/").data)
+    section = doc.find(".//section[@aria-labelledby='predictions']")
+    listed = [href for href, _ in links(section) if href.startswith("/claims/made-up-")]
+    assert listed == [f"/claims/made-up-{i}" for i in range(5)], "the five nearest deadlines, nearest first"
+    more = [(href, label) for href, label in links(section) if "status=due" in href]
+    assert more and "All 8 overdue predictions" in more[0][1]

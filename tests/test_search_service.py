@@ -243,6 +243,7 @@ def test_listings_equal_the_sparql_listings(seed: SearchService, seed_kb: Knowle
 
 def test_every_revision_updates_the_index(search: SearchService, kb: KnowledgeBase) -> None:
     number = rename(kb, kb.iris.claim(HOLIDAYS), "Zanzibarquux launch")
+    search.wait()  # the background thread has applied it, before any search asked
     assert search.index.last_revision == number
     assert slugs(search, "zanzibarquux") == [HOLIDAYS]
 
@@ -277,6 +278,7 @@ def test_a_second_process_catches_up_before_searching(
     kb.repository.listeners.remove(other.on_revision)  # it hears of nothing directly
     rename(kb, kb.iris.claim(HOLIDAYS), "Pangolinfest launch")
     assert slugs(other, "pangolinfest") == [HOLIDAYS]
+    search.wait()
     assert other.index.last_revision == search.index.last_revision
 
 

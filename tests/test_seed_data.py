@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from claims.status import Stance, Status, TimelineEntry, derive_status
+from claims.validation import check_shapes
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
 
 CLAIMS_DIR = Path(__file__).resolve().parents[1] / "claims"
@@ -193,19 +194,21 @@ def test_shapes_report_a_claim_without_text_and_a_prediction_without_deadline(sc
         format="turtle",
         publicID=BASE,
     )
-    conforms, report, text = _validate(bad, schemes, shapes)
+    conforms, _report, text = _validate(bad, schemes, shapes)
     assert not conforms
-    results = {
-        (report.value(r, SH.focusNode), report.value(r, SH.resultPath)): str(report.value(r, SH.resultMessage))
-        for r in report.subjects(RDF.type, SH.ValidationResult)
-    }
-    no_text = (URIRef(BASE + "claims/no-text"), SCHEMA.text)
-    no_deadline = (URIRef(BASE + "claims/no-deadline"), CK.deadline)
+    # The messages as an editor gets them, each beside the property it is about.
+    results = {(v.focus, v.path): v.message for v in check_shapes(bad, shapes)}
+    no_text = (BASE + "claims/no-text", "text")
+    no_deadline = (BASE + "claims/no-deadline", "deadline")
     assert no_text in results, text
     assert "schema:text" in results[no_text]
     assert no_deadline in results, text
     assert "ck:deadline" in results[no_deadline]
     assert len(results) == 2, text
+    # A prediction with a deadline, and a statement without one, both conform.
+    fixed = bad + Graph()
+    fixed.add((URIRef(BASE + "claims/no-deadline"), CK.deadline, Literal(date(2030, 1, 1))))
+    assert [v.focus for v in check_shapes(fixed, shapes)] == [BASE + "claims/no-text"]
 
 
 def test_shapes_report_a_bad_slug_and_an_unknown_status(schemes: Graph, shapes: Graph) -> None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib.namespace import RDFS
 
-from claims import schema_files
 from claims.model import Claim, EvidenceEvent
-from claims.validation import Violation, check_shapes
+from claims.validation import check_shapes
 from claims.vocab import CK
 from kb import loading
 from kb.errors import ValidationFailed
@@ -190,8 +188,7 @@ class BatchWriter:
             claim = Claim.from_graph(described, record.claim)
             status = claim.derive_status([EvidenceEvent.from_graph(described, e) for e in events], today)
             graph.add((record.claim, CK.status, status.iri))
-        violations = check_shapes(graph + current + loading.context_types(graph, repo), _shapes_without_sparql())
-        violations += _predictions_without_deadline(graph + current)
+        violations = check_shapes(graph + current + loading.context_types(graph, repo))
         if violations:
             raise ValidationFailed(
                 f"{len(violations)} shape violation(s)",
@@ -229,32 +226,6 @@ class BatchWriter:
             else:
                 left.append(record)
         return left, self._change(left, existing)
-
-
-@cache
-def _shapes_without_sparql() -> Graph:
-    """The shapes less their SPARQL-based constraints, which pyshacl parses again for every node.
-
-    The one such constraint (a prediction needs a deadline) is checked in Python instead.
-    """
-    shapes = Graph()
-    for triple in schema_files.shapes():
-        if triple[1] != SH.sparql:
-            shapes.add(triple)
-    return shapes
-
-
-def _predictions_without_deadline(graph: Graph) -> list[Violation]:
-    return [
-        Violation(
-            focus=str(claim),
-            path="deadline",
-            message="A prediction needs a deadline (ck:deadline): the date by which it says something will happen.",
-            constraint="SPARQLConstraintComponent",
-        )
-        for claim in graph.subjects(CK.claimType, CK.prediction)
-        if (claim, CK.deadline, None) not in graph
-    ]
 
 
 def _first_violation(error: ValidationFailed) -> str:

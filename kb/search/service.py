@@ -1,21 +1,22 @@
 """Keeps a search index in step with the knowledge base, and answers searches and listings from it.
 
-The index records the last revision it applied. Each revision that lands is applied at once (the
-repository's listener); on opening, and before each search if the store's revision counter moved,
-the index catches up from the revision log (``ck:changed`` of every later revision). So a crash
-between a store write and its index write loses nothing, and every process sharing one store keeps
-its own index current.
+The index records the last revision it applied. Each revision that lands is handed to a background
+thread that applies it (the repository's listener), so a save does not wait for the index; on
+opening, and before each search or listing if the store's revision counter moved, the index catches
+up from the revision log (``ck:changed`` of every later revision) first. So a reader always sees
+the index as of the latest revision, a crash between a store write and its index write loses
+nothing, and every process sharing one store keeps its own index current.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from whoosh.index import LockError
 
 from claims import concepts
 from claims.model import SLUG_RE
@@ -72,6 +73,9 @@ class SearchService:
         self.backend = backend
         self.documents = DocumentBuilder(knowledge.store)
         self._lock = threading.RLock()
+        self._revisions: queue.Queue[RevisionInfo | None] = queue.Queue()
+        self._follower: threading.Thread | None = None
+        self._follower_lock = threading.Lock()  # not self._lock, which an index update holds for long
 
     @classmethod
     def open(
@@ -91,6 +95,11 @@ class SearchService:
     def close(self) -> None:
         if self.on_revision in self.kb.repository.listeners:
             self.kb.repository.listeners.remove(self.on_revision)
+        with self._follower_lock:
+            if self._follower is not None:
+                self._revisions.put(None)  # the revisions queued before it are applied first
+                self._follower.join()
+                self._follower = None
         self.index.close()
 
     # --- following the revision log -------------------------------------------------------------
@@ -134,16 +143,36 @@ class SearchService:
         self.index = open_index(self.path, self.backend)
 
     def on_revision(self, info: RevisionInfo) -> None:
-        """The repository's listener: index what a revision changed, right after it lands."""
-        try:
-            with self._lock:
-                if self.index.last_revision == info.number - 1:
-                    self._apply({str(iri) for iri in info.changed}, info.number)
-                else:  # revisions from another process came in between: follow the log instead
-                    self.catch_up()
-        except (LockError, OSError) as error:
-            # The revision is safely in the store; the next search or start catches the index up.
-            log.warning("search index not updated for revision %s: %s", info.number, error)
+        """The repository's listener: queue the revision for the background thread and return."""
+        with self._follower_lock:
+            if self._follower is None:
+                # Started on the first revision, not on opening: a server forks its workers after
+                # opening, and a thread does not survive a fork.
+                self._follower = threading.Thread(target=self._follow, name="claimkb-search-index", daemon=True)
+                self._follower.start()
+        self._revisions.put(info)
+
+    def wait(self) -> None:
+        """Return once every revision heard of so far is in the index (for tools and tests)."""
+        self._revisions.join()
+
+    def _follow(self) -> None:
+        while True:
+            info = self._revisions.get()
+            try:
+                if info is None:
+                    return
+                with self._lock:
+                    if self.index.last_revision == info.number - 1:
+                        self._apply({str(iri) for iri in info.changed}, info.number)
+                    elif self.index.last_revision < info.number:
+                        # revisions from another process came in between: follow the log instead
+                        self.catch_up()
+            except Exception as error:  # noqa: BLE001 - the thread must outlive any one failure
+                # The revision is safely in the store; the next search or start catches the index up.
+                log.warning("search index not updated for revision %s: %s", info.number if info else "?", error)
+            finally:
+                self._revisions.task_done()
 
     def _apply(self, changed: Iterable[str], revision: int) -> None:
         claims = self.affected_claims(changed)
@@ -196,7 +225,7 @@ class SearchService:
         if self.kb.repository.revision_count() != self.index.last_revision:
             try:
                 self.catch_up()
-            except (LockError, OSError) as error:
+            except Exception as error:  # noqa: BLE001 - each engine says "cannot write" its own way
                 # The data directory is read-only or full: answer from the index as it is.
                 log.warning("search index could not catch up: %s", error)
                 notices.append(STALE_NOTICE)

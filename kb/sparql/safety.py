@@ -11,6 +11,7 @@ a private one. Graph names are looked up in the store; nothing is ever fetched.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,6 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from claims.model import Iris
-from claims.sparql_parser import RDFLIB_SPARQL_LOCK
 from claims.vocab import PREFIXES
 from kb.errors import KBError
 
@@ -38,6 +38,11 @@ class QueryRefused(KBError):
     status = 400
     title = "Query refused"
 
+
+# rdflib parses SPARQL with pyparsing, whose parser objects are not thread-safe (rdflib issue #1282):
+# under load, two requests parsing at once failed with "TypeError: <lambda>() missing 1 required
+# positional argument". So one parse at a time.
+_PARSER_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class CheckedQuery:
@@ -68,7 +73,7 @@ def check_query(
     if sys.getrecursionlimit() < PARSER_RECURSION_LIMIT:
         sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     try:
-        with RDFLIB_SPARQL_LOCK:
+        with _PARSER_LOCK:
             tree = parseQuery(text)
     except ParseException as error:
         if _is_update(text):
@@ -126,7 +131,7 @@ def _check_graph_name(graph: str, iris: Iris) -> None:
 
 def _is_update(text: str) -> bool:
     try:
-        with RDFLIB_SPARQL_LOCK:
+        with _PARSER_LOCK:
             parseUpdate(text)
     except (ParseException, RecursionError):
         return False

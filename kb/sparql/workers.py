@@ -2,7 +2,7 @@
 
 Oxigraph has no query timeout or cancellation (oxigraph issue #1926), and a thread cannot be
 killed; a process can. Each worker opens the store read-only, and again whenever a new revision
-has landed, so it sees everything the writer has flushed. A worker that overruns the time limit is killed and a
+has landed, so it sees everything the writer has committed. A worker that overruns the time limit is killed and a
 fresh one takes its place; the web process keeps answering meanwhile.
 """
 

@@ -21,6 +21,9 @@ def _slug(slug: str) -> str:
     return slug
 
 
+HOME_PREDICTIONS = 5
+
+
 @bp.get("/")
 def home() -> str:
     kb = get_kb()
@@ -30,8 +33,11 @@ def home() -> str:
         "pages/home.html",
         counts=search.status_counts(),
         statuses=concepts.statuses(),
-        coming_due=coming,
-        overdue=overdue,
+        # the nearest deadlines only: a large knowledge base has thousands of predictions
+        coming_due=coming[:HOME_PREDICTIONS],
+        coming_due_total=len(coming),
+        overdue=overdue[:HOME_PREDICTIONS],
+        overdue_total=len(overdue),
         recent=kb.recent_changes(8),
         claims=search.claims(limit=6),
     )
