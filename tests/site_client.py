@@ -151,8 +151,15 @@ class Reader:
         self.sparql = sparql
 
     def read(self, rng: random.Random, claims: list[str]) -> None:
-        claim = rng.choice(claims)
-        choices = [
+        self._get(*rng.choice(self._choices(rng.choice(claims))))
+
+    def read_each(self, claim: str) -> None:
+        """One read of every kind."""
+        for choice in self._choices(claim):
+            self._get(*choice)
+
+    def _choices(self, claim: str) -> list[tuple[str, str, dict[str, str]]]:
+        choices: list[tuple[str, str, dict[str, str]]] = [
             ("claim page", f"/claims/{claim}", {}),
             ("claim api", f"/api/claims/{claim}", {}),
             ("listing", "/claims", {}),
@@ -163,7 +170,9 @@ class Reader:
         ]
         if self.sparql:
             choices.append(("sparql", "/sparql", {"query": SPARQL_QUERY}))
-        kind, path, params = rng.choice(choices)
+        return choices
+
+    def _get(self, kind: str, path: str, params: dict[str, str]) -> None:
         self.tally.record(kind)
         headers = {"Accept": "application/sparql-results+json"} if kind == "sparql" else {}
         response = self.http.get(path, params=params, headers=headers)
@@ -186,6 +195,11 @@ def run_load(base: str, token: str, *, clients: int, seconds: float, sparql: boo
             reader = Reader(http, tally, sparql=sparql)
             try:
                 editor.edit_claim(SHARED_CLAIM, shared=True, together=together)
+                # Then one of each kind of write and read, so that every kind is in even a short run.
+                ack = editor.create_claim()
+                editor.add_event(ack.claim)
+                editor.edit_claim(ack.claim)
+                reader.read_each(ack.claim)
             except (Unexpected, httpx.HTTPError, threading.BrokenBarrierError) as error:
                 tally.error(f"{type(error).__name__}: {error}")
             while time.monotonic() < stop_at:
