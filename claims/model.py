@@ -161,17 +161,25 @@ class Topic:
 
 @dataclass
 class Quote:
-    """A passage of a source, found again by its exact words (a Web Annotation TextQuoteSelector)."""
+    """A passage of a source, found again by its exact words (a Web Annotation TextQuoteSelector)
+    and, where the source's text is known, by its place in it (a TextPositionSelector: character
+    offsets, ``start`` included, ``end`` excluded)."""
 
     iri: URIRef
     source: URIRef
     exact: str
     prefix: str | None = None
     suffix: str | None = None
+    start: int | None = None
+    end: int | None = None
 
     @property
     def selector(self) -> URIRef:
         return URIRef(f"{self.iri}/selector")
+
+    @property
+    def position_selector(self) -> URIRef:
+        return URIRef(f"{self.iri}/position")
 
     def to_graph(self, graph: Graph) -> Graph:
         graph.add((self.iri, RDF.type, CK.Quote))
@@ -184,23 +192,38 @@ class Quote:
             graph.add((self.selector, OA.prefix, Literal(self.prefix)))
         if self.suffix:
             graph.add((self.selector, OA.suffix, Literal(self.suffix)))
+        if self.start is not None and self.end is not None:
+            graph.add((self.iri, OA.hasSelector, self.position_selector))
+            graph.add((self.position_selector, RDF.type, OA.TextPositionSelector))
+            graph.add((self.position_selector, OA.start, Literal(self.start)))
+            graph.add((self.position_selector, OA.end, Literal(self.end)))
         return graph
 
     @classmethod
     def from_graph(cls, graph: Graph, iri: URIRef) -> Quote:
-        selector = graph.value(iri, OA.hasSelector)
         source = graph.value(iri, OA.hasSource)
         exact = prefix = suffix = None
-        if isinstance(selector, URIRef):
-            exact = _str(graph, selector, OA.exact)
-            prefix = _str(graph, selector, OA.prefix)
-            suffix = _str(graph, selector, OA.suffix)
+        start = end = None
+        # A quote may have two selectors of the same passage: its words, and its place in the text.
+        for selector in graph.objects(iri, OA.hasSelector):
+            if not isinstance(selector, URIRef):
+                continue
+            if (selector, OA.exact, None) in graph:
+                exact = _str(graph, selector, OA.exact)
+                prefix = _str(graph, selector, OA.prefix)
+                suffix = _str(graph, selector, OA.suffix)
+            elif (selector, OA.start, None) in graph:
+                begin, finish = _one(graph, selector, OA.start), _one(graph, selector, OA.end)
+                if isinstance(begin, int) and isinstance(finish, int):
+                    start, end = begin, finish
         return cls(
             iri=iri,
             source=source if isinstance(source, URIRef) else URIRef(""),
             exact=exact or "",
             prefix=prefix,
             suffix=suffix,
+            start=start,
+            end=end,
         )
 
 

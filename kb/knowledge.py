@@ -197,21 +197,28 @@ class KnowledgeBase:
 
         return self.cache.get(("recent", limit), compute)
 
-    def history(self, iri: URIRef) -> list[RevisionSummary]:
-        """Every revision that changed ``iri``, newest first (cached until the next revision)."""
+    def history(self, iri: URIRef, *, changes: bool = True) -> list[RevisionSummary]:
+        """Every revision that changed ``iri``, newest first (cached until the next revision).
+
+        With ``changes=False`` the summaries leave out what else each revision changed: a bulk
+        import's revision changed every claim it brought, and a claim page only shows who, when and why.
+        """
         return self.cache.get(
-            ("history", iri),
-            lambda: [self._revision_summary(r) for r in self.store.select(queries.REVISIONS_OF, {"resource": iri})],
+            ("history", iri, changes),
+            lambda: [
+                self._revision_summary(r, changes=changes)
+                for r in self.store.select(queries.REVISIONS_OF, {"resource": iri})
+            ],
         )
 
     def revision_summaries(self, query: str, bindings: dict[str, URIRef] | None = None) -> list[RevisionSummary]:
         """The revisions a named query lists (it projects ?rev ?n ?time ?agent ?reason)."""
         return [self._revision_summary(row) for row in self.store.select(query, bindings)]
 
-    def _revision_summary(self, row: dict) -> RevisionSummary:
+    def _revision_summary(self, row: dict, *, changes: bool = True) -> RevisionSummary:
         rev = URIRef(str(row["rev"]))
         changed = []
-        for changed_row in self.store.select(queries.REVISION_CHANGED, {"rev": rev}):
+        for changed_row in self.store.select(queries.REVISION_CHANGED, {"rev": rev}) if changes else []:
             iri = URIRef(str(changed_row["changed"]))
             kind_slug = self.iris.kind_and_slug(str(iri))
             label = str(changed_row.get("label") or (kind_slug[1] if kind_slug else iri))

@@ -78,7 +78,10 @@ def test_claim_description_holds_its_events_quotes_and_selectors(client: FlaskCl
     assert len(events) == 5
     assert all((e, CK.stance, None) in graph for e in events)
     selectors = set(graph.objects(None, OA.hasSelector))
-    assert selectors and all((s, OA.exact, None) in graph for s in selectors)
+    words = {s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in graph}
+    places = selectors - words
+    assert words and all((s, OA.exact, None) in graph for s in words)
+    assert places and all((s, RDF.type, OA.TextPositionSelector) in graph for s in places)
     assert (claim, CK.status, CK["resolved-partly"]) in graph
 
 

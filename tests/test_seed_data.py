@@ -324,9 +324,13 @@ def test_seed_quotes_are_exact_substrings_of_the_seed_text(seed: Graph) -> None:
     quotes = list(seed.subjects(OA.hasSource, SEED_TEXT_SOURCE))
     assert len(quotes) >= len(EXPECTED_STATUS)
     for quote in quotes:
-        selector = seed.value(quote, OA.hasSelector)
+        selector = _words_selector(seed, quote)
         exact = str(seed.value(selector, OA.exact))
         assert exact in article, f"{quote}: {exact!r} is not in article.txt"
+        position = [s for s in seed.objects(quote, OA.hasSelector) if (s, OA.start, None) in seed]
+        assert len(position) == 1, f"{quote}: no place in the text (oa:TextPositionSelector)"
+        start, end = (seed.value(position[0], p).toPython() for p in (OA.start, OA.end))
+        assert article[start:end] == exact, f"{quote}: oa:start/oa:end do not select its words in article.txt"
         prefix = seed.value(selector, OA.prefix)
         suffix = seed.value(selector, OA.suffix)
         assert (str(prefix) if prefix is not None else "") + exact + (
@@ -341,5 +345,11 @@ def test_quotes_from_other_sources_are_words_recorded_in_facts_md(seed: Graph) -
     for quote, source in seed.subject_objects(OA.hasSource):
         if source == SEED_TEXT_SOURCE:
             continue
-        exact = str(seed.value(seed.value(quote, OA.hasSelector), OA.exact))
+        exact = str(seed.value(_words_selector(seed, quote), OA.exact))
         assert exact in facts, f"{quote}: {exact!r} is not recorded in FACTS.md"
+
+
+def _words_selector(seed: Graph, quote: object) -> object:
+    """The quote's TextQuoteSelector (a seed quote may also have a TextPositionSelector)."""
+    (selector,) = (s for s in seed.objects(quote, OA.hasSelector) if (s, OA.exact, None) in seed)
+    return selector

@@ -45,7 +45,8 @@ def _blueprints() -> list[Any]:
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.pages import bp as pages
+    from webapp.scorecard import bp as scorecard
     from webapp.search import bp as search
     from webapp.sparql import bp as sparql
 
-    return [pages, editor, api, sparql, interop, search]
+    return [pages, editor, api, sparql, interop, search, scorecard]

@@ -283,8 +283,13 @@ class SearchService:
             page = pages  # past the last page: show the last one
 
     def facet_counts(self) -> dict[str, list[tuple[str, str, int]]]:
-        result = self.search(SearchRequest(per_page=1))
-        return {facet: [(c.value, c.label, c.count) for c in counts] for facet, counts in result.facets.items()}
+        """Every facet's values over all claims (cached until the next revision: every listing shows them)."""
+
+        def compute() -> dict[str, list[tuple[str, str, int]]]:
+            result = self.search(SearchRequest(per_page=1))
+            return {facet: [(c.value, c.label, c.count) for c in counts] for facet, counts in result.facets.items()}
+
+        return self.kb.cache.get(("search facet counts", id(self)), compute)
 
     def status_counts(self) -> dict[str, int]:
         counts = {key: 0 for key in concepts.statuses()}

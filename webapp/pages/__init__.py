@@ -95,7 +95,7 @@ def claim(slug: str) -> str:
     return render_template(
         "pages/claim.html",
         page=page,
-        history=kb.history(page.claim.iri)[:5],
+        history=kb.history(page.claim.iri, changes=False)[:5],
         timeline_svg=timeline_svg.render(page, kb.today()),
         stances=concepts.stances(),
     )
