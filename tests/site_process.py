@@ -87,6 +87,7 @@ class Site:
         threads: int = 4,
         honour_permissions: bool = False,
         port: int | None = None,
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.store = store
@@ -94,6 +95,7 @@ class Site:
         self.threads = threads
         self.port = port or free_port()
         self.honour_permissions = honour_permissions and os.geteuid() == 0
+        self.settings = settings or {}
         self.process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None
         self.output: list[str] = []
@@ -108,6 +110,7 @@ class Site:
         env["CLAIMKB_SPARQL_WORKERS"] = "1"
         if self.store:
             env["CLAIMKB_STORE"] = self.store
+        env.update(self.settings)
         command = [
             str(Path(sys.executable).with_name("claimkb")),
             "serve",

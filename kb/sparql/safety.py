@@ -44,6 +44,7 @@ class QueryRefused(KBError):
 # positional argument". So one parse at a time.
 _PARSER_LOCK = threading.Lock()
 
+
 @dataclass(frozen=True)
 class CheckedQuery:
     """A query that passed the checks: its text, its form, and the dataset it asked for."""
