@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 DATA   ?= var
 
-.PHONY: install install-test browser run test lint bench clean
+.PHONY: install install-test browser run test soak lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
+
+# The load, crash and fault tests in their long form (CLAIMKB_SOAK=1: 60 s of load, a longer burst of
+# writes before the kill -9), on both stores, printing their figures.
+RESILIENCE := tests/test_load.py tests/test_crash.py tests/test_faults.py
+soak: install-test
+	CLAIMKB_SOAK=1 $(BIN)/python -m pytest -q $(RESILIENCE)
+	CLAIMKB_SOAK=1 CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q $(RESILIENCE)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -7,7 +7,10 @@ worker processes (and hosts) share the store, each keeping its own connections.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,6 +64,27 @@ def prepare(values: Mapping[str, str]) -> None:
         knowledge.close()
 
 
+def prepare_in_fresh_process(values: Mapping[str, str]) -> None:
+    """Run ``prepare`` in a fresh interpreter, so that the gunicorn master never opens the store.
+
+    RocksDB (under the embedded store) and Tantivy keep process-wide thread pools. A process forked
+    after they started inherits their bookkeeping but not their threads: a worker forked from a
+    master that had opened the embedded store waited forever in its first flush, so every write hung.
+    """
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-P", "-m", "kb.serving"],
+        input=json.dumps(dict(values)),
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines()
+        raise KBError(lines[-1] if lines else f"preparing the knowledge base failed ({result.returncode})")
+    sys.stderr.write(result.stderr)
+
+
 class SiteServer(BaseApplication):
     """gunicorn running the site; each worker builds its own app (its own store connection) after forking."""
 
@@ -83,7 +107,7 @@ def serve(config: Mapping[str, Any], *, host: str, port: int, workers: int, thre
     """Run the site under gunicorn until it is stopped (SIGINT / SIGTERM)."""
     values = kb_settings.from_environment({k: v for k, v in config.items() if not k.isupper()})
     check_workers(workers, values["store"])
-    prepare(values)
+    prepare_in_fresh_process(values)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -96,3 +120,15 @@ def serve(config: Mapping[str, Any], *, host: str, port: int, workers: int, thre
         "control_socket_disable": True,
     }
     SiteServer(config, options).run()
+
+
+def _prepare_from_stdin() -> None:
+    logging.basicConfig(format="%(message)s")
+    try:
+        prepare(json.loads(sys.stdin.read()))
+    except KBError as error:
+        sys.exit(error.message)
+
+
+if __name__ == "__main__":
+    _prepare_from_stdin()

@@ -7,6 +7,7 @@ remote SPARQL 1.1 server can implement the same interface.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -18,6 +19,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from claims.vocab import PREFIXES
+from kb.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 Row = dict[str, Node]
 Bindings = Mapping[str, Node]
@@ -138,6 +142,9 @@ class OxigraphStore:
         self.path = path
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        # Why the last write failed (a read-only or full data directory): the store is reopened
+        # before the next write.
+        self._write_failure: str | None = None
 
     @property
     def native(self) -> ox.Store:
@@ -167,10 +174,34 @@ class OxigraphStore:
 
     def update(self, update: str) -> None:
         with self._write_lock:
-            # No flush here: the update is in RocksDB's write-ahead log once this returns, which
-            # survives a killed process and which read-only openers (the SPARQL query workers)
-            # replay when they open the store. A flush per update cost a new file on disk per save.
-            self._store.update(update, prefixes=PREFIXES)
+            self._reopen_after_failure()
+            try:
+                # No flush here: the update is in RocksDB's write-ahead log once this returns, which
+                # survives a killed process and which read-only openers (the SPARQL query workers)
+                # replay when they open the store. A flush per update cost a new file on disk per save.
+                self._store.update(update, prefixes=PREFIXES)
+            except OSError as error:
+                self._write_failure = str(error)
+                raise StoreUnavailable(_unwritable(self.path, error)) from error
+
+    def _reopen_after_failure(self) -> None:
+        """Open the store afresh if a write failed, so that it takes writes again once it can.
+
+        RocksDB refuses every write after one that failed (a read-only or full data directory)
+        until it is opened again. Meanwhile reads go on from a read-only view, and writes are
+        refused with a clear 503.
+        """
+        if self._write_failure is None or self.path is None:
+            return
+        try:
+            # Only one writer instance may be open, so the failed one goes first; readers keep a store.
+            self._store = ox.Store.read_only(str(self.path))
+            self._store = ox.Store(str(self.path))
+        except (OSError, RuntimeError) as error:
+            self._write_failure = str(error)
+            raise StoreUnavailable(_unwritable(self.path, error)) from error
+        self._write_failure = None
+        log.warning("claimkb: the store at %s takes writes again", self.path)
 
     def quads(self) -> Iterator[Quad]:
         for quad in self._store:
@@ -205,6 +236,14 @@ class OxigraphStore:
             except OSError:
                 pass
         del self._store
+
+
+def _unwritable(path: Path | None, error: Exception) -> str:
+    log.warning("claimkb: the store at %s cannot be written: %s", path, error)
+    return (
+        "The knowledge base cannot be written at the moment: its data directory is read-only or full. "
+        "Nothing was saved, and reading still works. Please try again later."
+    )
 
 
 def open_store(url: str | None, data_dir: Path) -> Store:

@@ -38,6 +38,12 @@ MAX_LINKS = 3  # how far a claim's search document reaches: claim -> quote -> so
 ProgressWrapper = Callable[[list[ClaimDocument]], Iterable[ClaimDocument]]
 
 BACKENDS = ("whoosh", "tantivy")
+STALE_NOTICE = "The latest changes may be missing from these results: the search index cannot be updated just now."
+
+
+class SearchUnavailable(KBError):
+    status = 503
+    title = "Search unavailable"
 
 
 def index_dir(data_dir: Path, backend: str) -> Path:
@@ -61,10 +67,11 @@ def open_index(path: Path, backend: str) -> SearchIndex:
 class SearchService:
     """The knowledge base's search: one index, kept current from the revision log."""
 
-    def __init__(self, knowledge: KnowledgeBase, index: SearchIndex, path: Path) -> None:
+    def __init__(self, knowledge: KnowledgeBase, index: SearchIndex, path: Path, backend: str = "whoosh") -> None:
         self.kb = knowledge
         self.index = index
         self.path = path
+        self.backend = backend
         self.documents = DocumentBuilder(knowledge.store)
         self._lock = threading.RLock()
         self._revisions: queue.Queue[RevisionInfo | None] = queue.Queue()
@@ -79,7 +86,7 @@ class SearchService:
 
         The index is closed with the knowledge base.
         """
-        service = cls(knowledge, open_index(path, backend), path)
+        service = cls(knowledge, open_index(path, backend), path, backend)
         if catch_up:
             service.catch_up()
         knowledge.repository.listeners.append(service.on_revision)
@@ -106,6 +113,7 @@ class SearchService:
     def catch_up(self) -> int:
         """Apply every revision the index has not seen; returns the revision it is now at."""
         with self._lock:
+            self._recreate_if_deleted()
             origin_file = self.path / ORIGIN_FILE
             origin = self._origin()
             known = origin_file.read_text() if origin_file.exists() else None
@@ -126,6 +134,14 @@ class SearchService:
                     changed.add(str(row["changed"]))
             self._apply(changed, newest)
             return newest
+
+    def _recreate_if_deleted(self) -> None:
+        """Make the index again if its directory was deleted (it is a cache: catching up rebuilds it)."""
+        if self.path.exists():
+            return
+        log.warning("search index %s is missing; rebuilding it from the store", self.path)
+        self.index.close()
+        self.index = open_index(self.path, self.backend)
 
     def on_revision(self, info: RevisionInfo) -> None:
         """The repository's listener: queue the revision for the background thread and return."""
@@ -214,8 +230,20 @@ class SearchService:
         """Answer ``request`` from an index that is current with the store."""
         request, notices = validate_request(request)
         if self.kb.repository.revision_count() != self.index.last_revision:
-            self.catch_up()
-        result = self.index.search(request)
+            try:
+                self.catch_up()
+            except Exception as error:  # noqa: BLE001 - each engine says "cannot write" its own way
+                # The data directory is read-only or full: answer from the index as it is.
+                log.warning("search index could not catch up: %s", error)
+                notices.append(STALE_NOTICE)
+        try:
+            result = self.index.search(request)
+        except OSError as error:
+            log.warning("search index could not be read: %s", error)
+            raise SearchUnavailable(
+                "Search is unavailable for the moment: its index is missing and cannot be rebuilt "
+                "(the data directory is read-only or full). Claim pages still work; please try again later."
+            ) from error
         result.notices[:0] = notices
         result.filters = dict(request.filters)
         result.sort = request.sort

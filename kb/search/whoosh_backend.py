@@ -20,7 +20,8 @@ import os
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
@@ -30,8 +31,10 @@ from typing import Any
 from whoosh import highlight, index, qparser, query, writing
 from whoosh.analysis import BiWordFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
 
 from claims.independence import NO_SUPPORT
 from kb.search import (
@@ -55,6 +58,7 @@ STATE_FILE = "state.json"
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
 RESULT_CACHE_SIZE = 256
+WRITE_LOCK_TIMEOUT = 30.0
 
 # Facet name -> the field that holds it. status, type and year hold plain notations; the others
 # hold "slug<SEP>label" so that counts come with their labels.
@@ -169,17 +173,6 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
     if document.year:
         fields["year"] = str(document.year)
     return fields
-
-
-def _cancel(writer: writing.SegmentWriter) -> None:
-    """Give a writer up, releasing the index's lock even when its half-written segment cannot be closed."""
-    try:
-        writer.cancel()
-    except Exception:  # noqa: BLE001 - whatever broke the commit may break closing too; the lock matters
-        log.warning("search index writer could not be cancelled cleanly; releasing its lock", exc_info=True)
-        if writer.writelock is not None:
-            writer.writelock.release()
-        writer.is_closed = True
 
 
 def filter_query(filters: Mapping[str, str]) -> list[query.Query]:
@@ -362,34 +355,47 @@ class WhooshIndex:
 
     # --- writes -----------------------------------------------------------------------------
 
+    @contextmanager
+    def _writer(self, **options: Any) -> Iterator[writing.SegmentWriter]:
+        """A writer that is committed when the block ends, or cancelled if it fails.
+
+        The index's write lock is taken and released here, not by the writer: a whoosh writer that
+        fails while starting, committing or cancelling (in a read-only or full directory) keeps the
+        lock, and every later writer then waited 30 s for it, long after the directory recovered.
+        """
+        lock = self._index.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=WRITE_LOCK_TIMEOUT, delay=0.1):
+            raise LockError("the search index is locked by another writer")
+        try:
+            writer = self._index.writer(_lk=False, **options)
+            try:
+                yield writer
+            except BaseException:
+                with suppress(Exception):  # cleaning up may fail as writing did; that failure is raised
+                    writer.cancel()
+                raise
+        finally:
+            lock.release()
+
     def apply(self, documents: Mapping[str, ClaimDocument | None], revision: int) -> None:
         with self._lock:
-            writer = self._index.writer(timeout=30.0)
-            try:
+            with self._writer() as writer:
                 for iri, document in documents.items():
                     if document is None:
                         writer.delete_by_term("claim", iri)
                     else:
                         writer.update_document(**_fields_of(document))
                 writer.commit()
-            except BaseException:
-                # A failed commit must not keep the index's lock, or every later write would wait for it.
-                _cancel(writer)
-                raise
             self._write_state(max(revision, self._revision))
 
     def rebuild(self, documents: Iterable[ClaimDocument], revision: int) -> int:
         with self._lock:
-            writer = self._index.writer(timeout=30.0, limitmb=256)
             count = 0
-            try:
+            with self._writer(limitmb=256) as writer:
                 for document in documents:
                     writer.add_document(**_fields_of(document))
                     count += 1
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(mergetype=writing.CLEAR)
+                writer.commit(mergetype=writing.CLEAR)
             self._write_state(revision)
             return count
 

@@ -75,7 +75,9 @@ def evaluate(store: ox.Store, job: Job, public_graphs: list[ox.NamedNode | ox.Bl
         return _triples(result, job)
     except SyntaxError as error:
         return Outcome(f"The query is not valid SPARQL: {error}".encode(), status=400)
-    except (OSError, ValueError, RuntimeError) as error:
+    except OSError:
+        raise  # the store could not be read: the caller may open it afresh (see kb.sparql.workers)
+    except (ValueError, RuntimeError) as error:
         return Outcome(f"The query could not be evaluated: {error}".encode(), status=500)
 
 

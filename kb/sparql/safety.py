@@ -11,6 +11,7 @@ a private one. Graph names are looked up in the store; nothing is ever fetched.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,12 @@ class QueryRefused(KBError):
 
     status = 400
     title = "Query refused"
+
+
+# rdflib parses SPARQL with pyparsing, whose parser objects are not thread-safe (rdflib issue #1282):
+# under load, two requests parsing at once failed with "TypeError: <lambda>() missing 1 required
+# positional argument". So one parse at a time.
+_PARSER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ def check_query(
     if sys.getrecursionlimit() < PARSER_RECURSION_LIMIT:
         sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     try:
-        tree = parseQuery(text)
+        with _PARSER_LOCK:
+            tree = parseQuery(text)
     except ParseException as error:
         if _is_update(text):
             raise QueryRefused(
@@ -124,7 +132,8 @@ def _check_graph_name(graph: str, iris: Iris) -> None:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _PARSER_LOCK:
+            parseUpdate(text)
     except (ParseException, RecursionError):
         return False
     return True

@@ -32,6 +32,9 @@ class EndpointBusy(KBError):
     title = "Endpoint busy"
 
 
+OPEN_ATTEMPTS = 3
+
+
 def _serve(conn: Connection, store_path: str) -> None:
     """A worker's loop: one job in, one outcome out, until the connection closes."""
     import pyoxigraph as ox
@@ -48,15 +51,23 @@ def _serve(conn: Connection, store_path: str) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            if store is None or job.generation != generation:
+        outcome = None
+        for _attempt in range(OPEN_ATTEMPTS):
+            try:
+                if store is None or job.generation != generation:
+                    store, generation = None, -1
+                    store = ox.Store.read_only(store_path)
+                    public_graphs = public_named_graphs(store, job.base_iri)
+                    generation = job.generation
+                outcome = evaluate(store, job, public_graphs)
+                break
+            except (OSError, RuntimeError) as error:
+                # A read-only view lists the store's files as they were when it opened, and the
+                # writer may compact one away at any time: seen under load as "No such file or
+                # directory" in a query, or as "Corruption: … may be corrupted" while opening. A
+                # fresh view lists the current files, so the query is tried again on one.
                 store, generation = None, -1
-                store = ox.Store.read_only(store_path)
-                public_graphs = public_named_graphs(store, job.base_iri)
-                generation = job.generation
-            outcome = evaluate(store, job, public_graphs)
-        except OSError as error:
-            outcome = Outcome(f"The store could not be opened: {error}".encode(), status=503)
+                outcome = Outcome(f"The store could not be read: {error}".encode(), status=503)
         conn.send(outcome)
 
 
