@@ -15,9 +15,13 @@ the embedded store, and it appears in every result row, as a projected substitut
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -27,6 +31,8 @@ from rdflib import Graph
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
 from kb.store import Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
+
+log = logging.getLogger(__name__)
 
 ENDPOINT_DEFAULTS = {"query": "query", "update": "update", "store": "store"}
 CONNECT_TIMEOUT = 3.0
@@ -72,7 +78,7 @@ def with_values(query: str, bindings: Bindings | None) -> str:
 class RemoteSparqlStore:
     """A store on a SPARQL 1.1 server; one pooled HTTP client shared by the threads of a process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, write_lock: Path | None = None) -> None:
         try:
             self.endpoints = endpoints(url)
         except ValueError as error:
@@ -84,6 +90,36 @@ class RemoteSparqlStore:
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )
         self._closed = threading.Event()
+        self._thread_lock = threading.Lock()
+        self._lock_path = write_lock
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold this host's write lock: one update at a time from all the site's processes here.
+
+        A server may evaluate two concurrent updates on the same snapshot (Oxigraph's transactions
+        are repeatable read, not serialisable), so both would pass the revision counter's
+        precondition and share one revision number. Updates sent one after the other cannot: the
+        second sees the first's counter and is retried. Threads take a lock in the process and
+        processes a ``flock`` on a file in the data directory. Web hosts beyond this one are not
+        covered (see the README's Production section).
+        """
+        with self._thread_lock:
+            if self._lock_path is None:
+                yield
+                return
+            try:
+                handle = self._lock_path.open("a+b")
+            except OSError as error:
+                log.warning("no write lock file at %s (%s); writing without it", self._lock_path, error)
+                yield
+                return
+            with handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -136,7 +172,8 @@ class RemoteSparqlStore:
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""
         text = self._prologue + update
-        self._post("update", text.encode(), "application/sparql-update; charset=utf-8")
+        with self._writing():
+            self._post("update", text.encode(), "application/sparql-update; charset=utf-8")
 
     def quads(self) -> Iterator[Quad]:
         rows = self.select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")

@@ -87,16 +87,19 @@ def test_the_server_gives_the_same_answers_as_the_embedded_store(server: Oxigrap
     embedded.close()
 
 
-def test_concurrent_writers_make_one_gap_free_revision_log(server: OxigraphServer) -> None:
-    """Writers in separate clients (as separate worker processes would be) never lose or share a number."""
-    writers = 4
-    per_writer = 5
+def test_concurrent_writers_make_one_gap_free_revision_log(server: OxigraphServer, tmp_path: Path) -> None:
+    """Writers in separate clients (as the site's worker processes on one host are: each its own
+    client, one data directory) never lose or share a revision number."""
+    writers = 6
+    per_writer = 10
     errors: list[BaseException] = []
+    start = threading.Barrier(writers)
 
     def write(index: int) -> None:
-        store = RemoteSparqlStore(server.base)
+        store = RemoteSparqlStore(server.base, write_lock=tmp_path / "store-write.lock")
         repo = Repository(store, IRIS)
         try:
+            start.wait()
             for n in range(per_writer):
                 claim = IRIS.claim(f"concurrent-{index}-{n}")
                 change = Change(added={(claim, RDF.type, SCHEMA.Claim)}, changed={claim}, expected_versions={claim: 0})
@@ -113,10 +116,11 @@ def test_concurrent_writers_make_one_gap_free_revision_log(server: OxigraphServe
         thread.join()
     assert errors == []
     store = RemoteSparqlStore(server.base)
-    numbers = sorted(
-        int(r["n"].toPython()) for r in store.select("SELECT ?n WHERE { ?r a ck:Revision ; ck:revisionNumber ?n }")
+    revisions = store.select(
+        "SELECT ?r ?n ?nonce WHERE { ?r a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"
     )
-    assert numbers == list(range(1, writers * per_writer + 1))
+    assert sorted(int(r["n"].toPython()) for r in revisions) == list(range(1, writers * per_writer + 1))
+    assert len({r["nonce"] for r in revisions}) == writers * per_writer, "two writes shared one revision"
     assert Repository(store, IRIS).revision_count() == writers * per_writer
     store.close()
 
