@@ -17,6 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
+from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.model import Iris
 from kb.knowledge import KnowledgeBase
 from kb.search import FACETS
@@ -54,6 +55,7 @@ FACET_VALUES = {
     "publisher": ["axios"],
     "topic": ["e-commerce"],
     "year": ["2022"],
+    "support": sorted(SUPPORT_ORIGIN_LABELS),
 }
 search_words = st.one_of(
     st.sampled_from(["tiktok", "holidays launch", '"job listings"', "tiktok OR amazon", "claimant:tiktok"]),
