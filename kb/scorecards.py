@@ -21,6 +21,7 @@ from claims.status import Status
 from claims.vocab import SCHEMA
 from kb import queries, readmodel
 from kb.errors import NotFound
+from kb.independence import ClaimIndependence, claim_independence
 from kb.knowledge import KnowledgeBase
 from kb.readmodel import ClaimPage, ClaimSummary
 
@@ -43,6 +44,11 @@ class ScorecardRow:
     quotes: list[Quote]  # its quotes from this article, in the order of the text
     outcome: Outcome
     drifts: list[QuoteDrift] = field(default_factory=list)  # where this article's words differ from its source's
+    independence: ClaimIndependence | None = None  # how many independent origins its support rests on
+
+    @property
+    def single_origin(self) -> bool:
+        return self.independence is not None and self.independence.independence.single_origin_support
 
 
 @dataclass
@@ -52,6 +58,11 @@ class Scorecard:
     rows: list[ScorecardRow]
     counts: dict[str, int]  # claims by status notation, every status listed
     summary: str
+
+    @property
+    def single_origin(self) -> int:
+        """How many of its claims have support that all traces back to one origin."""
+        return sum(1 for row in self.rows if row.single_origin)
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,9 @@ class Scorecards:
             claim_slug = page.claim.slug
             quotes = _quotes_in(page, iri)
             drifts = [d for d in self.claim_drifts(claim_slug) if iri in (d.derived.iri, d.original.iri)]
-            rows[claim_slug] = ScorecardRow(page.claim, page.status, quotes, _outcome(page), drifts)
+            rows[claim_slug] = ScorecardRow(
+                page.claim, page.status, quotes, _outcome(page), drifts, claim_independence(self.kb, page.claim.iri)
+            )
             recorded = [first_recorded[q.iri] for q in quotes if q.iri in first_recorded]
             placed.append(
                 Placed(

@@ -13,6 +13,7 @@ from rdflib import URIRef
 from claims.model import EvidenceEvent
 from claims.scorecard import Placed, article_order, decisive_event, summary_line
 from claims.status import Stance, Status
+from kb.independence import claim_independence
 from kb.knowledge import KnowledgeBase
 from tests import html
 from tests.conftest import EDITOR_NAME
@@ -160,6 +161,32 @@ def test_the_scorecard_shows_where_the_article_changed_a_quote(client: FlaskClie
     (drift,) = [d for c in data["claims"] for d in c["drift"]]
     assert (drift["removed"], drift["added"]) == (removed, added)
     assert (drift["original_source"], drift["derived_source"]) == ("rassegna-ars-copy", SEED_ARTICLE)
+
+
+def test_the_scorecard_marks_the_claims_whose_support_rests_on_one_origin(
+    client: FlaskClient, kb: KnowledgeBase
+) -> None:
+    expected = sorted(
+        slug for slug in SEED_ORDER if claim_independence(kb, kb.iris.claim(slug)).independence.single_origin_support
+    )
+    assert expected, "the seed has claims whose support all traces back to one origin"
+    for path in (SCORECARD, f"{SCORECARD}/embed"):
+        doc = html.parse(client.get(path).data)
+        marked = sorted(r.get("data-claim") for r in rows(doc) if html.by_class(r, "single-origin-note"))
+        assert marked == expected, path
+        assert html.text(html.by_class(doc, "scorecard-origins")[0]).startswith(f"{len(expected)} of them")
+        for row in rows(doc):
+            if row.get("data-claim") not in expected:
+                assert not html.by_class(row, "single-origin-note")
+    data = client.get(f"{SCORECARD}.json").get_json()
+    assert data["single_origin_claims"] == len(expected)
+    assert sorted(c["slug"] for c in data["claims"] if c["support"]["single_origin"]) == expected
+    for claim in data["claims"]:
+        support = claim_independence(kb, kb.iris.claim(claim["slug"])).independence.support
+        assert (claim["support"]["sources"], claim["support"]["origins"]) == (
+            support.source_count,
+            support.origin_count,
+        )
 
 
 def test_json_parses_and_agrees_with_the_page(client: FlaskClient) -> None:

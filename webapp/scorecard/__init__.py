@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from claims import concepts
 from claims.model import SLUG_RE
 from kb.errors import NotFound
-from kb.scorecards import QuoteDrift, Scorecard, Scorecards
+from kb.scorecards import QuoteDrift, Scorecard, ScorecardRow, Scorecards
 from webapp.extensions import get_kb
 
 bp = Blueprint("scorecard", __name__)
@@ -104,6 +104,7 @@ def _as_json(card: Scorecard) -> dict[str, Any]:
             "page": url_for("pages.source", slug=source.slug, _external=True),
         },
         "summary": card.summary,
+        "single_origin_claims": card.single_origin,
         "counts": {key: n for key, n in card.counts.items() if n},
         "claims": [
             {
@@ -135,9 +136,24 @@ def _as_json(card: Scorecard) -> dict[str, Any]:
                     }
                     for d in row.drifts
                 ],
+                "support": _support_json(row),
                 "page": url_for("pages.claim", slug=row.claim.slug, _external=True),
             }
             for number, row in enumerate(card.rows, start=1)
         ],
         "embed": url_for("scorecard.embed", slug=source.slug, _external=True),
+    }
+
+
+def _support_json(row: ScorecardRow) -> dict[str, Any] | None:
+    if row.independence is None:
+        return None
+    support = row.independence.independence.support
+    return {
+        "sources": support.source_count,
+        "origins": support.origin_count,
+        "single_origin": row.single_origin,
+        "origin_sources": [
+            [name.slug or str(name.iri) for name in row.independence.origin_names(group)] for group in support.groups
+        ],
     }
