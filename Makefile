@@ -30,12 +30,15 @@ test: install-test
 	$(BIN)/python -m pytest -q
 	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
 
-# The load, crash and fault tests in their long form (CLAIMKB_SOAK=1: 60 s of load, a longer burst of
-# writes before the kill -9), on both stores, printing their figures.
-RESILIENCE := tests/test_load.py tests/test_crash.py tests/test_faults.py
+# The reliability suites in their long form, on both stores, printing their figures: the load, crash
+# and fault tests with CLAIMKB_SOAK=1 (60 s of load, a longer burst of writes before the kill -9), and
+# the hostile-input tests with the soak Hypothesis profile (25 times as many generated cases).
+RELIABILITY := tests/test_load.py tests/test_crash.py tests/test_faults.py tests/test_hostile_forms.py \
+	tests/test_hostile_api.py tests/test_hostile_queries.py tests/test_hostile_imports.py tests/test_security.py
+SOAK := CLAIMKB_SOAK=1 HYPOTHESIS_PROFILE=soak
 soak: install-test
-	CLAIMKB_SOAK=1 $(BIN)/python -m pytest -q $(RESILIENCE)
-	CLAIMKB_SOAK=1 CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q $(RESILIENCE)
+	$(SOAK) $(BIN)/python -m pytest -q $(RELIABILITY)
+	$(SOAK) CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q $(RELIABILITY)
 
 lint: install-test
 	$(BIN)/ruff check .
