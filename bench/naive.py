@@ -40,7 +40,7 @@ class NaiveStore:
 
     def __init__(self, dataset: Dataset | None = None) -> None:
         self.dataset = dataset if dataset is not None else Dataset()
-        self._lock = threading.Lock()  # rdflib's memory store is not safe for concurrent writes
+        self._lock = threading.RLock()  # rdflib's memory store is not safe for concurrent writes
 
     def _query(self, query: str, bindings: Bindings | None) -> Any:
         return self.dataset.query(_prepared(query), initBindings=dict(bindings or {}))
@@ -66,6 +66,9 @@ class NaiveStore:
         for triple in self._query(query, bindings).graph:
             graph.add(triple)
         return graph
+
+    def writing(self) -> threading.RLock:
+        return self._lock
 
     def update(self, update: str) -> None:
         with self._lock:

@@ -90,36 +90,42 @@ class RemoteSparqlStore:
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )
         self._closed = threading.Event()
-        self._thread_lock = threading.Lock()
+        self._thread_lock = threading.RLock()
+        self._depth = 0  # how deep the holder of _thread_lock is in writing(); only it changes this
         self._lock_path = write_lock
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold this host's write lock: one update at a time from all the site's processes here.
+    def writing(self) -> Iterator[None]:
+        """Hold this host's write lock: one writer at a time from all the site's processes here.
 
         A server may evaluate two concurrent updates on the same snapshot (Oxigraph's transactions
         are repeatable read, not serialisable), so both would pass the revision counter's
-        precondition and share one revision number. Updates sent one after the other cannot: the
-        second sees the first's counter and is retried. Threads take a lock in the process and
+        precondition and share one revision number; and writers that only retried each other's
+        conflicts could starve. Under this lock a writer reads the counter and sends its update
+        while no other writer on this host can. Threads take a re-entrant lock in the process, and
         processes a ``flock`` on a file in the data directory. Web hosts beyond this one are not
         covered (see the README's Production section).
         """
         with self._thread_lock:
-            if self._lock_path is None:
-                yield
-                return
+            self._depth += 1
             try:
-                handle = self._lock_path.open("a+b")
-            except OSError as error:
-                log.warning("no write lock file at %s (%s); writing without it", self._lock_path, error)
-                yield
-                return
-            with handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
+                if self._depth > 1 or self._lock_path is None:
                     yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    return
+                try:
+                    handle = self._lock_path.open("a+b")
+                except OSError as error:
+                    log.warning("no write lock file at %s (%s); writing without it", self._lock_path, error)
+                    yield
+                    return
+                with handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                    try:
+                        yield
+                    finally:
+                        fcntl.flock(handle, fcntl.LOCK_UN)
+            finally:
+                self._depth -= 1
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -172,7 +178,7 @@ class RemoteSparqlStore:
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""
         text = self._prologue + update
-        with self._writing():
+        with self.writing():
             self._post("update", text.encode(), "application/sparql-update; charset=utf-8")
 
     def quads(self) -> Iterator[Quad]:

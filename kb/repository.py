@@ -133,6 +133,16 @@ class Repository:
         for triple in change.added | change.removed:
             if any(not isinstance(term, URIRef | Literal) for term in triple):
                 raise KBError("Blank nodes cannot be written; give every node an IRI.", status=400)
+        with self.store.writing():
+            info = self._apply(change, agent, reason, revert_of)
+        for listener in self.listeners:
+            listener(info)
+        return info
+
+    def _apply(self, change: Change, agent: URIRef, reason: str, revert_of: URIRef | None) -> RevisionInfo:
+        # Under the store's write lock no other writer of this process (or, on a server, of this
+        # host) lands between the counter's read and the update; the counter in the update's
+        # precondition still guards against every other writer.
         for _attempt in range(self.MAX_RETRIES):
             # Read the counter first, then the versions: if anything lands in between or
             # before the update, the counter has moved and the update's precondition fails.
@@ -147,7 +157,7 @@ class Repository:
             except (SyntaxError, ValueError) as error:
                 raise KBError(f"The change could not be written: {error}", status=400) from error
             if self.store.ask(queries.REVISION_HAS_NONCE, {"nonce": Literal(nonce)}):
-                info = RevisionInfo(
+                return RevisionInfo(
                     number,
                     self.iris.revision(number),
                     agent,
@@ -157,9 +167,6 @@ class Repository:
                     len(change.added),
                     len(change.removed),
                 )
-                for listener in self.listeners:
-                    listener(info)
-                return info
         raise KBError("The knowledge base is too busy to take this change; please try again.", status=503)
 
     @staticmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +44,11 @@ class Store(Protocol):
 
     def update(self, update: str) -> None:
         """Apply one SPARQL update atomically: all of it or nothing."""
+        ...
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Hold the store's write lock (re-entrant): the repository reads its revision counter and
+        writes the next revision under it, so writers take turns instead of retrying each other out."""
         ...
 
     def quads(self) -> Iterator[Quad]: ...
@@ -141,7 +147,7 @@ class OxigraphStore:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
         self.path = path
         self.read_only = read_only
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
         # Why the last write failed (a read-only or full data directory): the store is reopened
         # before the next write.
         self._write_failure: str | None = None
@@ -171,6 +177,9 @@ class OxigraphStore:
         for triple in triples:  # type: ignore[attr-defined]
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
+
+    def writing(self) -> AbstractContextManager[object]:
+        return self._write_lock
 
     def update(self, update: str) -> None:
         with self._write_lock:
