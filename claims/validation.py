@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SH
 from claims import schema_files
 
 CKSHAPE = Namespace("https://w3id.org/claimkb/shapes#")
+_PLAIN_IRI = ("http:", "https:", "urn:", "file:")
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,14 @@ def check_shapes(data: Graph, shapes: Graph | None = None, *, focus: Iterable[UR
     combined = schema_files.schemes()
     for triple in data:
         combined.add(triple)
-    focus_nodes: list[str | URIRef] | None = sorted(focus) if focus is not None else None
-    if focus_nodes == []:
+    wanted = {str(node) for node in focus} if focus is not None else None
+    if wanted is not None and not wanted:
         return []
+    # pyshacl reads a focus node that is not an http(s), urn or file IRI as a CURIE and expands it
+    # (so "schema:x" would become another node): other IRIs are checked by filtering the results.
+    focus_nodes: list[str | URIRef] | None = None
+    if wanted is not None and all(node.lower().startswith(_PLAIN_IRI) for node in wanted):
+        focus_nodes = sorted(wanted)
     # ``combined`` is our own copy, so pyshacl may work on it in place instead of cloning it again.
     conforms, report, _text = validate(
         combined,
@@ -59,6 +65,8 @@ def check_shapes(data: Graph, shapes: Graph | None = None, *, focus: Iterable[UR
     violations = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus_node = report.value(result, SH.focusNode)
+        if wanted is not None and str(focus_node) not in wanted:
+            continue
         path = report.value(result, SH.resultPath)
         if path is None:
             path = shapes_graph.value(report.value(result, SH.sourceShape), CKSHAPE.reportedPath)

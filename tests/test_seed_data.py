@@ -353,3 +353,16 @@ def _words_selector(seed: Graph, quote: object) -> object:
     """The quote's TextQuoteSelector (a seed quote may also have a TextPositionSelector)."""
     (selector,) = (s for s in seed.objects(quote, OA.hasSelector) if (s, OA.exact, None) in seed)
     return selector
+
+
+def test_shapes_check_focus_nodes_of_any_iri_scheme(shapes: Graph) -> None:
+    # pyshacl would read "ck:x" as a CURIE and check another node; such IRIs are filtered instead.
+    for iri in ("ck:no-text", "tag:example.org,2026:no-text", BASE + "claims/no-text"):
+        bad = Graph()
+        node = URIRef(iri)
+        bad.add((node, RDF.type, SCHEMA.Claim))
+        bad.add((node, CK.slug, Literal("no-text")))
+        bad.add((node, CK.claimType, CK.statement))
+        violations = check_shapes(bad, shapes, focus={node})
+        assert ("text", iri) in {(v.path, v.focus) for v in violations}, iri
+        assert check_shapes(bad, shapes, focus={URIRef(BASE + "claims/other")}) == []
