@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -35,6 +34,7 @@ from kb.search import (
     SearchResult,
 )
 from kb.search.documents import ClaimDocument, Linked
+from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
     QUERY_FIELDS,
     SEP,
@@ -50,7 +50,6 @@ from kb.search.whoosh_backend import (
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: the support facet
-STATE_FILE = "state.json"
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 WRITER_WAIT = 30.0
@@ -83,8 +82,10 @@ def _sort_key(document: ClaimDocument) -> str:
     return claimed + "\x00" + "".join(chr(0x7F - ord(c)) if ord(c) < 0x7F else c for c in document.slug) + "\x7f"
 
 
-class TantivyIndex:
+class TantivyIndex(RevisionState):
     """A Tantivy index in one directory, following the store's revisions (see ``kb.search.service``)."""
+
+    schema_version = SCHEMA_VERSION
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -105,23 +106,6 @@ class TantivyIndex:
         self._revision = int(self._read_state().get("revision", 0))
 
     # --- state ------------------------------------------------------------------------------
-
-    @property
-    def last_revision(self) -> int:
-        state = self._read_state()  # another process sharing the directory may have moved it on
-        return int(state.get("revision", self._revision)) if state.get("schema") == SCHEMA_VERSION else 0
-
-    def _read_state(self) -> dict[str, Any]:
-        try:
-            return dict(json.loads((self.path / STATE_FILE).read_text()))
-        except (OSError, ValueError):
-            return {}
-
-    def _write_state(self, revision: int) -> None:
-        temporary = self.path / f"{STATE_FILE}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"schema": SCHEMA_VERSION, "revision": revision}))
-        temporary.replace(self.path / STATE_FILE)
-        self._revision = revision
 
     # --- writes -----------------------------------------------------------------------------
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import heapq
 import html
-import json
 import logging
-import os
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -50,11 +48,11 @@ from kb.search import (
     SearchResult,
 )
 from kb.search.documents import ClaimDocument, Linked
+from kb.search.state import RevisionState
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: the support facet
-STATE_FILE = "state.json"
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
 RESULT_CACHE_SIZE = 256
@@ -309,8 +307,10 @@ def snippet_html(data: Mapping[str, Any], marked: set[str], analyzer: Any) -> st
     return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
 
 
-class WhooshIndex:
+class WhooshIndex(RevisionState):
     """A Whoosh index in one directory, following the store's revisions (see ``kb.search.service``)."""
+
+    schema_version = SCHEMA_VERSION
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -335,23 +335,6 @@ class WhooshIndex:
         self._results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
 
     # --- state ------------------------------------------------------------------------------
-
-    @property
-    def last_revision(self) -> int:
-        state = self._read_state()  # another process sharing the directory may have moved it on
-        return int(state.get("revision", self._revision)) if state.get("schema") == SCHEMA_VERSION else 0
-
-    def _read_state(self) -> dict[str, Any]:
-        try:
-            return dict(json.loads((self.path / STATE_FILE).read_text()))
-        except (OSError, ValueError):
-            return {}
-
-    def _write_state(self, revision: int) -> None:
-        temporary = self.path / f"{STATE_FILE}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"schema": SCHEMA_VERSION, "revision": revision}))
-        temporary.replace(self.path / STATE_FILE)
-        self._revision = revision
 
     # --- writes -----------------------------------------------------------------------------
 
