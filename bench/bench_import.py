@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.imports.run import import_file
+from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore
 

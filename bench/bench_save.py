@@ -1,7 +1,7 @@
 """Save benchmark: the median time of one editor save (validation, derived status, revision).
 
 Measures, on the seed knowledge base and on one grown with N synthetic claims (``--claims N``):
-- editing a claim's text through ``kb.editing.Editor`` (fields checked, SHACL shapes on the changed
+- editing a claim's text through ``kb.write.editing.Editor`` (fields checked, SHACL shapes on the changed
   descriptions, status derived, one atomic revisioned write);
 - adding an evidence event that moves a claim's status (the same, plus a new event and quote);
 - the baseline, measured in the same run: ``Repository.apply`` of an equivalent ready-made change,
@@ -27,10 +27,10 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from bench.timing import describe, timed
 from claims.validation import check_shapes
 from claims.vocab import CK, SCHEMA
-from kb.editing import Editor
 from kb.knowledge import KnowledgeBase
-from kb.repository import Change
 from kb.store import OxigraphStore
+from kb.write.editing import Editor
+from kb.write.repository import Change
 
 BASE = "http://localhost:5000/"
 SEED_CLAIM = "fbt-job-listings"

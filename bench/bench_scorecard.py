@@ -24,7 +24,7 @@ from bench.timing import describe, timed
 from claims.model import Iris
 from claims.vocab import CK, OA, SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.scorecards import Scorecards
+from kb.read.scorecard import Scorecards
 from kb.store import OxigraphStore
 
 

@@ -32,10 +32,10 @@ from bench.timing import median_p95, timed
 from claims.model import Iris
 from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.repository import Change
 from kb.search import SearchRequest
 from kb.search.service import BACKENDS, SearchService, index_dir, open_index
 from kb.store import OxigraphStore
+from kb.write.repository import Change
 
 # (label, search query, the words for SPARQL CONTAINS)
 QUERIES = [

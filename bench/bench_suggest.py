@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.timing import describe, timed
 from claims.suggestions import split_sentences, suggest
-from kb.suggesting import MAX_ARTICLE
+from kb.write.suggesting import MAX_ARTICLE
 
 ARTICLE = (Path(__file__).resolve().parents[1] / "tests" / "data" / "suggest-article.txt").read_text()
 

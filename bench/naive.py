@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.sparql import Query
 from claims.model import Iris
 from claims.vocab import CK_IRI, PREFIXES
 from kb.knowledge import ClaimFilters, KnowledgeBase
-from kb.readmodel import ClaimSummary
+from kb.read.pages import ClaimSummary
 from kb.search import FacetCount, SearchHit, SearchRequest, SearchResult
 from kb.search.sparql import search_as_sparql
 from kb.store import Bindings, Quad, Row

@@ -15,12 +15,14 @@ from claims import concepts, schema_files
 from claims.model import Entity, Iris
 from claims.status import Status
 from claims.vocab import CK, PREFIXES, SCHEMA
-from kb import loading, queries, readmodel
+from kb import queries
 from kb.errors import KBError, NotFound
-from kb.readcache import RevisionCache
-from kb.readmodel import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
-from kb.repository import Change, Repository, RevisionInfo
+from kb.read import pages
+from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
 from kb.store import Store, open_store
+from kb.store.cache import RevisionCache
+from kb.write import loading
+from kb.write.repository import Change, Repository, RevisionInfo
 
 SEED_AGENT = "seed"
 SYSTEM_AGENT = "claimkb"
@@ -137,7 +139,7 @@ class KnowledgeBase:
         graph = self.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
         if (iri, RDF.type, SCHEMA.Claim) not in graph:
             raise NotFound(f"There is no claim called “{slug}”.")
-        return readmodel.claim_page(graph, iri, self.today(), as_of)
+        return pages.claim_page(graph, iri, self.today(), as_of)
 
     def claims(self, filters: ClaimFilters | None = None) -> list[ClaimSummary]:
         filters = filters or ClaimFilters()
@@ -158,7 +160,7 @@ class KnowledgeBase:
         for row in rows:
             for key, value in bindings.items():
                 row.setdefault(key, value)
-        return [readmodel.summary_from_row(r) for r in rows]
+        return [pages.summary_from_row(r) for r in rows]
 
     def status_counts(self) -> dict[str, int]:
         counts = {key: 0 for key in concepts.statuses()}
@@ -181,7 +183,7 @@ class KnowledgeBase:
         coming, overdue = [], []
         today = self.today()
         for row in self.store.select(queries.PREDICTIONS_WITH_DEADLINE):
-            summary = readmodel.summary_from_row(row)
+            summary = pages.summary_from_row(row)
             if summary.status.notation == Status.DUE.value:
                 overdue.append(summary)
             elif not summary.status.notation.startswith("resolved") and summary.deadline and summary.deadline >= today:
@@ -243,12 +245,12 @@ class KnowledgeBase:
             raise NotFound(f"There is no source called “{slug}”.")
         seen: dict[tuple[URIRef, str], tuple[ClaimSummary, str, str | None]] = {}
         for row in self.store.select(queries.CLAIMS_CITING_SOURCE, {"source": iri}):
-            summary = readmodel.summary_from_row(row)
+            summary = pages.summary_from_row(row)
             key = (summary.iri, str(row["how"]))
             exact = str(row["exact"]) if row.get("exact") else None
             if key not in seen or (exact and not seen[key][2]):
                 seen[key] = (summary, str(row["how"]), exact)
-        return readmodel.source_page(graph, iri, list(seen.values()))
+        return pages.source_page(graph, iri, list(seen.values()))
 
     def entity_page(self, slug: str) -> EntityPage:
         iri = self.iris.entity(slug)
@@ -257,9 +259,9 @@ class KnowledgeBase:
             raise NotFound(f"There is no entity called “{slug}”.")
         groups: dict[str, list[ClaimSummary]] = {"by": [], "about": [], "actor": []}
         for row in self.store.select(queries.CLAIMS_OF_ENTITY, {"entity": iri}):
-            groups[str(row["role"])].append(readmodel.summary_from_row(row))
+            groups[str(row["role"])].append(pages.summary_from_row(row))
         published = [
-            (URIRef(str(r["source"])), str(r["slug"]), str(r["headline"]), readmodel.py(r.get("date")))
+            (URIRef(str(r["source"])), str(r["slug"]), str(r["headline"]), pages.py(r.get("date")))
             for r in self.store.select(queries.SOURCES_OF_PUBLISHER, {"entity": iri})
         ]
         return EntityPage(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from commands import main
 from kb.accounts import Accounts
-from kb.cli import main
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 

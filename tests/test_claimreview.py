@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from claims import concepts
-from kb.formats.claimreview import short_form
-from kb.imports.run import import_file
+from kb.interchange.formats.claimreview import short_form
+from kb.interchange.imports.run import import_file
 
 DATA = Path(__file__).parent / "data"
 NS = {"h": "http://www.w3.org/1999/xhtml"}

@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
+from commands import main
 from kb.knowledge import KnowledgeBase
 from tests.test_loading import VALID
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kb.cli import main
+from commands import main
 from kb.knowledge import KnowledgeBase
 
 BASE = "http://localhost:5000/"
@@ -71,7 +71,7 @@ def test_export_to_stdout(seeded: Path) -> None:
 
 
 def test_private_graphs_are_left_out(tmp_path: Path) -> None:
-    from kb.cli import open_kb
+    from commands import open_kb
 
     data = tmp_path / "kb"
     _cli("init", "--data-dir", str(data))

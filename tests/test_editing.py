@@ -1,4 +1,4 @@
-"""The editing operations themselves (kb.editing), shared by the forms and the API."""
+"""The editing operations themselves (kb.write.editing), shared by the forms and the API."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from rdflib import Literal
 
 from claims.vocab import CK
-from kb.editing import Editor
 from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.knowledge import KnowledgeBase
+from kb.write.editing import Editor
 
 CLAIM = "fbt-job-listings"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from flask import Flask
 
-from kb import exports
-from kb.cli import main
-from kb.imports.run import import_file
+from commands import main
+from kb.interchange import exports
+from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 
 DATA = Path(__file__).parent / "data"

@@ -8,7 +8,7 @@ import feedparser
 import html5lib
 from flask.testing import FlaskClient
 
-from kb.imports.run import import_file
+from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 
 DATA = Path(__file__).parent / "data"

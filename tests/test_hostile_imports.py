@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, XSD
 
 from claims.vocab import CK, SCHEMA
 from kb.errors import KBError
-from kb.imports.run import import_file
+from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 from tests.hostile import (
     PAYLOADS,

@@ -10,10 +10,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from claims.vocab import CK, SCHEMA
+from commands import main
 from kb import queries
-from kb.cli import main
 from kb.errors import KBError
-from kb.imports.run import import_file
+from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 
 DATA = Path(__file__).parent / "data"

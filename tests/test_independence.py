@@ -26,8 +26,8 @@ from claims.model import Iris
 from claims.status import Stance
 from claims.vocab import CK, OA, SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.remote import RemoteSparqlStore
 from kb.sparql.examples import example
+from kb.store.remote import RemoteSparqlStore
 from tests import html
 from tests.conftest import EDITOR_NAME
 from tests.oxigraph_server import OxigraphServer

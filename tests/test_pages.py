@@ -157,7 +157,7 @@ def test_pages_are_readable_on_a_phone(client: FlaskClient) -> None:
 
 
 def test_claim_list_pages_through_many_claims(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from kb.imports.run import import_file
+    from kb.interchange.imports.run import import_file
 
     rows = [
         f"{9000 + i}.json\tfalse\tMade-up statement number {i} for the paging test.\ttesting\t"

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from claims.drift import MIN_SIMILARITY, Derivation, QuotedPassage, find_drifts, similarity, word_diff
 from kb.knowledge import KnowledgeBase
-from kb.scorecards import Scorecards
+from kb.read.scorecard import Scorecards
 from tests import html
 from tests.conftest import EDITOR_NAME
 

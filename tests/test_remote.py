@@ -15,9 +15,9 @@ from rdflib.namespace import RDF
 from claims.model import Iris
 from claims.vocab import CK, SCHEMA
 from kb.knowledge import ClaimFilters, KnowledgeBase
-from kb.remote import RemoteSparqlStore, endpoints, with_values
-from kb.repository import Change, Repository
 from kb.store import OxigraphStore, StoreError, open_store
+from kb.store.remote import RemoteSparqlStore, endpoints, with_values
+from kb.write.repository import Change, Repository
 from tests.conftest import AppFactory
 from tests.oxigraph_server import OxigraphServer, free_port
 

@@ -13,8 +13,8 @@ from rdflib import URIRef
 from claims.model import EvidenceEvent
 from claims.scorecard import Placed, article_order, decisive_event, summary_line
 from claims.status import Stance, Status
-from kb.independence import claim_independence
 from kb.knowledge import KnowledgeBase
+from kb.read.independence import claim_independence
 from tests import html
 from tests.conftest import EDITOR_NAME
 

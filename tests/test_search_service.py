@@ -12,11 +12,11 @@ from flask import Flask
 from rdflib import Graph, Literal, URIRef
 
 from claims.vocab import SCHEMA
-from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters, KnowledgeBase
-from kb.repository import Change
+from kb.read.independence import claim_independence
 from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
+from kb.write.repository import Change
 from tests.conftest import EDITOR_NAME
 from webapp import create_app
 

@@ -15,9 +15,9 @@ from rdflib import Literal
 
 from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.vocab import CK
-from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters, KnowledgeBase
-from kb.repository import Change
+from kb.read.independence import claim_independence
+from kb.write.repository import Change
 from webapp import create_app
 
 HOLIDAYS = "us-shop-before-holidays"

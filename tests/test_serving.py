@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from kb.cli import main
+from commands import main
 from kb.knowledge import KnowledgeBase
 from tests.oxigraph_server import OxigraphServer, free_port
 from tests.test_loading import VALID

@@ -17,8 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from claims.vocab import SCHEMA
-from kb.repository import Change
 from kb.sparql.examples import EXAMPLES
+from kb.write.repository import Change
 from tests import html
 from tests.live_server import seeded_app
 

@@ -15,8 +15,8 @@ from claims.model import Iris
 from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError
-from kb.repository import Change, Repository
 from kb.store import OxigraphStore, Store, StoreError
+from kb.write.repository import Change, Repository
 
 IRIS = Iris("http://localhost:5000/")
 CLAIM = IRIS.claim("test-claim")

@@ -10,7 +10,7 @@ from rdflib import Literal
 
 from claims.suggestions import CONTEXT, split_sentences
 from kb.knowledge import KnowledgeBase
-from kb.suggesting import MAX_ARTICLE
+from kb.write.suggesting import MAX_ARTICLE
 from tests.conftest import EDITOR_NAME, csrf_token
 from tests.html import by_class, parse, text
 from tests.test_suggestions import ARTICLE
@@ -349,7 +349,7 @@ def test_api_accepts_claims_in_one_revision(client: FlaskClient, kb: KnowledgeBa
 
 
 def test_a_long_article_shows_as_many_suggestions_as_one_save_takes(editor_client: FlaskClient) -> None:
-    from kb.suggesting import MAX_ACCEPTED
+    from kb.write.suggesting import MAX_ACCEPTED
 
     review = paste(editor_client, text="\n\n".join([ARTICLE] * 10))
     assert review.status_code == 200

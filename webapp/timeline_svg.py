@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from kb.readmodel import ClaimPage
+from kb.read.pages import ClaimPage
 
 WIDTH, HEIGHT, PAD = 720, 96, 24
 AXIS_Y = 46

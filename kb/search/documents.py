@@ -17,7 +17,8 @@ from rdflib.term import Node
 
 from claims.independence import NO_SUPPORT
 from claims.vocab import CK_IRI
-from kb import independence, queries
+from kb import queries
+from kb.read import independence
 from kb.store import Row, Store
 
 

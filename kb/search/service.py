@@ -24,10 +24,10 @@ from claims.model import SLUG_RE
 from kb import queries
 from kb.errors import KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
-from kb.readmodel import ClaimSummary
-from kb.repository import RevisionInfo
+from kb.read.pages import ClaimSummary
 from kb.search import FACETS, SORTS, FacetCount, SearchHit, SearchIndex, SearchRequest, SearchResult
 from kb.search.documents import ClaimDocument, DocumentBuilder
+from kb.write.repository import RevisionInfo
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
 from claims.model import SLUG_RE
 from kb.accounts import User
-from kb.editing import Editor
 from kb.errors import KBError
-from kb.history import revision_json
+from kb.read.history import revision_json
+from kb.write.editing import Editor
 from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb import submitted as editing
+from kb.write import submitted as editing
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 200}
 DATE = {"type": "string", "format": "date", "example": "2022-10-11"}
@@ -282,7 +282,7 @@ def _schemas() -> dict[str, Any]:
 
 def _suggestion_schemas() -> dict[str, Any]:
     """Claim suggestions: an article's text in, check-worthy sentences out; accepted ones become claims."""
-    from kb.suggesting import MAX_ACCEPTED, MAX_ARTICLE
+    from kb.write.suggesting import MAX_ACCEPTED, MAX_ARTICLE
 
     string = {"type": "string"}
     article = {

@@ -20,8 +20,8 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from claims.model import SLUG_RE
-from kb.editing import Editor
 from kb.errors import ConflictError, KBError, ValidationFailed
+from kb.write.editing import Editor
 from webapp.editor.auth import (
     check_csrf,
     current_user,

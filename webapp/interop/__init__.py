@@ -13,9 +13,10 @@ from rdflib import URIRef
 
 from claims import concepts, crosswalk
 from claims.model import SLUG_RE
-from kb import exports, feeds
 from kb.errors import NotFound
-from kb.readmodel import ClaimPage
+from kb.interchange import exports
+from kb.read import feeds
+from kb.read.pages import ClaimPage
 from webapp.extensions import get_kb
 from webapp.filters import link_for
 

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, render_template, request
 
 from claims import concepts
 from claims.model import SLUG_RE
-from kb.independence import claim_independence
 from kb.knowledge import ClaimFilters
+from kb.read.independence import claim_independence
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_search
 

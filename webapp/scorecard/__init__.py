@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from claims import concepts
 from claims.model import SLUG_RE
 from kb.errors import NotFound
-from kb.scorecards import QuoteDrift, Scorecard, ScorecardRow, Scorecards
+from kb.read.scorecard import QuoteDrift, Scorecard, ScorecardRow, Scorecards
 from webapp.extensions import get_kb
 
 bp = Blueprint("scorecard", __name__)

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app, render_template, send_file
 from werkzeug.wrappers import Response
 
-from kb import dumps
+from kb.interchange import dumps
 from kb.sparql import formats
 from webapp.extensions import get_kb
 from webapp.sparql import bp

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, render_template, request, url_for
 
-from kb import linked_data
 from kb.errors import KBError
+from kb.interchange import linked_data
 from kb.sparql import formats
 from kb.sparql.description import service_description
 from kb.sparql.examples import EXAMPLES

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Node
 
 from claims.vocab import SCHEMA
-from kb import linked_data
+from kb.interchange import linked_data
 from kb.sparql import formats
 from kb.sparql.formats import Format
 from webapp.extensions import get_kb

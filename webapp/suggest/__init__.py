@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
 from kb.errors import KBError
-from kb.submitted import Reader
-from kb.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
+from kb.write.submitted import Reader
+from kb.write.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
 from webapp.api import _user as api_user
 from webapp.editor import get_editor
 from webapp.editor.auth import check_csrf, current_user, login_required

@@ -22,10 +22,10 @@ from claims import suggestions as rules
 from claims.model import Quote, slugify
 from claims.vocab import CK, SCHEMA
 from kb import queries
-from kb.editing import Editor
 from kb.errors import KBError
-from kb.repository import RevisionInfo
-from kb.submitted import (
+from kb.write.editing import Editor
+from kb.write.repository import RevisionInfo
+from kb.write.submitted import (
     CLAIM_TYPES,
     CONTROL,
     ENTITY_KINDS,

@@ -19,11 +19,11 @@ from rdflib.namespace import RDFS
 from claims.model import Claim, EvidenceEvent
 from claims.validation import check_shapes
 from claims.vocab import CK
-from kb import loading
 from kb.errors import ValidationFailed
-from kb.imports.records import Record, Triple
+from kb.interchange.imports.records import Record, Triple
 from kb.knowledge import KnowledgeBase
-from kb.repository import Change, diff
+from kb.write import loading
+from kb.write.repository import Change, diff
 
 # Oxigraph crashed on a revision update naming ~1,000 changed resources; 250 claims stay well below.
 DEFAULT_BATCH = 250
@@ -166,7 +166,7 @@ class BatchWriter:
     def _change(self, records: list[Record], existing: dict[URIRef, set[Triple]]) -> Change:
         """The change that writes ``records``, statuses derived, after checking the shapes.
 
-        Like ``kb.loading.change_for_graph``, but deriving each claim's status from its own small
+        Like ``kb.write.loading.change_for_graph``, but deriving each claim's status from its own small
         description rather than from the whole batch, which keeps a batch linear in its size.
         """
         graph = self._graph(records, existing)

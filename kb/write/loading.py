@@ -15,8 +15,8 @@ from claims.validation import check_shapes
 from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, ValidationFailed
-from kb.repository import Change, Repository, diff
 from kb.store import to_ox
+from kb.write.repository import Change, Repository, diff
 
 DATASET_FORMATS = {"trig", "nquads", "json-ld"}
 FORMAT_BY_SUFFIX = {".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads", ".trig": "trig"}

@@ -29,7 +29,7 @@ from claims import crosswalk
 from claims.model import Iris, slugify
 from claims.status import Stance
 from claims.vocab import SCHEMA
-from kb.imports.records import (
+from kb.interchange.imports.records import (
     Record,
     RecordError,
     add_claim,

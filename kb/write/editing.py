@@ -25,11 +25,11 @@ from claims.validation import check_shapes
 from claims.vocab import CK, OA, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, NotFound
-from kb.history import History, diff_json, shorten, without
 from kb.knowledge import KnowledgeBase
-from kb.loading import context_types
-from kb.repository import Change, RevisionInfo, diff
-from kb.submitted import (
+from kb.read.history import History, diff_json, shorten, without
+from kb.write.loading import context_types
+from kb.write.repository import Change, RevisionInfo, diff
+from kb.write.submitted import (
     CLAIM_TYPES,
     DERIVATION_KINDS,
     ENTITY_KINDS,

@@ -72,7 +72,7 @@ def prepare_in_fresh_process(values: Mapping[str, str]) -> None:
     master that had opened the embedded store waited forever in its first flush, so every write hung.
     """
     result = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-P", "-m", "kb.serving"],
+        [sys.executable, "-P", "-m", "commands.serving"],
         input=json.dumps(dict(values)),
         text=True,
         stdout=subprocess.DEVNULL,

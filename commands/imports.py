@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from kb import exports
+from commands import data_dir_option, main, open_kb
 from kb import settings as kb_settings
-from kb.cli import data_dir_option, main, open_kb
-from kb.imports.batch import DEFAULT_BATCH
-from kb.imports.run import FORMATS, import_file
+from kb.interchange import exports
+from kb.interchange.imports.batch import DEFAULT_BATCH
+from kb.interchange.imports.run import FORMATS, import_file
 
 MAX_SHOWN = 100
 

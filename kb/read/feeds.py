@@ -11,7 +11,7 @@ from rdflib import URIRef
 from kb import queries
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
-from kb.readmodel import RevisionSummary
+from kb.read.pages import RevisionSummary
 
 MAX_CHANGED_NAMED = 10
 

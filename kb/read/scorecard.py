@@ -19,11 +19,12 @@ from claims.model import Claim, Entity, EvidenceEvent, Quote, Source
 from claims.scorecard import Placed, article_order, decisive_event, summary_line
 from claims.status import Status
 from claims.vocab import SCHEMA
-from kb import queries, readmodel
+from kb import queries
 from kb.errors import NotFound
-from kb.independence import ClaimIndependence, claim_independence
 from kb.knowledge import KnowledgeBase
-from kb.readmodel import ClaimPage, ClaimSummary
+from kb.read import pages
+from kb.read.independence import ClaimIndependence, claim_independence
+from kb.read.pages import ClaimPage, ClaimSummary
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class Scorecards:
         )
         by_claim: dict[str, tuple[ClaimSummary, list[QuotedPassage]]] = {}
         for row in rows:
-            summary, passages = by_claim.setdefault(str(row["claim"]), (readmodel.summary_from_row(row), []))
+            summary, passages = by_claim.setdefault(str(row["claim"]), (pages.summary_from_row(row), []))
             passages.append(QuotedPassage(str(row["quote"]), str(row["source"]), str(row["exact"])))
         labels: dict[str, SourceLabel] = {}
         found = []
@@ -237,7 +238,7 @@ class Scorecards:
 
 
 def _date(value: Node | None) -> date | None:
-    python = readmodel.py(value)
+    python = pages.py(value)
     return python if isinstance(python, date) else None
 
 

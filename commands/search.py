@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from commands import data_dir_option, main, open_kb
 from kb import settings as kb_settings
-from kb.cli import data_dir_option, main, open_kb
 from kb.search.documents import ClaimDocument
 from kb.search.service import SearchService, index_dir
 

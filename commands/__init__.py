@@ -74,8 +74,8 @@ def serve(data_dir: Path, host: str, port: int, workers: int, threads: int, debu
         click.echo(f"claimkb: serving {data_dir.resolve()} on http://{host}:{port}/ (debug)")
         app.run(host=host, port=port, debug=True, threaded=True, use_reloader=True)
         return
-    from kb.serving import check_workers
-    from kb.serving import serve as serve_with_gunicorn
+    from commands.serving import check_workers
+    from commands.serving import serve as serve_with_gunicorn
 
     check_workers(workers, kb_settings.from_environment(config)["store"])
     click.echo(f"claimkb: serving {data_dir.resolve()} on http://{host}:{port}/ ({workers} × {threads} threads)")
@@ -127,10 +127,10 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
 
 # Each area defines its commands in a module of its own, registered on ``main`` by importing it.
 # (one line per area below)
-import kb.cli_dump  # noqa: E402, F401
-import kb.cli_import  # noqa: E402, F401
-import kb.cli_search  # noqa: E402, F401
-import kb.cli_users  # noqa: E402, F401
+import commands.dumps  # noqa: E402, F401
+import commands.imports  # noqa: E402, F401
+import commands.search  # noqa: E402, F401
+import commands.users  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -264,7 +264,7 @@ def open_store(url: str | None, data_dir: Path) -> Store:
     if url.startswith("oxigraph:"):
         return OxigraphStore(Path(url.removeprefix("oxigraph:")))
     if url.startswith(("sparql+http://", "sparql+https://")):
-        from kb.remote import RemoteSparqlStore  # a backend of its own, imported when asked for
+        from kb.store.remote import RemoteSparqlStore  # a backend of its own, imported when asked for
 
         return RemoteSparqlStore(url.removeprefix("sparql+"), write_lock=data_dir / "store-write.lock")
     raise StoreError(f"unknown store URL {url!r}: use 'oxigraph', 'memory', 'oxigraph:PATH' or 'sparql+http://…'")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from commands import data_dir_option, main, open_kb
 from kb.accounts import Accounts, Role, generate_password
-from kb.cli import data_dir_option, main, open_kb
 from kb.store import StoreError
 
 

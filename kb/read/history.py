@@ -23,10 +23,10 @@ from claims.vocab import CK, CK_IRI, OA, SCHEMA
 from kb import queries
 from kb.errors import KBError, NotFound
 from kb.knowledge import KnowledgeBase
-from kb.loading import context_types
-from kb.readmodel import RevisionSummary
-from kb.repository import BOOKKEEPING, Change, RevisionInfo, Triple
-from kb.submitted import MAX_REASON, Reader
+from kb.read.pages import RevisionSummary
+from kb.write.loading import context_types
+from kb.write.repository import BOOKKEEPING, Change, RevisionInfo, Triple
+from kb.write.submitted import MAX_REASON, Reader
 
 
 @dataclass

@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from claims.concepts import Concept
 from claims.model import Entity, Source
-from kb.readmodel import ClaimPage
+from kb.read.pages import ClaimPage
 
 CONTEXT = "https://schema.org"
 SHORT = 75  # Google asks for claimReviewed under 75 characters where possible

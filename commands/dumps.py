@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from kb import dumps
-from kb.cli import data_dir_option, main, open_kb
+from commands import data_dir_option, main, open_kb
+from kb.interchange import dumps
 from kb.sparql.formats import DUMP_FORMATS
 
 

@@ -11,9 +11,9 @@ from rdflib import Literal, URIRef
 from claims.model import WIKIDATA_PREFIX, Entity, Source
 from claims.vocab import CK_IRI, SCHEMA
 from kb import queries
-from kb.formats.claimreview import CONTEXT, ReviewedClaim, claim_review
+from kb.interchange.formats.claimreview import CONTEXT, ReviewedClaim, claim_review
 from kb.knowledge import KnowledgeBase
-from kb.readmodel import status_of
+from kb.read.pages import status_of
 
 CSV_COLUMNS = (
     "iri",

@@ -22,7 +22,15 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from claims import crosswalk
 from claims.model import Iris
 from claims.vocab import CK, SCHEMA
-from kb.imports.records import Record, RecordError, add_claim, add_event, clean_text, share_entity, share_topic
+from kb.interchange.imports.records import (
+    Record,
+    RecordError,
+    add_claim,
+    add_event,
+    clean_text,
+    share_entity,
+    share_topic,
+)
 
 AGENT = "import-liar"
 COLUMNS = 14

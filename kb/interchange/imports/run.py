@@ -10,9 +10,9 @@ from tqdm import tqdm
 
 from claims.model import Iris
 from kb.errors import KBError
-from kb.imports import averitec, claimreview, liar
-from kb.imports.batch import DEFAULT_BATCH, BatchWriter, ImportReport
-from kb.imports.records import Record
+from kb.interchange.imports import averitec, claimreview, liar
+from kb.interchange.imports.batch import DEFAULT_BATCH, BatchWriter, ImportReport
+from kb.interchange.imports.records import Record
 from kb.knowledge import KnowledgeBase
 
 

@@ -1,0 +1,1 @@
+"""Our data in and out: dumps, exports, other communities' formats, imports, linked data."""

@@ -1,0 +1,1 @@
+"""Reading the knowledge base in domain words: pages, history, feeds, scorecards, independence."""
