@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS
 from claims import concepts, schema_files
 from claims.model import Entity, Iris
 from claims.status import Status
-from claims.vocab import CK, PREFIXES, SCHEMA
+from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, NotFound
 from kb.read import pages
@@ -277,9 +277,6 @@ class KnowledgeBase:
 
     def topics(self) -> list[tuple[str, str]]:
         return [(str(r["slug"]), str(r["label"])) for r in self.store.select(queries.ALL_TOPICS)]
-
-    def prefixes(self) -> dict[str, str]:
-        return dict(PREFIXES)
 
 
 def _remember_base_iri(data_dir: Path, base_iri: str) -> str:

@@ -69,12 +69,6 @@ ORDER BY DESC(?claimed) ?slug
 
 CLAIMS_IN_TOPIC = "SELECT ?topic ?claim WHERE { ?claim dcterms:subject ?topic }"
 
-CLAIM_TOPICS = """
-SELECT ?claim ?topic ?slug ?label WHERE {
-  ?claim a schema:Claim ; dcterms:subject ?topic . ?topic ck:slug ?slug ; skos:prefLabel ?label .
-}
-"""
-
 STATUS_COUNTS = """
 SELECT ?status (COUNT(?claim) AS ?n) WHERE {
   ?claim a schema:Claim ; ck:status ?status .
@@ -196,24 +190,9 @@ SELECT ?entity ?slug ?name WHERE {
 } ORDER BY LCASE(?name)
 """
 
-ALL_SOURCES = """
-SELECT ?source ?slug ?headline ?date WHERE {
-  ?source ck:slug ?slug ; schema:headline ?headline .
-  OPTIONAL { ?source schema:datePublished ?date }
-} ORDER BY ?headline
-"""
-
 ALL_TOPICS = """
 SELECT ?topic ?slug ?label WHERE { ?topic a skos:Concept ; ck:slug ?slug ; skos:prefLabel ?label . }
 ORDER BY ?label
-"""
-
-# Events that matter for re-deriving a claim's status.
-CLAIM_EVENTS = """
-SELECT ?claim ?event ?date ?stance ?retracted WHERE {
-  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
-  OPTIONAL { ?event ck:retracted ?retracted }
-}
 """
 
 CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
@@ -343,11 +322,6 @@ SELECT ?s ?p ?label WHERE {
 """
 
 REFERRERS = "SELECT ?o ?s WHERE { ?s ?p ?o }"
-
-# The owners of an evidence event or quote: the claims whose status or quotes depend on it.
-CLAIMS_OF_QUOTE = "SELECT ?quote ?claim WHERE { ?claim ck:quote|ck:evidence/ck:quote ?quote }"
-
-SLUG_TAKEN = "ASK { ?s ck:slug ?slug }"
 
 # Later revisions that touched the same subject and property (a revert must not undo them silently).
 LATER_REVISIONS_TOUCHING = """
@@ -512,9 +486,6 @@ SELECT DISTINCT ?claim ?source ?parent ?slug ?headline ?publisherName WHERE {
 }
 """
 
-# Every derivation link (a rebuild of the search index reads them once for all claims).
-DERIVATION_LINKS = "SELECT ?source ?parent WHERE { ?source prov:wasDerivedFrom ?parent }"
-
 # The claims resting on ?source through any derivation chain: a change to its derivation can change
 # their origins, however far down the chain they cite it.
 CLAIMS_RESTING_ON_SOURCE = """
@@ -576,7 +547,8 @@ SELECT ?claim ?slug ?name ?text ?status ?quote ?source ?exact WHERE {
 }
 """
 
-# Every derivation link, or (with ?source bound) those of one source.
+# Every derivation link (a rebuild of the search index reads them once for all claims), or (with
+# ?source bound) those of one source.
 DERIVATION_LINKS = """
 SELECT ?source ?parent ?kind WHERE {
   ?source prov:wasDerivedFrom ?parent .

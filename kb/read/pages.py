@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from claims import concepts
 from claims.concepts import Concept
-from claims.model import Claim, Entity, EvidenceEvent, Iris, Quote, Source, Topic
+from claims.model import Claim, Entity, EvidenceEvent, Quote, Source, Topic
 from claims.status import Status
 from claims.vocab import CK, CK_IRI, SCHEMA
 
@@ -190,19 +190,8 @@ def source_page(graph: Graph, iri: URIRef, claims: list[tuple[ClaimSummary, str,
     )
 
 
-def topic_label(graph: Graph, iri: URIRef) -> str:
-    return str(graph.value(iri, SKOS.prefLabel) or iri)
-
-
 def _typed(graph: Graph, *classes: URIRef) -> list[URIRef]:
     found: set[URIRef] = set()
     for cls in classes:
         found |= {s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}
     return sorted(found)
-
-
-def label_for(iris: Iris, iri: URIRef, labels: dict[URIRef, str]) -> tuple[str, str]:
-    """(kind, label) of an IRI for lists of changes: kind is "claims", "sources", ..."""
-    kind_slug = iris.kind_and_slug(str(iri))
-    kind = kind_slug[0] if kind_slug else "other"
-    return kind, labels.get(iri, kind_slug[1] if kind_slug else str(iri))

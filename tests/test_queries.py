@@ -1,0 +1,61 @@
+"""Every named query in ``kb/queries.py`` parses and is used somewhere: no dead or doubled SPARQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from claims.vocab import PREFIXES
+from kb import queries
+
+REPO = Path(__file__).resolve().parents[1]
+QUERIES_PY = REPO / "kb" / "queries.py"
+CODE_DIRS = ("claims", "kb", "commands", "webapp", "bench", "tests")
+
+
+def _assigned_names() -> list[str]:
+    """The upper-case names ``kb/queries.py`` assigns, in order, repeats included."""
+    tree = ast.parse(QUERIES_PY.read_text())
+    return [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.isupper()
+    ]
+
+
+NAMES = sorted(set(_assigned_names()))
+
+
+def _code_outside() -> str:
+    here = Path(__file__).resolve()
+    files = (p for d in CODE_DIRS for p in (REPO / d).rglob("*.py") if p.resolve() not in (here, QUERIES_PY))
+    return "\n".join(p.read_text() for p in files)
+
+
+def test_no_query_is_defined_twice() -> None:
+    # A second assignment silently wins; the first is dead text a reader takes for the real one.
+    names = _assigned_names()
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_every_query_is_used_outside_its_module() -> None:
+    code = _code_outside()
+    unused = [name for name in NAMES if not re.search(rf"\b{name}\b", code)]
+    assert unused == [], f"named queries nothing uses: {unused}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_parses(name: str) -> None:
+    text = getattr(queries, name)
+    assert isinstance(text, str) and text.strip()
+    # rdflib's parser and algebra (undeclared prefixes and bad projections fail here) ...
+    prepareQuery(text, initNs=PREFIXES)
+    # ... and the embedded store's own parser, which runs these queries.
+    pyoxigraph.Store().query(text, prefixes=PREFIXES)
