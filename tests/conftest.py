@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,9 @@ from hypothesis import HealthCheck, settings
 
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, Store, open_store
+from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, TEST_STORE, AppFactory, login
 from tests.oxigraph_server import OxigraphServer
 from webapp import create_app
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-
-AppFactory = Callable[..., Flask]
-
-TEST_STORES = ("oxigraph", "oxigraph-server")
-TEST_STORE = os.environ.get("CLAIMKB_TEST_STORE", "oxigraph")
-if TEST_STORE not in TEST_STORES:
-    raise pytest.UsageError(f"CLAIMKB_TEST_STORE={TEST_STORE!r}: use one of {', '.join(TEST_STORES)}")
 
 
 def pytest_report_header() -> str:
@@ -176,33 +167,7 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
 
 
-# --- editors: accounts, login and CSRF tokens read from the forms --------------------------------
-
-EDITOR_NAME = "test-editor"
-EDITOR_PASSWORD = "made-up test password"
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form in ``html``, read through an HTML parser."""
-    from html.parser import HTMLParser
-
-    class Finder(HTMLParser):
-        token: str | None = None
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            values = dict(attrs)
-            if tag == "input" and values.get("name") == "csrf_token" and self.token is None:
-                self.token = values.get("value")
-
-    finder = Finder()
-    finder.feed(html)
-    assert finder.token, "no CSRF token in the page"
-    return finder.token
-
-
-def login(client: FlaskClient, name: str = EDITOR_NAME, password: str = EDITOR_PASSWORD) -> Any:
-    page = client.get("/login")
-    return client.post("/login", data={"csrf_token": csrf_token(page.text), "name": name, "password": password})
+# --- editors --------------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 
 CLAIM = "fbt-job-listings"
 

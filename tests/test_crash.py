@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import TEST_STORE
+from tests.helpers import TEST_STORE
 from tests.site_client import (
     Editor,
     Tally,

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
+from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 
 CLAIM = "fbt-job-listings"  # a seed claim
 

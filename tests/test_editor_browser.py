@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser import browser_page
-from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD
+from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD
 from tests.live_server import serve
 
 

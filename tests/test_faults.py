@@ -27,7 +27,7 @@ import pytest
 
 from kb.knowledge import KnowledgeBase
 from kb.search.service import STALE_NOTICE
-from tests.conftest import TEST_STORE
+from tests.helpers import TEST_STORE
 from tests.site_client import RUN_WORD, missing_from_log, searched_claims, stored_claims
 from tests.site_process import BASE_IRI, Site, persistent_server, prepare_data_dir
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 from tests.hostile import (
     CLAIM,
     CLAIM_SPEC,

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
+from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 from tests.hostile import (
     CLAIM,
     CLAIM_SPEC,

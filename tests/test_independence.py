@@ -29,7 +29,7 @@ from kb.knowledge import KnowledgeBase
 from kb.sparql.examples import example
 from kb.store.remote import RemoteSparqlStore
 from tests import html
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 from tests.oxigraph_server import OxigraphServer
 
 BASE = "http://localhost:5000/"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.knowledge import KnowledgeBase
-from tests.conftest import TEST_STORE
+from tests.helpers import TEST_STORE
 from tests.site_client import missing_from_log, missing_through_api, run_load
 from tests.site_process import BASE_IRI, SOAK, Site, persistent_server, prepare_data_dir
 

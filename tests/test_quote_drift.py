@@ -11,7 +11,7 @@ from claims.drift import MIN_SIMILARITY, Derivation, QuotedPassage, find_drifts,
 from kb.knowledge import KnowledgeBase
 from kb.read.scorecard import Scorecards
 from tests import html
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 
 ARS = "over half came from Amazon, Microsoft, or Facebook's parent company, Meta"
 REWRITE = "The majority of those came from Microsoft, Amazon, or Google."

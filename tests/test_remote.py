@@ -18,7 +18,7 @@ from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.store import OxigraphStore, StoreError, open_store
 from kb.store.remote import RemoteSparqlStore, endpoints, with_values
 from kb.write.repository import Change, Repository
-from tests.conftest import AppFactory
+from tests.helpers import AppFactory
 from tests.oxigraph_server import OxigraphServer, free_port
 
 IRIS = Iris("http://localhost:5000/")

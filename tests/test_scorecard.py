@@ -16,7 +16,7 @@ from claims.status import Stance, Status
 from kb.knowledge import KnowledgeBase
 from kb.read.independence import claim_independence
 from tests import html
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 
 SEED_ARTICLE = "techstory-tiktok-fulfilment-rewrite"
 SCORECARD = f"/sources/{SEED_ARTICLE}/scorecard"

@@ -17,7 +17,7 @@ from kb.read.independence import claim_independence
 from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
 from kb.write.repository import Change
-from tests.conftest import EDITOR_NAME
+from tests.helpers import EDITOR_NAME
 from webapp import create_app
 
 HOLIDAYS = "us-shop-before-holidays"

@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from claims.model import Iris
 from kb.knowledge import KnowledgeBase
 from kb.sparql.safety import PARSER_RECURSION_LIMIT, check_query
-from tests.conftest import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
+from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 from tests.hostile import active_content, assert_unchanged, fingerprint, messages, parse, path_segment
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), PARSER_RECURSION_LIMIT))

@@ -21,7 +21,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
-from tests.conftest import REPO, SHARED
+from tests.helpers import REPO, SHARED
 from tests.live_server import serve
 
 # Beside the checkout; a git worktree one level further down finds it one level up.

@@ -11,7 +11,7 @@ from rdflib import Literal
 from claims.suggestions import CONTEXT, split_sentences
 from kb.knowledge import KnowledgeBase
 from kb.write.suggesting import MAX_ARTICLE
-from tests.conftest import EDITOR_NAME, csrf_token
+from tests.helpers import EDITOR_NAME, csrf_token
 from tests.html import by_class, parse, text
 from tests.test_suggestions import ARTICLE
 
