@@ -93,6 +93,11 @@ class SparqlService:
             raise KBError(outcome.body.decode(), status=outcome.status, title="Query failed")
         return outcome
 
+    def running(self, client: str) -> int:
+        """How many queries ``client`` has running now."""
+        with self._lock:
+            return self._running[client]
+
     @contextmanager
     def _slot(self, client: str) -> Iterator[None]:
         with self._lock:
