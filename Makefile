@@ -24,21 +24,29 @@ install-test: install
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
-# The suite runs twice: on the embedded store, then on a real `oxigraph serve` (started by the tests).
+# Tests run in parallel (pytest-xdist, JOBS workers, one module per worker at a time). Two passes:
+# the whole suite on the embedded store, then the tests marked `store` (those whose outcome depends on
+# the store: writes, search, the stores themselves) on a real `oxigraph serve` started by the tests.
+# A test that only reads the seed runs once; `make soak` runs the whole suite on the server too.
+JOBS   ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+SERVER_PASS := CLAIMKB_TEST_STORE=oxigraph-server $(PYTEST) -m "store and not embedded_store"
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
-	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
+	$(PYTEST)
+	$(SERVER_PASS)
 
 # The reliability suites in their long form, on both stores, printing their figures: the load, crash
 # and fault tests with CLAIMKB_SOAK=1 (60 s of load, a longer burst of writes before the kill -9), and
-# the hostile-input tests with the soak Hypothesis profile (25 times as many generated cases).
+# the hostile-input tests with the soak Hypothesis profile (25 times as many generated cases); then
+# the whole suite on the SPARQL server, read-only page tests included (the server pass's long form).
 RELIABILITY := tests/test_load.py tests/test_crash.py tests/test_faults.py tests/test_hostile_forms.py \
 	tests/test_hostile_api.py tests/test_hostile_queries.py tests/test_hostile_imports.py tests/test_security.py
 SOAK := CLAIMKB_SOAK=1 HYPOTHESIS_PROFILE=soak
 soak: install-test
 	$(SOAK) $(BIN)/python -m pytest -q $(RELIABILITY)
 	$(SOAK) CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q $(RELIABILITY)
+	CLAIMKB_TEST_STORE=oxigraph-server $(PYTEST)
 
 lint: install-test
 	$(BIN)/ruff check .

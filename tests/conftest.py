@@ -42,6 +42,22 @@ settings.register_profile("soak", parent=settings.get_profile("quick"), max_exam
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A pytest-xdist worker hands its count of hostile cases to the controller, which prints the sum.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.hostile import CASES
+
+        workeroutput["hostile_cases"] = dict(CASES)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_testnodedown(node: Any, error: object) -> None:
+    from tests.hostile import CASES
+
+    CASES.update(getattr(node, "workeroutput", {}).get("hostile_cases", {}))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     from tests.hostile import CASES
 
@@ -89,7 +105,10 @@ def empty_store(store_url: str | None, tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory loaded with the seed once per session; tests get copies of it."""
+    """A data directory loaded with the seed once per session; tests get copies of it.
+
+    Under pytest-xdist each worker process builds its own (about a second) in its own temporary
+    directory, so workers never share a store."""
     data_dir = tmp_path_factory.mktemp("seeded") / "data"
     kb = KnowledgeBase.open(data_dir, base_iri="http://localhost:5000/")
     kb.ensure_seed()
@@ -97,51 +116,79 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-@pytest.fixture
-def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureRequest) -> Iterator[AppFactory]:
-    """Build apps over fresh data directories (copies of the seeded one); each is closed afterwards.
+class AppMaker:
+    """Builds apps over fresh data directories under ``root`` (copies of the seeded one); ``close``
+    closes them and stops their servers.
 
-    ``seed="0"`` gives an empty knowledge base instead. On the server pass each data directory gets
-    its own in-memory server (about 40 ms to start), loaded with the seeded template's quads, so
-    apps over different directories never share data and an app reopened over the same one does.
-    Tests marked ``embedded_store`` (a feature only the embedded store offers) stay on it.
+    ``seed="0"`` gives an empty knowledge base instead. With ``on_server`` each data directory gets
+    its own in-memory ``oxigraph serve`` (about 40 ms to start), loaded with the seeded template's
+    quads, so apps over different directories never share data and an app reopened over the same
+    one does.
     """
-    made: list[Flask] = []
-    servers: dict[str, OxigraphServer] = {}
 
-    def factory(**config: Any) -> Flask:
+    def __init__(self, root: Path, seeded_template: Path, *, on_server: bool) -> None:
+        self.root = root
+        self.seeded_template = seeded_template
+        self.on_server = on_server
+        self.made: list[Flask] = []
+        self.servers: dict[str, OxigraphServer] = {}
+
+    def __call__(self, **config: Any) -> Flask:
         seeded = False
         if "data_dir" not in config:
-            config["data_dir"] = str(tmp_path / f"data{len(made)}")
+            config["data_dir"] = str(self.root / f"data{len(self.made)}")
             if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
-                shutil.copytree(seeded_template, config["data_dir"])
+                shutil.copytree(self.seeded_template, config["data_dir"])
                 seeded = True
-        on_server = TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
-        if on_server and "store" not in config:
-            server = servers.get(config["data_dir"])
+        if self.on_server and "store" not in config:
+            server = self.servers.get(config["data_dir"])
             if server is None:
-                server = servers[config["data_dir"]] = OxigraphServer().start()
+                server = self.servers[config["data_dir"]] = OxigraphServer().start()
                 if seeded:
-                    _copy_store(seeded_template / "store", server.store_url, tmp_path)
+                    _copy_store(self.seeded_template / "store", server.store_url, self.root)
             config["store"] = server.store_url
         config.setdefault("store", "oxigraph")
         config.setdefault("base_iri", "http://localhost:5000/")
         config.setdefault("TESTING", True)
         app = create_app(config)
-        made.append(app)
+        self.made.append(app)
         return app
 
-    yield factory
-    for app in made:
-        if "claimkb" in app.extensions:
-            app.extensions["claimkb"].close()
-    for server in servers.values():
-        server.stop()
+    def close(self) -> None:
+        for app in self.made:
+            if "claimkb" in app.extensions:
+                app.extensions["claimkb"].close()
+        for server in self.servers.values():
+            server.stop()
 
 
-def _copy_store(source: Path, store_url: str, tmp_path: Path) -> None:
+def _on_server(request: pytest.FixtureRequest) -> bool:
+    """Whether apps of this test (or module) go on this pass's SPARQL server: on the server pass,
+    unless marked ``embedded_store`` (a feature only the embedded store offers)."""
+    return TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureRequest) -> Iterator[AppFactory]:
+    """Build apps on this pass's store over fresh data directories; each is closed after the test."""
+    maker = AppMaker(tmp_path, seeded_template, on_server=_on_server(request))
+    yield maker
+    maker.close()
+
+
+@pytest.fixture(scope="module")
+def make_module_app(
+    tmp_path_factory: pytest.TempPathFactory, seeded_template: Path, request: pytest.FixtureRequest
+) -> Iterator[AppFactory]:
+    """``make_app`` for a module's shared app (tests that only read it), closed after the module."""
+    maker = AppMaker(tmp_path_factory.mktemp("module"), seeded_template, on_server=_on_server(request))
+    yield maker
+    maker.close()
+
+
+def _copy_store(source: Path, store_url: str, data_dir: Path) -> None:
     template = OxigraphStore(source, read_only=True)
-    target = open_store(store_url, tmp_path)
+    target = open_store(store_url, data_dir)
     target.bulk_load(template.quads())
     target.close()
     template.close()

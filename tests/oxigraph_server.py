@@ -10,14 +10,39 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 START_TIMEOUT = 20.0
 
 
+class PortTaken(RuntimeError):
+    """The server could not bind its port: another process holds it."""
+
+
 def free_port() -> int:
+    """A loopback port free now. Another process (a parallel test worker) may take it before the
+    server we start binds it: servers started on it check ``listens`` before they count as up."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` or one of its children listens on ``port``: an answer on the port is
+    then from our server, not from one another test worker started there."""
+    try:
+        process = psutil.Process(pid)
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return False
+    for member in family:
+        try:
+            connections = member.net_connections(kind="tcp")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port for c in connections):
+            return True
+    return False
 
 
 def oxigraph_binary() -> str:
@@ -34,6 +59,7 @@ class OxigraphServer:
     def __init__(self, location: Path | None = None, port: int | None = None) -> None:
         self.location = location
         self.port = port or free_port()
+        self.port_chosen = port is None  # ours to change if another process takes it first
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -46,20 +72,36 @@ class OxigraphServer:
         return "sparql+" + self.base
 
     def start(self) -> OxigraphServer:
+        for _attempt in range(5):
+            try:
+                return self._start()
+            except PortTaken:
+                if not self.port_chosen:
+                    raise
+                self.port = free_port()  # a parallel test worker took it between our probe and the bind
+        raise RuntimeError("oxigraph serve found every port it tried taken")
+
+    def _start(self) -> OxigraphServer:
         command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"]
         if self.location is not None:
             command += ["--location", str(self.location)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            returncode = self.process.poll()
+            if returncode is not None:
                 error = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}: {error}")
-            try:
-                httpx.get(self.base + "query", params={"query": "ASK {}"}, timeout=1.0)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.01)
+                self.process = None
+                if "in use" in error.lower():
+                    raise PortTaken(error)
+                raise RuntimeError(f"oxigraph serve exited with {returncode}: {error}")
+            if listens(self.process.pid, self.port):
+                try:
+                    httpx.get(self.base + "query", params={"query": "ASK {}"}, timeout=1.0)
+                    return self
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.01)
         self.stop()
         raise RuntimeError(f"oxigraph serve did not answer on port {self.port} within {START_TIMEOUT} s")
 

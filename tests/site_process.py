@@ -23,7 +23,7 @@ import psutil
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, open_store
-from tests.oxigraph_server import OxigraphServer, free_port
+from tests.oxigraph_server import OxigraphServer, free_port, listens
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_IRI = "http://localhost:5000/"
@@ -141,11 +141,14 @@ class Site:
             if self.process.poll() is not None:
                 raise AssertionError(f"claimkb serve exited with {self.process.returncode}:\n{self.log()}")
             try:
-                if httpx.get(self.base + "claims", timeout=5).status_code == 200:
+                # Only our process group's answer counts: a parallel test worker may hold the port.
+                ours = listens(self.process.pid, self.port)
+                if ours and httpx.get(self.base + "claims", timeout=5).status_code == 200:
                     self._wait_for_workers()
                     return self
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         self.kill()
         raise AssertionError(f"the site did not start on port {self.port}:\n{self.log()}")
 

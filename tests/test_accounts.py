@@ -12,6 +12,8 @@ from kb.accounts import Accounts
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 
 def run(data_dir: Path, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)], input=input)

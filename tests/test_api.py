@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
 from kb.knowledge import KnowledgeBase
 from tests.helpers import EDITOR_NAME
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 CLAIM = "fbt-job-listings"
 
 

@@ -29,6 +29,8 @@ from tests.site_client import (
 )
 from tests.site_process import BASE_IRI, SOAK, Site, persistent_server, prepare_data_dir
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 ACKNOWLEDGED_BEFORE_KILL = 150 if SOAK else 10
 WRITERS = 4
 

@@ -12,6 +12,8 @@ from rdflib.compare import isomorphic
 from commands import main
 from kb.knowledge import KnowledgeBase
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 BASE = "http://localhost:5000/"
 
 

@@ -12,6 +12,8 @@ from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.knowledge import KnowledgeBase
 from kb.write.editing import Editor
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 CLAIM = "fbt-job-listings"
 
 

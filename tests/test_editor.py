@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from kb.knowledge import KnowledgeBase
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 CLAIM = "fbt-job-listings"  # a seed claim
 
 

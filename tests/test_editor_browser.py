@@ -12,6 +12,8 @@ from tests.browser import browser_page
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD
 from tests.live_server import serve
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 
 @pytest.fixture
 def app(make_app: Any) -> Any:

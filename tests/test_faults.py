@@ -31,6 +31,8 @@ from tests.helpers import TEST_STORE
 from tests.site_client import RUN_WORD, missing_from_log, searched_claims, stored_claims
 from tests.site_process import BASE_IRI, Site, persistent_server, prepare_data_dir
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 # A reader gives up after this long: recovering by waiting out a stuck lock (30 s) is no recovery.
 CLIENT_TIMEOUT = 20.0
 

@@ -43,7 +43,7 @@ from tests.hostile import (
 
 # The search index now follows revisions in a background thread, whose whoosh writer draws random
 # segment names while Hypothesis draws a case; that is the index's randomness, not the strategies'.
-pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
+pytestmark = [pytest.mark.store, pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")]
 
 # Each write: method, address (with {slug} for a hostile or real name), the real name, its body.
 WRITES = {

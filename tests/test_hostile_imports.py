@@ -38,7 +38,7 @@ from tests.hostile import (
 
 # The search index now follows revisions in a background thread, whose whoosh writer draws random
 # segment names while Hypothesis draws a case; that is the index's randomness, not the strategies'.
-pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
+pytestmark = [pytest.mark.store, pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")]
 
 LIAR_LABELS = ("true", "mostly-true", "half-true", "barely-true", "false", "pants-fire")
 AVERITEC_LABELS = ("Supported", "Refuted", "Not Enough Evidence", "Conflicting Evidence/Cherrypicking")

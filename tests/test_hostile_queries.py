@@ -42,7 +42,7 @@ from tests.hostile import (
 
 # The search index now follows revisions in a background thread, whose whoosh writer draws random
 # segment names while Hypothesis draws a case; that is the index's randomness, not the strategies'.
-pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
+pytestmark = [pytest.mark.store, pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")]
 
 IRIS = Iris("http://localhost:5000/")
 # The query checker raises the recursion limit on its first query; raise it now, as Hypothesis

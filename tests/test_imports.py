@@ -16,6 +16,8 @@ from kb.errors import KBError
 from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -32,6 +32,8 @@ from tests import html
 from tests.helpers import EDITOR_NAME
 from tests.oxigraph_server import OxigraphServer
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 BASE = "http://localhost:5000/"
 IRIS = Iris(BASE)
 EX = "https://example.org/sources/"

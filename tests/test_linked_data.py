@@ -104,6 +104,7 @@ def test_unknown_resources_are_404_in_every_form(client: FlaskClient) -> None:
     assert client.get("/revisions/999.nt").status_code == 404
 
 
+@pytest.mark.store
 def test_private_graphs_never_show_in_descriptions(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     kb = app.extensions["claimkb"]

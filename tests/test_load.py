@@ -16,6 +16,8 @@ from tests.helpers import TEST_STORE
 from tests.site_client import missing_from_log, missing_through_api, run_load
 from tests.site_process import BASE_IRI, SOAK, Site, persistent_server, prepare_data_dir
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 LOAD_SECONDS = 60.0 if SOAK else 5.0
 CLIENTS = 6
 

@@ -9,6 +9,8 @@ import pytest
 from kb.errors import KBError, ValidationFailed
 from kb.knowledge import KnowledgeBase
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 PREFIXES = """
 @prefix ck: <https://w3id.org/claimkb/vocab#> .
 @prefix schema: <http://schema.org/> .

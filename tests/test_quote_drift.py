@@ -13,6 +13,8 @@ from kb.read.scorecard import Scorecards
 from tests import html
 from tests.helpers import EDITOR_NAME
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 ARS = "over half came from Amazon, Microsoft, or Facebook's parent company, Meta"
 REWRITE = "The majority of those came from Microsoft, Amazon, or Google."
 MISQUOTED = "seattle-170-staff"

@@ -21,6 +21,8 @@ from kb.write.repository import Change, Repository
 from tests.helpers import AppFactory
 from tests.oxigraph_server import OxigraphServer, free_port
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 IRIS = Iris("http://localhost:5000/")
 AGENT = IRIS.agent("tester")
 

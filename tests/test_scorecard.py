@@ -18,6 +18,8 @@ from kb.read.independence import claim_independence
 from tests import html
 from tests.helpers import EDITOR_NAME
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 SEED_ARTICLE = "techstory-tiktok-fulfilment-rewrite"
 SCORECARD = f"/sources/{SEED_ARTICLE}/scorecard"
 # The claims of the seed text in the order the text makes them (shared/seed/article.txt).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +16,17 @@ from kb.read.independence import claim_independence
 from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
 from kb.write.repository import Change
-from tests.helpers import EDITOR_NAME
-from webapp import create_app
+from tests.helpers import EDITOR_NAME, AppFactory
 
 HOLIDAYS = "us-shop-before-holidays"
 
-pytestmark = pytest.mark.usefixtures("search_backend")  # every test runs on Whoosh and on Tantivy
+pytestmark = [pytest.mark.store, pytest.mark.usefixtures("search_backend")]  # every test runs on Whoosh and on Tantivy
 
 
 @pytest.fixture(scope="module")
-def seed_app(tmp_path_factory: pytest.TempPathFactory, search_backend: str) -> Iterator[Flask]:
-    """One seeded knowledge base for the tests that only read (loading the seed takes seconds)."""
-    app = create_app({"data_dir": str(tmp_path_factory.mktemp("seed")), "store": "oxigraph", "TESTING": True})
-    yield app
-    app.extensions["claimkb"].close()
+def seed_app(make_module_app: AppFactory, search_backend: str) -> Flask:
+    """One seeded knowledge base on this pass's store for the tests that only read."""
+    return make_module_app()
 
 
 @pytest.fixture

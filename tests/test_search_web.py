@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import html5lib
@@ -17,7 +16,7 @@ from claims.vocab import CK
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.independence import claim_independence
 from kb.write.repository import Change
-from webapp import create_app
+from tests.helpers import AppFactory
 
 HOLIDAYS = "us-shop-before-holidays"
 
@@ -25,10 +24,9 @@ pytestmark = pytest.mark.usefixtures("search_backend")  # every test runs on Who
 
 
 @pytest.fixture(scope="module")
-def seed_app(tmp_path_factory: pytest.TempPathFactory, search_backend: str) -> Iterator[Flask]:
-    app = create_app({"data_dir": str(tmp_path_factory.mktemp("web")), "store": "oxigraph", "TESTING": True})
-    yield app
-    app.extensions["claimkb"].close()
+def seed_app(make_module_app: AppFactory, search_backend: str) -> Flask:
+    """One seeded knowledge base on this pass's store for the tests that only read."""
+    return make_module_app()
 
 
 @pytest.fixture
@@ -241,6 +239,7 @@ def test_bad_filter_values_are_named_and_dropped(web: FlaskClient) -> None:
 # --- open as SPARQL --------------------------------------------------------------------------------
 
 
+@pytest.mark.store  # the SPARQL runs on the store of the pass
 @pytest.mark.parametrize(
     "query",
     [
@@ -273,6 +272,7 @@ def test_the_sparql_link_returns_the_same_claims(web: FlaskClient, seed_kb: Know
 # --- listing pages read the index ------------------------------------------------------------------
 
 
+@pytest.mark.store
 def test_home_counts_and_claims_page_follow_each_revision(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     client = app.test_client()

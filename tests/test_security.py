@@ -27,6 +27,8 @@ from kb.sparql.safety import PARSER_RECURSION_LIMIT, check_query
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, csrf_token, login
 from tests.hostile import active_content, assert_unchanged, fingerprint, messages, parse, path_segment
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 sys.setrecursionlimit(max(sys.getrecursionlimit(), PARSER_RECURSION_LIMIT))
 
 CLAIM = "fbt-job-listings"

@@ -9,6 +9,8 @@ import pytest
 
 from kb.knowledge import KnowledgeBase
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 # The status FACTS.md (section B, "Suggested status") gives for each claim of the article.
 EXPECTED_STATUS = {
     "fbt-job-listings": "supported",  # 1: the Fulfillment By TikTok Shop job listings

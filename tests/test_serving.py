@@ -17,8 +17,10 @@ from rdflib import Graph
 
 from commands import main
 from kb.knowledge import KnowledgeBase
-from tests.oxigraph_server import OxigraphServer, free_port
+from tests.oxigraph_server import OxigraphServer, free_port, listens
 from tests.test_loading import VALID
+
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
 
 START_TIMEOUT = 60.0
 BASE = "http://localhost:5000/"
@@ -55,10 +57,12 @@ def start_site(
         if process.poll() is not None:
             raise AssertionError(process.stderr.read().decode() if process.stderr else "serve exited")
         try:
-            if httpx.get(base + "claims", timeout=5).status_code == 200:
+            # Only our process's answer counts: a parallel test worker may hold the port.
+            if listens(process.pid, port) and httpx.get(base + "claims", timeout=5).status_code == 200:
                 return process, base
         except httpx.TransportError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     process.terminate()
     raise AssertionError(f"the site did not start on port {port}")
 

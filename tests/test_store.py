@@ -18,6 +18,8 @@ from kb.errors import ConflictError, KBError
 from kb.store import OxigraphStore, Store, StoreError
 from kb.write.repository import Change, Repository
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 IRIS = Iris("http://localhost:5000/")
 CLAIM = IRIS.claim("test-claim")
 AGENT = IRIS.agent("tester")

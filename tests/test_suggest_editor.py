@@ -15,6 +15,8 @@ from tests.helpers import EDITOR_NAME, csrf_token
 from tests.html import by_class, parse, text
 from tests.test_suggestions import ARTICLE
 
+pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+
 ARTICLE_FIELDS = {
     "headline": "Northwind Ferries to go electric",
     "url": "https://example.org/news/northwind-ferries-electric",
