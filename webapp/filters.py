@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 
+from kb.interchange import linked_data
 from webapp.extensions import get_kb
 from webapp.markdown_render import render_markdown
 
@@ -36,27 +37,53 @@ def web_href(iri: Any) -> str | None:
     return value if urlsplit(value).scheme.lower() in ("http", "https") else None
 
 
-def link_for(iri: Any) -> str:
-    """The page of one of our IRIs (claims, sources, entities, topics), else the IRI itself if it is a
-    web address, else an empty link."""
+# Our kinds of resource that have a page of their own; the others (events, quotes, revisions,
+# agents) are served by the linked-data view at their own path.
+PAGE_ENDPOINTS = {
+    "claims": "pages.claim",
+    "sources": "pages.source",
+    "entities": "pages.entity",
+    "topics": "pages.topic",
+}
+
+
+def page_link(iri: Any) -> str | None:
+    """The page of one of our claims, sources, entities or topics, else None."""
     kind_slug = get_kb().iris.kind_and_slug(str(iri))
-    if kind_slug:
-        kind, slug = kind_slug
-        endpoint = {
-            "claims": "pages.claim",
-            "sources": "pages.source",
-            "entities": "pages.entity",
-            "topics": "pages.topic",
-        }.get(kind)
-        if endpoint:
-            return url_for(endpoint, slug=slug)
-    return web_href(iri) or ""
+    if kind_slug and kind_slug[0] in PAGE_ENDPOINTS:
+        return url_for(PAGE_ENDPOINTS[kind_slug[0]], slug=kind_slug[1])
+    return None
+
+
+def site_path(iri: Any) -> str | None:
+    """The path on this site of one of our resources, whatever host and port serve it.
+
+    Our IRIs are under the base IRI (``http://localhost:5000/events/x``); the site may be reached at
+    another address (``PORT=8080 make run``, a proxy), so pages link by path (``/events/x``), never by
+    the IRI. None for anything not ours. Absolute IRIs stay in RDF, JSON-LD and SPARQL results.
+    """
+    kb = get_kb()
+    value = str(iri)
+    kind_slug = kb.iris.kind_and_slug(value)
+    if not kind_slug or kind_slug[0] not in linked_data.KINDS:
+        return None
+    return page_link(value) or f"{request.script_root}/{value[len(kb.iris.base) :]}"
+
+
+def link_for(iri: Any) -> str:
+    """A link for any IRI: the site path of ours, else (for an IRI not under our base IRI, where the
+    site may not be served) the IRI itself if it is a web address, else an empty link."""
+    path = site_path(iri)
+    if path is not None:
+        return path
+    return "" if str(iri).startswith(get_kb().iris.base) else web_href(iri) or ""
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["link_for"] = link_for
+    app.jinja_env.filters["site_path"] = site_path
     app.jinja_env.globals["web_href"] = web_href
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.trim_blocks = True

@@ -18,7 +18,7 @@ from kb.interchange import exports
 from kb.read import feeds
 from kb.read.pages import ClaimPage
 from webapp.extensions import get_kb
-from webapp.filters import link_for
+from webapp.filters import page_link
 
 bp = Blueprint("interop", __name__)
 
@@ -46,8 +46,8 @@ def _slug(slug: str) -> str:
 
 
 def _external_link(iri: URIRef) -> str | None:
-    link = link_for(iri)
-    return url_for("pages.home", _external=True).rstrip("/") + link if link.startswith("/") else None
+    link = page_link(iri)
+    return url_for("pages.home", _external=True).rstrip("/") + link if link else None
 
 
 def _atom(scope: feeds.FeedScope, self_url: str, page_url: str) -> Response:

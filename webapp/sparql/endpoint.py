@@ -15,6 +15,7 @@ from kb.sparql.formats import Format
 from kb.sparql.safety import CheckedQuery
 from kb.sparql.table import TABLE_FORMAT, table
 from webapp.extensions import get_kb
+from webapp.filters import site_path
 from webapp.sparql import bp, get_service
 from webapp.sparql.negotiation import HTML, choose
 from webapp.sparql.protocol import ProtocolError, QueryRequest, read_request
@@ -161,10 +162,6 @@ def _client() -> str:
 
 def local_link(iri: str) -> str | None:
     """The address on this site of one of our IRIs (or of a vocabulary term), else None."""
-    kb = get_kb()
     if iri.startswith(linked_data.VOCABULARY_IRI):
         return url_for("sparql.vocabulary") + iri[len(linked_data.VOCABULARY_IRI) - 1 :]
-    kind_slug = kb.iris.kind_and_slug(iri)
-    if kind_slug and kind_slug[0] in linked_data.KINDS:
-        return "/" + iri[len(kb.iris.base) :]
-    return None
+    return site_path(iri)
