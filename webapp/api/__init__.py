@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, Response, g, jsonify, request, url_for
 
-from claims.model import SLUG_RE
 from kb.accounts import User
 from kb.errors import KBError
 from kb.read.history import revision_json
@@ -20,14 +19,9 @@ from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
 from webapp.extensions import get_kb
+from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def _slug(slug: str) -> str:
-    if not SLUG_RE.match(slug) or len(slug) > 200:
-        abort(404, "That address does not name anything here.")
-    return slug
 
 
 def _user() -> User:

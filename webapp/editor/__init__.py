@@ -19,7 +19,6 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from claims.model import SLUG_RE
 from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.write.editing import Editor
 from webapp.editor.auth import (
@@ -35,6 +34,7 @@ from webapp.editor.auth import (
 )
 from webapp.extensions import get_kb
 from webapp.markdown_render import render_markdown
+from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("editor", __name__)
 
@@ -64,14 +64,6 @@ def get_editor() -> Editor:
     if editor is None:
         editor = current_app.extensions["claimkb_editor"] = Editor(get_kb())
     return editor
-
-
-def _slug(slug: str) -> str:
-    if not SLUG_RE.match(slug) or len(slug) > 200:
-        from flask import abort
-
-        abort(404, "That address does not name anything here.")
-    return slug
 
 
 def form_data() -> dict[str, Any]:

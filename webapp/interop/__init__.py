@@ -12,13 +12,12 @@ from markupsafe import Markup
 from rdflib import URIRef
 
 from claims import concepts, crosswalk
-from claims.model import SLUG_RE
-from kb.errors import NotFound
 from kb.interchange import exports
 from kb.read import feeds
 from kb.read.pages import ClaimPage
 from webapp.extensions import get_kb
 from webapp.filters import page_link
+from webapp.slugs import checked_slug
 
 bp = Blueprint("interop", __name__)
 
@@ -39,61 +38,41 @@ def claimreview_script(page: ClaimPage) -> Markup:
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')  # noqa: S704 - escaped above
 
 
-def _slug(slug: str) -> str:
-    if not SLUG_RE.match(slug) or len(slug) > 200:
-        raise NotFound("That address does not name anything here.")
-    return slug
-
-
 def _external_link(iri: URIRef) -> str | None:
     link = page_link(iri)
     return url_for("pages.home", _external=True).rstrip("/") + link if link else None
 
 
-def _atom(scope: feeds.FeedScope, self_url: str, page_url: str) -> Response:
+# The feeds of one claim, entity or topic: the folder of their address and the page they follow.
+SCOPED_FEEDS = {
+    "claim": ("claims", "pages.claim"),
+    "entity": ("entities", "pages.entity"),
+    "topic": ("topics", "pages.topic"),
+}
+
+
+def feed(kind: str, slug: str | None = None) -> Response:
+    """The Atom feed of the site's changes (``kind`` "site") or of one claim, entity or topic's."""
+    if slug is None:
+        self_url, page_url = url_for("interop.changes_feed", _external=True), url_for("pages.home", _external=True)
+    else:
+        slug = checked_slug(slug)
+        self_url = url_for(f"interop.{kind}_feed", slug=slug, _external=True)
+        page_url = url_for(SCOPED_FEEDS[kind][1], slug=slug, _external=True)
     body = feeds.atom(
-        get_kb(), scope, self_url=self_url, page_url=page_url, publisher=_publisher(), link_for=_external_link
+        get_kb(),
+        feeds.FeedScope(kind, slug),
+        self_url=self_url,
+        page_url=page_url,
+        publisher=_publisher(),
+        link_for=_external_link,
     )
     return Response(body, mimetype=ATOM)
 
 
-@bp.get("/feeds/changes.atom")
-def changes_feed() -> Response:
-    return _atom(
-        feeds.FeedScope("site"),
-        url_for("interop.changes_feed", _external=True),
-        url_for("pages.home", _external=True),
-    )
-
-
-@bp.get("/feeds/claims/<slug>.atom")
-def claim_feed(slug: str) -> Response:
-    slug = _slug(slug)
-    return _atom(
-        feeds.FeedScope("claim", slug),
-        url_for("interop.claim_feed", slug=slug, _external=True),
-        url_for("pages.claim", slug=slug, _external=True),
-    )
-
-
-@bp.get("/feeds/entities/<slug>.atom")
-def entity_feed(slug: str) -> Response:
-    slug = _slug(slug)
-    return _atom(
-        feeds.FeedScope("entity", slug),
-        url_for("interop.entity_feed", slug=slug, _external=True),
-        url_for("pages.entity", slug=slug, _external=True),
-    )
-
-
-@bp.get("/feeds/topics/<slug>.atom")
-def topic_feed(slug: str) -> Response:
-    slug = _slug(slug)
-    return _atom(
-        feeds.FeedScope("topic", slug),
-        url_for("interop.topic_feed", slug=slug, _external=True),
-        url_for("pages.topic", slug=slug, _external=True),
-    )
+bp.add_url_rule("/feeds/changes.atom", "changes_feed", feed, defaults={"kind": "site"}, methods=["GET"])
+for _kind, (_folder, _page) in SCOPED_FEEDS.items():
+    bp.add_url_rule(f"/feeds/{_folder}/<slug>.atom", f"{_kind}_feed", feed, defaults={"kind": _kind}, methods=["GET"])
 
 
 @bp.get("/claimreview.json")

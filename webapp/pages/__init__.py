@@ -12,14 +12,9 @@ from kb.knowledge import ClaimFilters
 from kb.read.independence import claim_independence
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_search
+from webapp.slugs import checked_slug
 
 bp = Blueprint("pages", __name__)
-
-
-def _slug(slug: str) -> str:
-    if not SLUG_RE.match(slug) or len(slug) > 200:
-        abort(404, "That address does not name anything here.")
-    return slug
 
 
 HOME_PREDICTIONS = 5
@@ -92,7 +87,7 @@ def claim(slug: str) -> str:
             as_of = date.fromisoformat(request.args["as_of"])
         except ValueError:
             abort(400, "The date must look like 2022-11-30.")
-    page = kb.claim_page(_slug(slug), as_of=as_of)
+    page = kb.claim_page(checked_slug(slug), as_of=as_of)
     return render_template(
         "pages/claim.html",
         page=page,
@@ -105,12 +100,12 @@ def claim(slug: str) -> str:
 
 @bp.get("/sources/<slug>")
 def source(slug: str) -> str:
-    return render_template("pages/source.html", page=get_kb().source_page(_slug(slug)))
+    return render_template("pages/source.html", page=get_kb().source_page(checked_slug(slug)))
 
 
 @bp.get("/entities/<slug>")
 def entity(slug: str) -> str:
-    return render_template("pages/entity.html", page=get_kb().entity_page(_slug(slug)))
+    return render_template("pages/entity.html", page=get_kb().entity_page(checked_slug(slug)))
 
 
 @bp.get("/entities")
@@ -121,7 +116,7 @@ def entities() -> str:
 @bp.get("/topics/<slug>")
 def topic(slug: str) -> str:
     kb = get_kb()
-    slug = _slug(slug)
+    slug = checked_slug(slug)
     labels = dict(kb.topics())
     if slug not in labels:
         abort(404, f"There is no topic called “{slug}”.")

@@ -11,10 +11,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from claims import concepts
-from claims.model import SLUG_RE
-from kb.errors import NotFound
 from kb.read.scorecard import QuoteDrift, Scorecard, ScorecardRow, Scorecards
 from webapp.extensions import get_kb
+from webapp.slugs import checked_slug
 
 bp = Blueprint("scorecard", __name__)
 
@@ -24,12 +23,6 @@ _NO_FRAMING = "frame-ancestors 'none'"
 
 def _scorecards() -> Scorecards:
     return Scorecards(get_kb())
-
-
-def _slug(slug: str) -> str:
-    if not SLUG_RE.match(slug) or len(slug) > 200:
-        raise NotFound("That address does not name anything here.")
-    return slug
 
 
 @bp.after_app_request
@@ -65,7 +58,7 @@ def scorecards() -> str:
 
 @bp.get("/sources/<slug>/scorecard")
 def scorecard(slug: str) -> Response | str:
-    card = _scorecards().scorecard(_slug(slug))
+    card = _scorecards().scorecard(checked_slug(slug))
     if _wants_json():
         response = jsonify(_as_json(card))
     else:
@@ -78,12 +71,12 @@ def scorecard(slug: str) -> Response | str:
 
 @bp.get("/sources/<slug>/scorecard.json")
 def scorecard_json(slug: str) -> Response:
-    return jsonify(_as_json(_scorecards().scorecard(_slug(slug))))
+    return jsonify(_as_json(_scorecards().scorecard(checked_slug(slug))))
 
 
 @bp.get("/sources/<slug>/scorecard/embed")
 def embed(slug: str) -> str:
-    card = _scorecards().scorecard(_slug(slug))
+    card = _scorecards().scorecard(checked_slug(slug))
     return render_template("scorecard/embed.html", card=card, statuses=concepts.statuses())
 
 
