@@ -18,20 +18,11 @@ from claims.independence import Independence, OriginGroup, independence, sides_o
 from claims.status import Stance
 from claims.vocab import CK_IRI
 from kb import queries
+from kb.read.pages import SourceName
 from kb.store import Row
 
 if TYPE_CHECKING:
     from kb.knowledge import KnowledgeBase
-
-
-@dataclass(frozen=True)
-class SourceName:
-    """How a page names a source: its slug (for the link), headline and publisher."""
-
-    iri: URIRef
-    slug: str | None
-    headline: str
-    publisher: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,16 @@ from claims.status import Status
 from claims.vocab import CK, CK_IRI, SCHEMA
 
 
+@dataclass(frozen=True)
+class SourceName:
+    """How a page names a source: its slug (for the link; None if it has none), headline and publisher."""
+
+    iri: URIRef
+    slug: str | None
+    headline: str
+    publisher: str | None = None
+
+
 @dataclass
 class ClaimSummary:
     iri: URIRef

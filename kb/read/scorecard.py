@@ -24,7 +24,7 @@ from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
 from kb.read import pages
 from kb.read.independence import ClaimIndependence, claim_independence
-from kb.read.pages import ClaimPage, ClaimSummary
+from kb.read.pages import ClaimPage, ClaimSummary, SourceName
 
 
 @dataclass(frozen=True)
@@ -66,23 +66,15 @@ class Scorecard:
         return sum(1 for row in self.rows if row.single_origin)
 
 
-@dataclass(frozen=True)
-class SourceLabel:
-    iri: URIRef
-    slug: str
-    headline: str
-    publisher: str | None = None
-
-
 @dataclass
 class QuoteDrift:
     """One drifting passage of one claim, with the sources it passed through."""
 
     claim: ClaimSummary
     drift: Drift
-    original: SourceLabel  # where the original words were read
-    derived: SourceLabel
-    path: list[SourceLabel] = field(default_factory=list)  # derived source first, up to the original's text
+    original: SourceName  # where the original words were read
+    derived: SourceName
+    path: list[SourceName] = field(default_factory=list)  # derived source first, up to the original's text
 
 
 class Scorecards:
@@ -208,7 +200,7 @@ class Scorecards:
         for row in rows:
             summary, passages = by_claim.setdefault(str(row["claim"]), (pages.summary_from_row(row), []))
             passages.append(QuotedPassage(str(row["quote"]), str(row["source"]), str(row["exact"])))
-        labels: dict[str, SourceLabel] = {}
+        labels: dict[str, SourceName] = {}
         found = []
         for summary, passages in sorted(by_claim.values(), key=lambda item: item[0].slug):
             for drift in find_drifts(passages, lineage):
@@ -223,12 +215,12 @@ class Scorecards:
                 )
         return found
 
-    def _label(self, iri: str, labels: dict[str, SourceLabel]) -> SourceLabel:
+    def _label(self, iri: str, labels: dict[str, SourceName]) -> SourceName:
         if iri not in labels:
             rows = self.kb.store.select(queries.SOURCE_LABEL, {"source": URIRef(iri)})
             row = rows[0] if rows else {}
             kind_slug = self.kb.iris.kind_and_slug(iri)
-            labels[iri] = SourceLabel(
+            labels[iri] = SourceName(
                 iri=URIRef(iri),
                 slug=str(row.get("slug") or (kind_slug[1] if kind_slug else "")),
                 headline=str(row.get("headline") or iri),

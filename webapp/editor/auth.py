@@ -21,8 +21,7 @@ from webapp.extensions import get_kb
 def get_accounts() -> Accounts:
     accounts = current_app.extensions.get("claimkb_accounts")
     if accounts is None:
-        kb = get_kb()
-        accounts = current_app.extensions["claimkb_accounts"] = Accounts(kb.store, kb.iris)
+        accounts = current_app.extensions["claimkb_accounts"] = get_kb().accounts()
     return accounts
 
 
