@@ -2,7 +2,8 @@
 
 ``CLAIMKB_TEST_STORE`` chooses the store every app is built on: ``oxigraph`` (the embedded store, the
 default) or ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
-directory, started for the test and stopped after it). ``make test`` runs the suite both ways.
+directory, started for the test and stopped after it). ``make test`` runs the whole suite on the
+embedded store, then the tests marked ``store`` on the server. Shared test code is in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
