@@ -43,6 +43,18 @@ settings.register_profile("soak", parent=settings.get_profile("quick"), max_exam
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
+# Fixtures whose value differs between the passes: a test that asks for one depends on the store.
+STORE_FIXTURES = {"store_url", "empty_store"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Such a test runs in the server pass even if its module forgot the ``store`` marker.
+    for item in items:
+        if STORE_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("store") is None:
+            item.add_marker(pytest.mark.store)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # A pytest-xdist worker hands its count of hostile cases to the controller, which prints the sum.
     workeroutput = getattr(session.config, "workeroutput", None)
