@@ -239,7 +239,13 @@ def test_bad_filter_values_are_named_and_dropped(web: FlaskClient) -> None:
 # --- open as SPARQL --------------------------------------------------------------------------------
 
 
-@pytest.mark.store  # the SPARQL runs on the store of the pass
+@pytest.fixture(scope="module")
+def embedded_app(make_module_app: AppFactory, search_backend: str) -> Flask:
+    """The seeded site on the embedded store, whatever the pass: the public SPARQL endpoint needs it."""
+    return make_module_app(store="oxigraph")
+
+
+@pytest.mark.embedded_store
 @pytest.mark.parametrize(
     "query",
     [
@@ -254,7 +260,8 @@ def test_bad_filter_values_are_named_and_dropped(web: FlaskClient) -> None:
         "support=no-support",
     ],
 )
-def test_the_sparql_link_returns_the_same_claims(web: FlaskClient, seed_kb: KnowledgeBase, query: str) -> None:
+def test_the_sparql_link_returns_the_same_claims(embedded_app: Flask, query: str) -> None:
+    web, seed_kb = embedded_app.test_client(), embedded_app.extensions["claimkb"]
     root = page(web, "/search?per_page=100&" + query)
     links = [a for a in root.iter("a") if text(a) == "Open as SPARQL"]
     assert links
