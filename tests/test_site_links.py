@@ -2,7 +2,8 @@
 
 The knowledge base here has a base IRI on another host (``http://kb.example.org/``) than the one the
 test reaches it at (a free loopback port): a link printed as an absolute IRI would lead away, dead.
-Every link of the main pages that stays on the site is followed over real HTTP and must answer 200.
+Every link of the main pages (and of an evidence event's page, which shows its triples) that stays on
+the site is followed over real HTTP and must answer 200.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def test_every_internal_link_of_the_main_pages_answers(site: str) -> None:
             source,
             first(on_claim, r"^/entities/[^/.]+$"),
             first(on_claim, r"^/topics/[^/.]+$"),
+            first(links(site, http.get(f"{site}/claims/{CLAIM}/history").content), r"^/events/[^/.]+$"),
             f"{site}/changes",
             f"{site}/scorecards",
             scorecard_source,
