@@ -15,6 +15,7 @@ from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.vocab import CK
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.independence import claim_independence
+from kb.sparql.safety import check_query
 from kb.write.repository import Change
 from tests.helpers import AppFactory
 
@@ -319,6 +320,15 @@ def test_words_with_quote_marks_stay_literal_in_the_sparql(web: FlaskClient, see
     assert 'CONTAINS(?words, "true")' in body["sparql"]
     assert 'launch")' not in body["sparql"]
     assert len(rows) < len(seed_kb.claims())
+
+
+@pytest.mark.parametrize("words", ["\\u0000\\", "a\\U0001F600b", "\\\\u0041 tiktok"])
+def test_backslashes_before_u_stay_literal_in_the_sparql(web: FlaskClient, seed_kb: KnowledgeBase, words: str) -> None:
+    # A parser that expands \uXXXX before reading the query (SPARQL 1.1; rdflib's does) must not read
+    # an escaped backslash and the letters after it as an escape: the public endpoint accepts the query.
+    body = web.get("/search.json", query_string={"q": words}).get_json()
+    check_query(body["sparql"], seed_kb.iris)
+    seed_kb.store.select(body["sparql"])
 
 
 def test_the_support_facet_lists_the_single_origin_claims(web: FlaskClient, seed_kb: KnowledgeBase) -> None:

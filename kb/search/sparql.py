@@ -13,6 +13,7 @@ serialiser, never pasted in as text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rdflib import Literal, URIRef
@@ -37,8 +38,18 @@ _LINKED_PATHS = {
 }
 
 
+# An escaped backslash (``\\``, an even run) followed by ``u`` or ``U``: a parser that expands
+# ``\uXXXX`` before reading the query, as SPARQL 1.1 says (rdflib's does), would read the second
+# backslash and what follows as an escape. Writing that letter as an eight-digit escape keeps the
+# text (a four-digit one could run on into hex digits after it: rdflib reads up to eight).
+_ESCAPED_BACKSLASH_THEN_U = re.compile(r"(?<!\\)((?:\\\\)+)([uU])")
+
+
 def _term(value: URIRef | Literal) -> str:
-    return str(to_ox(value))
+    text = str(to_ox(value))
+    if isinstance(value, Literal):
+        text = _ESCAPED_BACKSLASH_THEN_U.sub(lambda m: m.group(1) + f"\\U{ord(m.group(2)):08X}", text)
+    return text
 
 
 def support_origins_pattern() -> list[str]:
