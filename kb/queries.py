@@ -618,3 +618,120 @@ SELECT ?entity ?lname WHERE {
   FILTER(LCASE(STR(?name)) = ?lname)
 } ORDER BY ?entity LIMIT 1
 """
+
+
+# --- track records and statistics (issue 18) -------------------------------------------------------
+# Counts for track records (kb/read/track_records.py) and the statistics page (kb/read/statistics.py).
+# Retracted claims are never counted.
+
+# Claims of each claimant by status and type; ?claimant may be bound (one entity's page).
+TRACK_CLAIMANT_COUNTS = """
+SELECT ?claimant ?status ?type (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim a schema:Claim ; schema:author ?claimant ; ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?claimant ?status ?type
+"""
+
+# The claims of one claimant (?claimant bound), for the lists behind the numbers and for as_of.
+TRACK_CLAIMANT_CLAIMS = """
+SELECT ?claimant ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE {
+  ?claim schema:author ?claimant ; a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:claimType ?type .
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+# Whether a publisher's source repeats an upstream source carrying the same claim (see
+# claims.track_record): one row per (publisher, source, claim) that carries it; ?publisher may be bound.
+TRACK_PUBLISHER_CLAIMS = """
+SELECT ?publisher ?source ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline ?repeats WHERE {
+  ?source schema:publisher ?publisher .
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  BIND(EXISTS {
+    ?source prov:wasDerivedFrom+ ?upstream .
+    { ?claim schema:appearance ?upstream } UNION { ?claim schema:firstAppearance ?upstream }
+    UNION { ?claim ck:quote ?upstreamQuote . ?upstreamQuote oa:hasSource ?upstream }
+    FILTER NOT EXISTS { ?upstream prov:wasDerivedFrom* ?source }
+  } AS ?repeats)
+}
+"""
+
+# The same for every publisher at once, counted: claims by publisher, role, status and type.
+TRACK_PUBLISHER_COUNTS = """
+SELECT ?publisher ?role ?status ?type (COUNT(?claim) AS ?n) WHERE {
+  {
+    SELECT ?publisher ?claim (MIN(IF(?repeats, 1, 0)) AS ?allRepeat) WHERE {
+      ?source schema:publisher ?publisher .
+      { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+      UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+      BIND(EXISTS {
+        ?source prov:wasDerivedFrom+ ?upstream .
+        { ?claim schema:appearance ?upstream } UNION { ?claim schema:firstAppearance ?upstream }
+        UNION { ?claim ck:quote ?upstreamQuote . ?upstreamQuote oa:hasSource ?upstream }
+        FILTER NOT EXISTS { ?upstream prov:wasDerivedFrom* ?source }
+      } AS ?repeats)
+    } GROUP BY ?publisher ?claim
+  }
+  ?claim a schema:Claim ; ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  BIND(IF(?allRepeat = 1, "repeated", "origin") AS ?role)
+} GROUP BY ?publisher ?role ?status ?type
+"""
+
+# Names and slugs of the entities that made or published claims.
+TRACK_ENTITY_NAMES = """
+SELECT ?entity ?slug ?name WHERE {
+  ?entity ck:slug ?slug ; schema:name ?name .
+  FILTER(EXISTS { ?claim schema:author ?entity } || EXISTS { ?source schema:publisher ?entity })
+}
+"""
+
+# The evidence of claims that bears on status as known on ?asOf (bound): the status rule is applied
+# to these in Python (claims.status), as on the claim pages with ?as_of=.
+TRACK_EVENTS_UNTIL = """
+SELECT ?asOf ?claim ?event ?date ?stance WHERE {
+  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""
+
+# Every claim with what the status rule needs (type, deadline) and the date it was made.
+TRACK_ALL_CLAIMS = """
+SELECT ?claim ?claimant ?type ?claimed ?deadline WHERE {
+  ?claim a schema:Claim ; schema:author ?claimant ; ck:claimType ?type .
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+# The same evidence, for the claims of one claimant or of one publisher's sources (both bound).
+TRACK_CLAIMANT_EVENTS_UNTIL = """
+SELECT ?asOf ?claimant ?claim ?event ?date ?stance WHERE {
+  ?claim schema:author ?claimant ; ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""
+
+TRACK_PUBLISHER_EVENTS_UNTIL = """
+SELECT DISTINCT ?asOf ?publisher ?claim ?event ?date ?stance WHERE {
+  ?source schema:publisher ?publisher .
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""

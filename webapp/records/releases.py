@@ -1,0 +1,3 @@
+"""Releases (placeholder)."""
+
+from __future__ import annotations
