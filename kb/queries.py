@@ -735,3 +735,58 @@ SELECT DISTINCT ?asOf ?publisher ?claim ?event ?date ?stance WHERE {
   FILTER NOT EXISTS { ?event ck:retracted true }
 }
 """
+
+# --- statistics (issue 18) ---
+# Claims per month by one dimension. The month is when a claim was first recorded (its first
+# revision) or when it was made (schema:datePublished); a claim with several topics or languages
+# counts once under each. These texts are also shown, as they are, on the statistics page: each
+# reproduces its chart on the public endpoint.
+
+_STATS_MONTH = {
+    "recorded": """{
+    SELECT ?claim (MIN(?time) AS ?first) WHERE {
+      ?claim a schema:Claim . ?revision ck:changed ?claim ; prov:endedAtTime ?time .
+    } GROUP BY ?claim
+  }
+  BIND(SUBSTR(STR(?first), 1, 7) AS ?month)""",
+    "claimed": """?claim a schema:Claim .
+  OPTIONAL { ?claim schema:datePublished ?made }
+  BIND(COALESCE(SUBSTR(STR(?made), 1, 7), "undated") AS ?month)""",
+}
+
+_STATS_DIMENSION = {
+    "status": "?claim ck:status ?value .",
+    "type": "?claim ck:claimType ?value .",
+    "topic": 'OPTIONAL { ?claim dcterms:subject ?topic }\n  BIND(COALESCE(?topic, "no topic") AS ?value)',
+    "language": 'OPTIONAL { ?claim schema:inLanguage ?language }\n  BIND(COALESCE(STR(?language), "not recorded") AS ?value)',
+}
+
+STATS_BY_MONTH = {
+    (basis, dimension): f"""SELECT ?month ?value (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+  {month}
+  {pattern}
+  FILTER NOT EXISTS {{ ?claim ck:retracted true }}
+}} GROUP BY ?month ?value ORDER BY ?month ?value
+"""
+    for basis, month in _STATS_MONTH.items()
+    for dimension, pattern in _STATS_DIMENSION.items()
+}
+
+# Open predictions whose deadline is ?today or later, by the month of their deadline.
+STATS_PREDICTIONS_COMING_DUE = """SELECT ?today ?month (COUNT(?claim) AS ?claims) WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:status ?status .
+  FILTER(?deadline >= ?today)
+  FILTER(?status NOT IN (ck:due, ck:resolved-true, ck:resolved-partly, ck:resolved-false))
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  BIND(SUBSTR(STR(?deadline), 1, 7) AS ?month)
+} GROUP BY ?today ?month ORDER BY ?month
+"""
+
+# Claimants by their checked claims (any status but unverified), by status.
+STATS_MOST_CHECKED = """SELECT ?claimant ?name ?status (COUNT(?claim) AS ?claims) WHERE {
+  ?claim a schema:Claim ; schema:author ?claimant ; ck:status ?status .
+  FILTER(?status != ck:unverified)
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  ?claimant schema:name ?name .
+} GROUP BY ?claimant ?name ?status ORDER BY ?claimant
+"""

@@ -132,7 +132,7 @@ def rates_chart(title: str, rows: Sequence[RateRow], series: Sequence[Series]) -
     colours = {s.key: s for s in series}
     line_h = 16
     heights = [(3 if not r.judgement.too_few and r.judgement.rates else 1) * line_h + ROW_GAP for r in rows]
-    height = PAD * 2 + 18 + sum(heights)
+    height = PAD * 2 + sum(heights) + (18 if any(r.judgement.rates for r in rows) else 0)
     descs = []
     for r in rows:
         j = r.judgement
@@ -155,7 +155,8 @@ def rates_chart(title: str, rows: Sequence[RateRow], series: Sequence[Series]) -
     def x(share: float) -> float:
         return LABEL_W + span * share
 
-    for tick in (0, 0.25, 0.5, 0.75, 1):
+    judged = any(r.judgement.rates for r in rows)
+    for tick in (0, 0.25, 0.5, 0.75, 1) if judged else ():
         parts.append(
             f'<line class="tick" x1="{x(tick):.1f}" y1="{PAD}" x2="{x(tick):.1f}" y2="{height - PAD - 14}"/>'
             f'<text class="axis-label" x="{x(tick):.1f}" y="{height - PAD}" text-anchor="middle">{tick:.0%}</text>'
@@ -202,7 +203,7 @@ def month_columns(
     top = PAD
     tallest = max((sum(values.get(m, {}).values()) for m in months), default=0) or 1
     step = (WIDTH - 2 * PAD - 40) / len(months)
-    col_w = max(1.0, step * 0.8)
+    col_w = min(36.0, max(1.0, step * 0.8))
     desc = "; ".join(
         f"{m}: {sum(values.get(m, {}).values())} ({describe_counts(values.get(m, {}), series)})"
         for m in months

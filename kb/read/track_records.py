@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from claims import concepts
+from claims.scorecard import summary_line
 from claims.status import Stance, Status, TimelineEntry, derive_status
 from claims.track_record import REPORT_ROLES, Judgement, judge, report_role
 from claims.vocab import CK_IRI
@@ -55,6 +56,11 @@ class Tally:
 
     def by_notation(self) -> dict[str, int]:
         return {s.value: self.counts.get(s, 0) for s in Status}
+
+    @property
+    def summary(self) -> str:
+        """ "2 claims: 1 supported, 1 resolved partly", as on the scorecards."""
+        return summary_line(s for s, n in self.counts.items() for _ in range(n))
 
 
 @dataclass
