@@ -758,7 +758,9 @@ _STATS_DIMENSION = {
     "status": "?claim ck:status ?value .",
     "type": "?claim ck:claimType ?value .",
     "topic": 'OPTIONAL { ?claim dcterms:subject ?topic }\n  BIND(COALESCE(?topic, "no topic") AS ?value)',
-    "language": 'OPTIONAL { ?claim schema:inLanguage ?language }\n  BIND(COALESCE(STR(?language), "not recorded") AS ?value)',
+    "language": (
+        'OPTIONAL { ?claim schema:inLanguage ?language }\n  BIND(COALESCE(STR(?language), "not recorded") AS ?value)'
+    ),
 }
 
 STATS_BY_MONTH = {
@@ -790,3 +792,22 @@ STATS_MOST_CHECKED = """SELECT ?claimant ?name ?status (COUNT(?claim) AS ?claims
   ?claimant schema:name ?name .
 } GROUP BY ?claimant ?name ?status ORDER BY ?claimant
 """
+
+# --- VoID and releases (issue 18) ---
+# Statistics of the public current state (the default graph; private graphs are named graphs and
+# never counted).
+
+VOID_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+VOID_DISTINCT = """
+SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }
+"""
+
+VOID_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
+
+VOID_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
+
+# Resources with a page of their own (a slug): claims, sources, entities, topics, events, quotes.
+VOID_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ck:slug ?slug }"
+
+VOID_LAST_MODIFIED = "SELECT (MAX(?time) AS ?last) WHERE { ?revision a ck:Revision ; prov:endedAtTime ?time }"

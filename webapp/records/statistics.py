@@ -98,5 +98,13 @@ def chart_json_view(chart_id: str) -> Response:
 def chart_csv(chart_id: str) -> Response:
     chart = _chart(chart_id)
     rows = chart.rows()
-    columns = list(rows[0]) if rows else (["claimant", "slug", "status", "claims"] if isinstance(chart, BarChart) else ["month", "key", "label", "claims"])
+    columns = (
+        list(rows[0])
+        if rows
+        else (
+            ["claimant", "slug", "status", "claims"]
+            if isinstance(chart, BarChart)
+            else ["month", "key", "label", "claims"]
+        )
+    )
     return csv_response(columns, rows, f"{chart.id}.csv")

@@ -74,7 +74,9 @@ def groups(record: TrackRecord) -> list[Group]:
                         {"report": report},
                     )
                 )
-    found.append(Group("predictions", "Predictions", record.predictions, record.prediction_judgement, {"type": "prediction"}))
+    found.append(
+        Group("predictions", "Predictions", record.predictions, record.prediction_judgement, {"type": "prediction"})
+    )
     return found
 
 
@@ -298,8 +300,11 @@ def claims_behind(slug: str, role: str) -> str:
     if report and report not in REPORT_ROLES:
         report = None
     found = records.claims_behind(slug, role, status=status, claim_type=claim_type, report=report, as_of=as_of)
-    described = [ROLE_LABELS[role] + " by " + record.entity.name if role == CLAIMANT else
-                 "Claims reported by " + record.entity.name]
+    described = [
+        ROLE_LABELS[role] + " by " + record.entity.name
+        if role == CLAIMANT
+        else "Claims reported by " + record.entity.name
+    ]
     if report:
         described.append(REPORT_LABELS[report].lower())
     if claim_type:
