@@ -96,6 +96,21 @@ def judge(statuses: Mapping[Status, int], minimum: int) -> Judgement:
     return Judgement({s: int(statuses.get(s, 0)) for s in RESOLVED}, minimum)
 
 
+def repeating(carriers: Iterable[str], upstream: Mapping[str, set[str]]) -> set[str]:
+    """Those of a claim's ``carriers`` (the sources carrying it) that repeat another carrier.
+
+    ``upstream`` maps a source to every source it derives from, any number of steps. A carrier
+    repeats when it derives from another carrier that does not derive back from it (a loop is one
+    origin).
+    """
+    found = set(carriers)
+    return {
+        source
+        for source in found
+        if any(up in found and source not in upstream.get(up, set()) for up in upstream.get(source, set()) - {source})
+    }
+
+
 def report_role(repeats_upstream: Iterable[bool]) -> str:
     """A publisher's role for one claim, from whether each of its sources carrying it repeats an upstream one."""
     return REPEATED if all(repeats_upstream) else ORIGIN

@@ -644,10 +644,10 @@ SELECT ?claimant ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE
 }
 """
 
-# Whether a publisher's source repeats an upstream source carrying the same claim (see
-# claims.track_record): one row per (publisher, source, claim) that carries it; ?publisher may be bound.
+# The claims a publisher's sources carry (where they appeared, or are quoted from): one row per
+# (publisher, claim); ?publisher may be bound.
 TRACK_PUBLISHER_CLAIMS = """
-SELECT ?publisher ?source ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline ?repeats WHERE {
+SELECT DISTINCT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE {
   ?source schema:publisher ?publisher .
   { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
   UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
@@ -657,35 +657,49 @@ SELECT ?publisher ?source ?claim ?slug ?name ?text ?status ?type ?claimed ?deadl
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim schema:datePublished ?claimed }
   OPTIONAL { ?claim ck:deadline ?deadline }
-  BIND(EXISTS {
-    ?source prov:wasDerivedFrom+ ?upstream .
-    { ?claim schema:appearance ?upstream } UNION { ?claim schema:firstAppearance ?upstream }
-    UNION { ?claim ck:quote ?upstreamQuote . ?upstreamQuote oa:hasSource ?upstream }
-    FILTER NOT EXISTS { ?upstream prov:wasDerivedFrom* ?source }
-  } AS ?repeats)
 }
 """
 
-# The same for every publisher at once, counted: claims by publisher, role, status and type.
+# Their claims counted by status and type, for every publisher at once.
 TRACK_PUBLISHER_COUNTS = """
-SELECT ?publisher ?role ?status ?type (COUNT(?claim) AS ?n) WHERE {
-  {
-    SELECT ?publisher ?claim (MIN(IF(?repeats, 1, 0)) AS ?allRepeat) WHERE {
-      ?source schema:publisher ?publisher .
-      { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
-      UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
-      BIND(EXISTS {
-        ?source prov:wasDerivedFrom+ ?upstream .
-        { ?claim schema:appearance ?upstream } UNION { ?claim schema:firstAppearance ?upstream }
-        UNION { ?claim ck:quote ?upstreamQuote . ?upstreamQuote oa:hasSource ?upstream }
-        FILTER NOT EXISTS { ?upstream prov:wasDerivedFrom* ?source }
-      } AS ?repeats)
-    } GROUP BY ?publisher ?claim
-  }
+SELECT ?publisher ?status ?type (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?source schema:publisher ?publisher .
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
   ?claim a schema:Claim ; ck:status ?status ; ck:claimType ?type .
   FILTER NOT EXISTS { ?claim ck:retracted true }
-  BIND(IF(?allRepeat = 1, "repeated", "origin") AS ?role)
-} GROUP BY ?publisher ?role ?status ?type
+} GROUP BY ?publisher ?status ?type
+"""
+
+# Which sources derive from which, any number of steps (the pairs are few beside claims): the
+# start of telling a publisher's own reports from its repeats (claims.track_record).
+TRACK_DERIVATION_PAIRS = """
+SELECT DISTINCT ?down ?up WHERE { ?down prov:wasDerivedFrom ?parent . ?parent prov:wasDerivedFrom* ?up . }
+"""
+
+# The claims one source (?source bound) carries: where they appeared, or are quoted from it.
+TRACK_CLAIMS_CARRIED_BY = """
+SELECT DISTINCT ?source ?claim WHERE {
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+}
+"""
+
+# The sources carrying one claim (?claim bound), with their publishers.
+TRACK_CARRIERS_OF = """
+SELECT DISTINCT ?claim ?source ?publisher WHERE {
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  OPTIONAL { ?source schema:publisher ?publisher }
+}
+"""
+
+# One claim's status and type (retracted claims have none here).
+TRACK_CLAIM_STATUS = """
+SELECT ?claim ?status ?type WHERE {
+  ?claim a schema:Claim ; ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
 """
 
 # Names and slugs of the entities that made or published claims.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.status import Status
-from claims.track_record import ORIGIN, REPEATED, judge, report_role, wilson_interval
+from claims.track_record import ORIGIN, REPEATED, judge, repeating, report_role, wilson_interval
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,12 @@ def test_a_publisher_repeated_a_claim_only_when_every_one_of_its_reports_repeats
     assert report_role([True, True]) == REPEATED
     assert report_role([True, False]) == ORIGIN
     assert report_role([False]) == ORIGIN
+
+
+def test_a_source_repeats_a_carrier_it_derives_from_but_a_loop_is_one_origin() -> None:
+    # copy <- rewrite <- scoop; the scoop and the copy carry the claim, the rewrite does not.
+    upstream = {"copy": {"rewrite", "scoop"}, "rewrite": {"scoop"}}
+    assert repeating({"scoop", "copy"}, upstream) == {"copy"}
+    assert repeating({"rewrite"}, upstream) == set()  # nothing upstream carries it
+    loop = {"a": {"b"}, "b": {"a"}}
+    assert repeating({"a", "b"}, loop) == set()

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from claims import concepts
 from claims.scorecard import summary_line
 from claims.status import Stance, Status, TimelineEntry, derive_status
-from claims.track_record import REPORT_ROLES, Judgement, judge, report_role
+from claims.track_record import ORIGIN, REPEATED, REPORT_ROLES, Judgement, judge, repeating, report_role
 from claims.vocab import CK_IRI
 from kb import queries
 from kb.errors import NotFound
@@ -143,6 +143,12 @@ class TrackRecords:
             for row in self.kb.store.select(queries.TRACK_CLAIMANT_COUNTS, {"claimant": entity.iri}):
                 _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])))
             return record
+        if role == PUBLISHER and as_of is None:
+            # So is a publisher's, with the (few) repeated claims moved out of "reported first".
+            for row in self.kb.store.select(queries.TRACK_PUBLISHER_COUNTS, {"publisher": entity.iri}):
+                _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])), ORIGIN)
+            _move_repeated({str(entity.iri): record}, self._repeated_rows())
+            return record
         for claim in self.claims(slug, role, as_of):
             _count(record, claim.status, claim.claim_type, 1, claim.report)
         return record
@@ -161,10 +167,10 @@ class TrackRecords:
             reports: dict[str, str | None] = {str(r["claim"]): None for r in rows}
         else:
             rows = self.kb.store.select(queries.TRACK_PUBLISHER_CLAIMS, {"publisher": entity.iri})
-            repeats: dict[str, list[bool]] = defaultdict(list)
-            for row in rows:
-                repeats[str(row["claim"])].append(row.get("repeats") == Literal(True))
-            reports = {claim: report_role(flags) for claim, flags in repeats.items()}
+            repeated = self._repeated()
+            reports = {
+                str(r["claim"]): REPEATED if (str(entity.iri), str(r["claim"])) in repeated else ORIGIN for r in rows
+            }
         statuses = None
         if as_of is not None:
             query = queries.TRACK_CLAIMANT_EVENTS_UNTIL if role == CLAIMANT else queries.TRACK_PUBLISHER_EVENTS_UNTIL
@@ -203,6 +209,60 @@ class TrackRecords:
             found = [c for c in found if c.report == report]
         return found
 
+    def _repeated(self) -> set[tuple[str, str]]:
+        """(publisher, claim) pairs where every one of the publisher's sources carrying the claim repeats it.
+
+        Cached until the next revision. Only a claim carried by a source and by one it derives from
+        can be repeated, so the derivation pairs (few) are read first, then only those claims.
+        """
+        return self.kb.cache.get(("track-repeated",), self._compute_repeated)
+
+    def _compute_repeated(self) -> set[tuple[str, str]]:
+        upstream: dict[str, set[str]] = defaultdict(set)
+        for row in self.kb.store.select(queries.TRACK_DERIVATION_PAIRS):
+            upstream[str(row["down"])].add(str(row["up"]))
+        if not upstream:
+            return set()
+        carried: dict[str, set[str]] = {}
+        for source in sorted(set(upstream) | {up for ups in upstream.values() for up in ups}):
+            rows = self.kb.store.select(queries.TRACK_CLAIMS_CARRIED_BY, {"source": URIRef(source)})
+            carried[source] = {str(r["claim"]) for r in rows}
+        candidates = {
+            claim for down, ups in upstream.items() for claim in carried[down] if any(claim in carried[u] for u in ups)
+        }
+        repeated: set[tuple[str, str]] = set()
+        for claim in sorted(candidates):
+            rows = self.kb.store.select(queries.TRACK_CARRIERS_OF, {"claim": URIRef(claim)})
+            repeats = repeating({str(r["source"]) for r in rows}, upstream)
+            by_publisher: dict[str, list[bool]] = defaultdict(list)
+            for row in rows:
+                if row.get("publisher") is not None:
+                    by_publisher[str(row["publisher"])].append(str(row["source"]) in repeats)
+            repeated |= {
+                (publisher, claim) for publisher, flags in by_publisher.items() if report_role(flags) == REPEATED
+            }
+        return repeated
+
+    def _repeated_rows(self) -> dict[tuple[str, str], tuple[Status, str]]:
+        """The repeated (publisher, claim) pairs with the claim's current status and type (cached)."""
+        return self.kb.cache.get(("track-repeated-rows",), self._compute_repeated_rows)
+
+    def _compute_repeated_rows(self) -> dict[tuple[str, str], tuple[Status, str]]:
+        repeated = self._repeated()
+        if not repeated:
+            return {}
+        claims = {claim for _, claim in repeated}
+        found: dict[tuple[str, str], tuple[Status, str]] = {}
+        info = {
+            str(r["claim"]): (_status(r.get("status")), _notation(r.get("type")))
+            for claim in sorted(claims)
+            for r in self.kb.store.select(queries.TRACK_CLAIM_STATUS, {"claim": URIRef(claim)})
+        }
+        for pair in repeated:
+            if pair[1] in info:
+                found[pair] = info[pair[1]]
+        return found
+
     # --- every entity -------------------------------------------------------------------------
 
     def all_records(self, as_of: date | None = None) -> tuple[list[TrackRecord], list[TrackRecord]]:
@@ -230,11 +290,15 @@ class TrackRecords:
                 record = record_of(claimants, str(row["claimant"]), CLAIMANT)
                 if record:
                     _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])))
+            repeated_rows = self._repeated_rows()
             for row in self.kb.store.select(queries.TRACK_PUBLISHER_COUNTS):
                 record = record_of(publishers, str(row["publisher"]), PUBLISHER)
                 if record:
                     n = int(str(row["n"]))
-                    _count(record, _status(row["status"]), _notation(row["type"]), n, str(row["role"]))
+                    status, claim_type = _status(row["status"]), _notation(row["type"])
+                    # Every claim counts as reported first, but those found repeated (few) below.
+                    _count(record, status, claim_type, n, ORIGIN)
+            _move_repeated(publishers, repeated_rows)
         else:
             claim_rows = self.kb.store.select(queries.TRACK_ALL_CLAIMS)
             events = self.kb.store.select(queries.TRACK_EVENTS_UNTIL, {"asOf": Literal(as_of)})
@@ -245,16 +309,14 @@ class TrackRecords:
                     record = record_of(claimants, str(row["claimant"]), CLAIMANT)
                     if record:
                         _count(record, statuses[iri], _notation(row["type"]), 1)
-            repeats: dict[tuple[str, str], list[bool]] = defaultdict(list)
-            types: dict[str, str] = {}
+            repeated = self._repeated()
             for row in self.kb.store.select(queries.TRACK_PUBLISHER_CLAIMS):
-                repeats[(str(row["publisher"]), str(row["claim"]))].append(row.get("repeats") == Literal(True))
-                types[str(row["claim"])] = _notation(row["type"])
-            for (publisher, claim), flags in repeats.items():
+                publisher, claim = str(row["publisher"]), str(row["claim"])
                 if claim in statuses:
                     record = record_of(publishers, publisher, PUBLISHER)
                     if record:
-                        _count(record, statuses[claim], types[claim], 1, report_role(flags))
+                        report = REPEATED if (publisher, claim) in repeated else ORIGIN
+                        _count(record, statuses[claim], _notation(row["type"]), 1, report)
 
         def order(records: Iterable[TrackRecord]) -> list[TrackRecord]:
             return sorted(records, key=lambda r: (-r.judgement.resolved, -r.claims.total, r.entity.name.lower()))
@@ -270,6 +332,18 @@ def _count(record: TrackRecord, status: Status, claim_type: str, n: int, report:
         record.reports.setdefault(report, Tally()).add(status, n)
     elif record.role == PUBLISHER and report is not None:
         raise ValueError(f"Unknown report role {report!r}")
+
+
+def _move_repeated(records: Mapping[str, TrackRecord], repeated: Mapping[tuple[str, str], tuple[Status, str]]) -> None:
+    """Move the repeated claims of these publishers' records from "reported first" to "repeated"."""
+    for (publisher, _claim), (status, _claim_type) in repeated.items():
+        record = records.get(publisher)
+        if record and ORIGIN in record.reports:
+            record.reports[ORIGIN].add(status, -1)
+            record.reports.setdefault(REPEATED, Tally()).add(status, 1)
+    for record in records.values():
+        if ORIGIN in record.reports and not record.reports[ORIGIN].total:
+            del record.reports[ORIGIN]
 
 
 def statuses_as_of(
