@@ -666,6 +666,19 @@ SELECT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHER
 }
 """
 
+# Just the (publisher, claim) pairs, every one (a track record as of a past day reads them all).
+TRACK_PUBLISHER_PAIRS = """
+SELECT ?publisher ?claim WHERE {
+  {
+    SELECT DISTINCT ?publisher ?claim WHERE {
+      { ?source schema:publisher ?publisher . ?claim schema:appearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?claim schema:firstAppearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?quote oa:hasSource ?source . ?claim ck:quote ?quote }
+    }
+  }
+}
+"""
+
 # Their claims counted by status and type, for every publisher at once.
 TRACK_PUBLISHER_COUNTS = """
 SELECT ?publisher ?status ?type (COUNT(?claim) AS ?n) WHERE {

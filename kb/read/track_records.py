@@ -310,13 +310,14 @@ class TrackRecords:
                     if record:
                         _count(record, statuses[iri], _notation(row["type"]), 1)
             repeated = self._repeated()
-            for row in self.kb.store.select(queries.TRACK_PUBLISHER_CLAIMS):
+            types = {str(row["claim"]): _notation(row["type"]) for row in claim_rows}
+            for row in self.kb.store.select(queries.TRACK_PUBLISHER_PAIRS):
                 publisher, claim = str(row["publisher"]), str(row["claim"])
                 if claim in statuses:
                     record = record_of(publishers, publisher, PUBLISHER)
                     if record:
                         report = REPEATED if (publisher, claim) in repeated else ORIGIN
-                        _count(record, statuses[claim], _notation(row["type"]), 1, report)
+                        _count(record, statuses[claim], types[claim], 1, report)
 
         def order(records: Iterable[TrackRecord]) -> list[TrackRecord]:
             return sorted(records, key=lambda r: (-r.judgement.resolved, -r.claims.total, r.entity.name.lower()))
