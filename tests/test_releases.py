@@ -176,6 +176,7 @@ def test_releases_are_listed_with_their_statistics_and_files(make_app: AppFactor
     assert client.get("/releases/2026.9/void.ttl").status_code == 404
 
 
+@pytest.mark.embedded_store  # the public SPARQL endpoint (its service description) needs the embedded store
 def test_the_live_data_set_is_described_and_the_service_description_points_to_it(make_app: AppFactory) -> None:
     client = make_app().test_client()
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
