@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 ONTOLOGY = HERE / "ontology.ttl"
 SCHEMES = HERE / "schemes.ttl"
 SHAPES = HERE / "shapes.ttl"
+VOID_SHAPES = HERE / "void-shapes.ttl"  # the VoID + DCAT descriptions of the data set (releases)
 CROSSWALK = HERE / "crosswalk.ttl"
 SEED = HERE / "seed" / "tiktok-shop-2022.ttl"
 

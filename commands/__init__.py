@@ -129,6 +129,7 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
 # (one line per area below)
 import commands.dumps  # noqa: E402, F401
 import commands.imports  # noqa: E402, F401
+import commands.releases  # noqa: E402, F401
 import commands.search  # noqa: E402, F401
 import commands.users  # noqa: E402, F401
 

@@ -590,3 +590,237 @@ SELECT ?entity ?lname WHERE {
   FILTER(LCASE(STR(?name)) = ?lname)
 } ORDER BY ?entity LIMIT 1
 """
+
+
+# --- track records and statistics (issue 18) -------------------------------------------------------
+# Counts for track records (kb/read/track_records.py) and the statistics page (kb/read/statistics.py).
+# Retracted claims are never counted. Claims are recognised by their ck:claimType (only claims have
+# one): on Oxigraph, `?claim a schema:Claim` with a bound claimant makes a count 40 times slower.
+
+# Claims of each claimant by status and type; ?claimant may be bound (one entity's page).
+TRACK_CLAIMANT_COUNTS = """
+SELECT ?claimant ?status ?type (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+  ?claim schema:author ?claimant ; ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?claimant ?status ?type
+"""
+
+# The claims of one claimant (?claimant bound), for the lists behind the numbers and for as_of.
+TRACK_CLAIMANT_CLAIMS = """
+SELECT ?claimant ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE {
+  ?claim schema:author ?claimant ; ck:claimType ?type ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+# The claims a publisher's sources carry (where they appeared, or are quoted from): one row per
+# (publisher, claim); ?publisher may be bound. The pairs are found first, in a subquery: joined
+# after a UNION, Oxigraph starts from the join and reads every claim (minutes at 10k claims).
+TRACK_PUBLISHER_CLAIMS = """
+SELECT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE {
+  {
+    SELECT DISTINCT ?publisher ?claim WHERE {
+      { ?source schema:publisher ?publisher . ?claim schema:appearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?claim schema:firstAppearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?quote oa:hasSource ?source . ?claim ck:quote ?quote }
+    }
+  }
+  ?claim ck:claimType ?type ; ck:slug ?slug ; schema:text ?text .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+}
+"""
+
+# Just the (publisher, claim) pairs, every one (a track record as of a past day reads them all).
+TRACK_PUBLISHER_PAIRS = """
+SELECT ?publisher ?claim WHERE {
+  {
+    SELECT DISTINCT ?publisher ?claim WHERE {
+      { ?source schema:publisher ?publisher . ?claim schema:appearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?claim schema:firstAppearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?quote oa:hasSource ?source . ?claim ck:quote ?quote }
+    }
+  }
+}
+"""
+
+# Their claims counted by status and type, for every publisher at once.
+TRACK_PUBLISHER_COUNTS = """
+SELECT ?publisher ?status ?type (COUNT(?claim) AS ?n) WHERE {
+  {
+    SELECT DISTINCT ?publisher ?claim WHERE {
+      { ?source schema:publisher ?publisher . ?claim schema:appearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?claim schema:firstAppearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?quote oa:hasSource ?source . ?claim ck:quote ?quote }
+    }
+  }
+  ?claim ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+} GROUP BY ?publisher ?status ?type
+"""
+
+# Which sources derive from which, any number of steps (the pairs are few beside claims): the
+# start of telling a publisher's own reports from its repeats (claims.track_record).
+TRACK_DERIVATION_PAIRS = """
+SELECT DISTINCT ?down ?up WHERE { ?down prov:wasDerivedFrom ?parent . ?parent prov:wasDerivedFrom* ?up . }
+"""
+
+# The claims one source (?source bound) carries: where they appeared, or are quoted from it.
+TRACK_CLAIMS_CARRIED_BY = """
+SELECT DISTINCT ?source ?claim WHERE {
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+}
+"""
+
+# The sources carrying one claim (?claim bound), with their publishers.
+TRACK_CARRIERS_OF = """
+SELECT DISTINCT ?claim ?source ?publisher WHERE {
+  { ?claim schema:appearance ?source } UNION { ?claim schema:firstAppearance ?source }
+  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?source }
+  OPTIONAL { ?source schema:publisher ?publisher }
+}
+"""
+
+# One claim's status and type (retracted claims have none here).
+TRACK_CLAIM_STATUS = """
+SELECT ?claim ?status ?type WHERE {
+  ?claim ck:status ?status ; ck:claimType ?type .
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+# Names and slugs of the entities that made or published claims.
+TRACK_ENTITY_NAMES = """
+SELECT ?entity ?slug ?name WHERE {
+  ?entity ck:slug ?slug ; schema:name ?name .
+  FILTER(EXISTS { ?claim schema:author ?entity } || EXISTS { ?source schema:publisher ?entity })
+}
+"""
+
+# The evidence of claims that bears on status as known on ?asOf (bound): the status rule is applied
+# to these in Python (claims.status), as on the claim pages with ?as_of=.
+TRACK_EVENTS_UNTIL = """
+SELECT ?asOf ?claim ?event ?date ?stance WHERE {
+  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""
+
+# Every claim with what the status rule needs (type, deadline) and the date it was made.
+TRACK_ALL_CLAIMS = """
+SELECT ?claim ?claimant ?type ?claimed ?deadline WHERE {
+  ?claim ck:claimType ?type ; schema:author ?claimant .
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+# The same evidence, for the claims of one claimant or of one publisher's sources (both bound).
+TRACK_CLAIMANT_EVENTS_UNTIL = """
+SELECT ?asOf ?claimant ?claim ?event ?date ?stance WHERE {
+  ?claim schema:author ?claimant ; ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""
+
+TRACK_PUBLISHER_EVENTS_UNTIL = """
+SELECT ?asOf ?publisher ?claim ?event ?date ?stance WHERE {
+  {
+    SELECT DISTINCT ?publisher ?claim WHERE {
+      { ?source schema:publisher ?publisher . ?claim schema:appearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?claim schema:firstAppearance ?source }
+      UNION { ?source schema:publisher ?publisher . ?quote oa:hasSource ?source . ?claim ck:quote ?quote }
+    }
+  }
+  ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
+  FILTER(?date <= ?asOf)
+  FILTER NOT EXISTS { ?event ck:retracted true }
+}
+"""
+
+# --- statistics (issue 18) ---
+# Claims per month by one dimension. The month is when a claim was first recorded (its first
+# revision) or when it was made (schema:datePublished); a claim with several topics or languages
+# counts once under each. These texts are also shown, as they are, on the statistics page: each
+# reproduces its chart on the public endpoint.
+
+_STATS_MONTH = {
+    "recorded": """{
+    SELECT ?claim (MIN(?time) AS ?first) WHERE {
+      ?claim a schema:Claim . ?revision ck:changed ?claim ; prov:endedAtTime ?time .
+    } GROUP BY ?claim
+  }
+  BIND(SUBSTR(STR(?first), 1, 7) AS ?month)""",
+    "claimed": """?claim a schema:Claim .
+  OPTIONAL { ?claim schema:datePublished ?made }
+  BIND(COALESCE(SUBSTR(STR(?made), 1, 7), "undated") AS ?month)""",
+}
+
+_STATS_DIMENSION = {
+    "status": "?claim ck:status ?value .",
+    "type": "?claim ck:claimType ?value .",
+    "topic": 'OPTIONAL { ?claim dcterms:subject ?topic }\n  BIND(COALESCE(?topic, "no topic") AS ?value)',
+    "language": (
+        'OPTIONAL { ?claim schema:inLanguage ?language }\n  BIND(COALESCE(STR(?language), "not recorded") AS ?value)'
+    ),
+}
+
+STATS_BY_MONTH = {
+    (basis, dimension): f"""SELECT ?month ?value (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+  {month}
+  {pattern}
+  FILTER NOT EXISTS {{ ?claim ck:retracted true }}
+}} GROUP BY ?month ?value ORDER BY ?month ?value
+"""
+    for basis, month in _STATS_MONTH.items()
+    for dimension, pattern in _STATS_DIMENSION.items()
+}
+
+# Open predictions whose deadline is ?today or later, by the month of their deadline.
+STATS_PREDICTIONS_COMING_DUE = """SELECT ?today ?month (COUNT(?claim) AS ?claims) WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:status ?status .
+  FILTER(?deadline >= ?today)
+  FILTER(?status NOT IN (ck:due, ck:resolved-true, ck:resolved-partly, ck:resolved-false))
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  BIND(SUBSTR(STR(?deadline), 1, 7) AS ?month)
+} GROUP BY ?today ?month ORDER BY ?month
+"""
+
+# Claimants by their checked claims (any status but unverified), by status.
+STATS_MOST_CHECKED = """SELECT ?claimant ?name ?status (COUNT(?claim) AS ?claims) WHERE {
+  ?claim a schema:Claim ; schema:author ?claimant ; ck:status ?status .
+  FILTER(?status != ck:unverified)
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+  ?claimant schema:name ?name .
+} GROUP BY ?claimant ?name ?status ORDER BY ?claimant
+"""
+
+# --- VoID and releases (issue 18) ---
+# Statistics of the public current state (the default graph; private graphs are named graphs and
+# never counted).
+
+VOID_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+VOID_DISTINCT = """
+SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }
+"""
+
+VOID_CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
+
+VOID_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
+
+# Resources with a page of their own (a slug): claims, sources, entities, topics, events, quotes.
+VOID_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ck:slug ?slug }"
+
+VOID_LAST_MODIFIED = "SELECT (MAX(?time) AS ?last) WHERE { ?revision a ck:Revision ; prov:endedAtTime ?time }"

@@ -72,6 +72,25 @@ SETTINGS: tuple[Setting, ...] = (
         "2",
         "Public SPARQL queries one client (IP address) may have running at once; more get 429.",
     ),
+    # --- track records, statistics and releases (issue 18) ---
+    Setting(
+        "track_record_min_resolved",
+        "CLAIMKB_TRACK_RECORD_MIN_RESOLVED",
+        "5",
+        "Resolved claims a track record needs before it shows rates; with fewer it says 'too few to judge'.",
+    ),
+    Setting(
+        "licence",
+        "CLAIMKB_LICENCE",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Licence (an IRI) of the published data: in releases and the VoID/DCAT descriptions.",
+    ),
+    Setting(
+        "releases_dir",
+        "CLAIMKB_RELEASES_DIR",
+        "",
+        "Directory of the data releases (claimkb release); empty: DATA_DIR/releases.",
+    ),
 )
 
 
@@ -90,3 +109,18 @@ def from_environment(overrides: Mapping[str, object] | None = None) -> dict[str,
 
 def data_dir(values: Mapping[str, str]) -> Path:
     return Path(values["data_dir"]).expanduser().resolve()
+
+
+def releases_dir(values: Mapping[str, str]) -> Path:
+    """Where releases are written and served from (``CLAIMKB_RELEASES_DIR``, else ``DATA_DIR/releases``)."""
+    if values.get("releases_dir"):
+        return Path(values["releases_dir"]).expanduser().resolve()
+    return data_dir(values) / "releases"
+
+
+def min_resolved(values: Mapping[str, str]) -> int:
+    """The "too few to judge" threshold, at least 1."""
+    try:
+        return max(1, int(values.get("track_record_min_resolved") or 5))
+    except ValueError:
+        return 5

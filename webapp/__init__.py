@@ -45,9 +45,10 @@ def _blueprints() -> list[Any]:
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.pages import bp as pages
+    from webapp.records import bp as records
     from webapp.scorecard import bp as scorecard
     from webapp.search import bp as search
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records]

@@ -7,7 +7,7 @@ JSON-LD carry the named graphs (the revision history); Turtle carries the defaul
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -40,7 +40,12 @@ def public_quads(kb: KnowledgeBase) -> Iterator[ox.Quad]:
 
 def export(kb: KnowledgeBase, fmt: Format, output: IO[bytes]) -> None:
     """Write the public dataset to ``output``; Turtle gets the default graph only."""
-    quads: Iterator[ox.Quad] = public_quads(kb)
+    export_quads(public_quads(kb), fmt, output)
+
+
+def export_quads(quads: Iterable[ox.Quad], fmt: Format, output: IO[bytes]) -> None:
+    """Write ``quads`` in ``fmt``, in the order given (a release passes them sorted, for stable bytes)."""
+    quads = iter(quads)
     if fmt.name == "turtle":
         triples = (
             ox.Triple(q.subject, q.predicate, q.object) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)

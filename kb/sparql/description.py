@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kb.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -22,7 +22,8 @@ _FORMAT_IRIS = {
 }
 
 
-def service_description(endpoint: str, *, timeout: float, max_rows: int) -> Graph:
+def service_description(endpoint: str, *, timeout: float, max_rows: int, void: str | None = None) -> Graph:
+    """The service's description; ``void`` is the address of the data set's VoID description, if any."""
     graph = Graph()
     graph.bind("sd", SD)
     graph.bind("dcterms", DCTERMS)
@@ -51,6 +52,10 @@ def service_description(endpoint: str, *, timeout: float, max_rows: int) -> Grap
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
+    if void:
+        # Where the data set is described (VoID + DCAT: statistics, licence, releases).
+        graph.add((service, RDFS.seeAlso, URIRef(void)))
+        graph.add((dataset, RDFS.seeAlso, URIRef(void)))
     graph.add(
         (
             default_graph,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 
 from kb.errors import KBError
 from kb.interchange import linked_data
@@ -97,11 +97,21 @@ def _without_query() -> Response | str:
     assert isinstance(choice, Format)
     limits = get_service().limits
     graph = service_description(
-        url_for("sparql.endpoint", _external=True), timeout=limits.timeout, max_rows=limits.max_rows
+        url_for("sparql.endpoint", _external=True),
+        timeout=limits.timeout,
+        max_rows=limits.max_rows,
+        void=_void_url(),
     )
     response = Response(linked_data.serialize(graph, choice), content_type=formats.content_type(choice))
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _void_url() -> str | None:
+    """The VoID description of the data set, when the site has one (webapp.records)."""
+    if "records.well_known_void" not in current_app.view_functions:
+        return None
+    return url_for("records.well_known_void", _external=True)
 
 
 def _page(sent: QueryRequest, checked: CheckedQuery) -> tuple[str, int] | str:
