@@ -22,7 +22,9 @@ from kb.errors import KBError
 from kb.interchange.releases import CHECKSUMS, make_release
 from kb.knowledge import KnowledgeBase
 from tests import html
-from tests.conftest import AppFactory
+from tests.helpers import AppFactory
+
+pytestmark = pytest.mark.store  # releases are dumps of the store: both passes
 
 ISSUED = date(2026, 12, 1)
 RDF_FILES = {"trig": "trig", "nq": "nquads", "jsonld": "json-ld"}

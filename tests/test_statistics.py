@@ -17,7 +17,7 @@ from claims.vocab import CK, CK_IRI, SCHEMA
 from kb.knowledge import KnowledgeBase
 from kb.write.repository import Change
 from tests import html
-from tests.conftest import AppFactory
+from tests.helpers import AppFactory
 
 pytestmark = pytest.mark.embedded_store  # the public SPARQL endpoint needs the embedded store
 

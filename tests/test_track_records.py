@@ -22,7 +22,7 @@ from claims.track_record import wilson_interval
 from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 from tests import html
-from tests.conftest import AppFactory
+from tests.helpers import AppFactory
 from tests.live_server import seeded_app
 from tests.track_record_counts import (
     CLAIMANT_COUNT,
