@@ -118,6 +118,7 @@ class Entity:
     kind: str = "Organization"  # or "Person"
     wikidata: str | None = None  # a Q-identifier, e.g. "Q48938223"
     note: str | None = None
+    retracted: bool = False
 
     @property
     def wikidata_iri(self) -> URIRef | None:
@@ -131,6 +132,8 @@ class Entity:
             graph.add((self.iri, OWL.sameAs, self.wikidata_iri))
         if self.note:
             graph.add((self.iri, CK.note, Literal(self.note)))
+        if self.retracted:
+            graph.add((self.iri, CK.retracted, Literal(True)))
         return graph
 
     @classmethod
@@ -144,6 +147,7 @@ class Entity:
             kind=kind,
             wikidata=same[0].removeprefix(WIKIDATA_PREFIX) if same else None,
             note=_str(graph, iri, CK.note),
+            retracted=bool(_one(graph, iri, CK.retracted)),
         )
 
 
@@ -152,6 +156,12 @@ class Topic:
     iri: URIRef
     slug: str
     label: str
+
+    def to_graph(self, graph: Graph) -> Graph:
+        graph.add((self.iri, RDF.type, SKOS.Concept))
+        graph.add((self.iri, CK.slug, Literal(self.slug)))
+        graph.add((self.iri, SKOS.prefLabel, Literal(self.label)))
+        return graph
 
     @classmethod
     def from_graph(cls, graph: Graph, iri: URIRef) -> Topic:
@@ -184,7 +194,8 @@ class Quote:
     def to_graph(self, graph: Graph) -> Graph:
         graph.add((self.iri, RDF.type, CK.Quote))
         graph.add((self.iri, RDF.type, OA.SpecificResource))
-        graph.add((self.iri, OA.hasSource, self.source))
+        if self.source:
+            graph.add((self.iri, OA.hasSource, self.source))
         graph.add((self.iri, OA.hasSelector, self.selector))
         graph.add((self.selector, RDF.type, OA.TextQuoteSelector))
         graph.add((self.selector, OA.exact, Literal(self.exact)))
@@ -241,6 +252,7 @@ class Source:
     derivation_kind: str | None = None
     note: str | None = None
     kind: str = "NewsArticle"  # or "CreativeWork"
+    retracted: bool = False
 
     def to_graph(self, graph: Graph) -> Graph:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
@@ -258,6 +270,8 @@ class Source:
             graph.add((self.iri, CK.derivationKind, Literal(self.derivation_kind)))
         if self.note:
             graph.add((self.iri, CK.note, Literal(self.note)))
+        if self.retracted:
+            graph.add((self.iri, CK.retracted, Literal(True)))
         return graph
 
     @classmethod
@@ -275,6 +289,7 @@ class Source:
             derivation_kind=_str(graph, iri, CK.derivationKind),
             note=_str(graph, iri, CK.note),
             kind="NewsArticle" if (iri, RDF.type, SCHEMA.NewsArticle) in graph else "CreativeWork",
+            retracted=bool(_one(graph, iri, CK.retracted)),
         )
 
 
@@ -380,7 +395,8 @@ class Claim:
         if self.name:
             graph.add((self.iri, SCHEMA.name, Literal(self.name)))
         graph.add((self.iri, CK.claimType, CK[self.claim_type]))
-        graph.add((self.iri, SCHEMA.author, self.claimant))
+        if self.claimant:  # a stored claim read without one (``from_graph``) stays without
+            graph.add((self.iri, SCHEMA.author, self.claimant))
         if self.claimed_on:
             graph.add((self.iri, SCHEMA.datePublished, _date_literal(self.claimed_on)))
         if self.deadline:

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from claims.model import SLUG_RE
 from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.write.editing import Editor
+from kb.write.fields import LIST_FIELDS
 from webapp.editor.auth import (
     check_csrf,
     current_user,
@@ -38,7 +39,6 @@ from webapp.markdown_render import render_markdown
 
 bp = Blueprint("editor", __name__)
 
-LIST_FIELDS = {"about", "topics"}
 Page = str | tuple[str, int] | BaseResponse
 
 
@@ -363,7 +363,7 @@ def revision(number: int) -> str:
 def revert(number: int) -> Page:
     check_csrf()
     try:
-        info = get_editor().history.revert(number, form_data(), agent=_agent())
+        info = get_editor().revert(number, form_data(), agent=_agent())
     except ValidationFailed as error:
         flash("Not reverted: " + " ".join(m for ms in error.details.get("fields", {}).values() for m in ms), "error")
         return redirect(url_for("editor.revision", number=number))
