@@ -15,8 +15,7 @@ from datetime import date
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from claims.model import Claim, Entity, EvidenceEvent, Iris, Source, Topic, slugify
@@ -67,10 +66,6 @@ class Record:
     @property
     def subjects(self) -> set[URIRef]:
         return {s for s, _, _ in self.own if isinstance(s, URIRef)} | set(self.shared)
-
-
-def date_literal(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
 
 
 def short_hash(*parts: str, length: int = 8) -> str:
