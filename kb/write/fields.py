@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, create_model
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 from rdflib import URIRef
@@ -466,23 +466,46 @@ class Submitted:
 Slugged = Annotated[str, Slug()]
 
 
-class ClaimAnswer(BaseModel):
+class Answer(BaseModel):
+    """What every answer about one resource carries beside its fields."""
+
     slug: Slugged
-    iri: str | None = None
-    text: Annotated[str, Text()]
-    name: Annotated[str | None, Text(limit=MAX_NAME)] = None
-    claim_type: Annotated[str, Choice(options=CLAIM_TYPES)]
-    claimant: Annotated[str | None, Slug()] = None
-    claimed_on: str | None = None
-    deadline: str | None = None
-    about: Annotated[list[str] | None, Slugs()] = None
-    topics: Annotated[list[str] | None, Slugs()] = None
-    note: Annotated[str | None, Markdown(help=None)] = None
-    status: str
-    retracted: bool | None = None
     version: int
-    evidence: list[str] | None = None
     revision: int | None = None
+
+
+def answer(name: str, resource: type[Fields], *, strict: bool = False, **extra: Any) -> type[BaseModel]:
+    """The answer about a resource: each of its fields as stored (the new-entity fields left out).
+
+    ``strict`` keeps the fields' limits and patterns in the answer's schema (dates stay plain text:
+    an empty value is "").
+    """
+    fields: dict[str, Any] = {}
+    for field_name, info in resource.model_fields.items():
+        if field_name.startswith("new_"):
+            continue
+        spec = next(meta for meta in info.metadata if isinstance(meta, Spec))
+        kind: Any = list[str] if isinstance(spec, Slugs) else str
+        if strict and not isinstance(spec, Day):
+            kind = Annotated[kind, spec]
+        fields[field_name] = (kind, ...) if info.is_required() else (kind, None)
+    return create_model(name, __base__=Answer, **fields, **extra)
+
+
+ClaimAnswer = answer(
+    "ClaimAnswer",
+    ClaimFields,
+    strict=True,
+    iri=(str | None, None),
+    status=(str, ...),
+    retracted=(bool | None, None),
+    evidence=(list[str] | None, None),
+)
+SourceAnswer = answer("SourceAnswer", SourceFields, retracted=(bool | None, None))
+EventAnswer = answer(
+    "EventAnswer", EventFields, claim=(str | None, None), quote=(str | None, None), retracted=(bool | None, None)
+)
+EntityAnswer = answer("EntityAnswer", EntityFields)
 
 
 class ClaimSummaryAnswer(BaseModel):
@@ -497,47 +520,6 @@ class ClaimSummaryAnswer(BaseModel):
 
 class ClaimList(BaseModel):
     claims: list[ClaimSummaryAnswer] | None = None
-
-
-class SourceAnswer(BaseModel):
-    slug: str
-    headline: str
-    url: str | None = None
-    kind: str | None = None
-    publisher: str | None = None
-    published: str | None = None
-    derived_from: str | None = None
-    derivation_kind: str | None = None
-    note: str | None = None
-    retracted: bool | None = None
-    version: int
-    revision: int | None = None
-
-
-class EventAnswer(BaseModel):
-    slug: str
-    claim: str | None = None
-    date: str
-    precision: str | None = None
-    stance: str
-    title: str | None = None
-    actor: str | None = None
-    source: str | None = None
-    quote: str | None = None
-    note: str | None = None
-    retracted: bool | None = None
-    version: int
-    revision: int | None = None
-
-
-class EntityAnswer(BaseModel):
-    slug: str
-    name: str
-    kind: str
-    wikidata: str | None = None
-    note: str | None = None
-    version: int
-    revision: int | None = None
 
 
 class EntityBrief(BaseModel):
