@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -114,3 +115,20 @@ def test_imported_records_are_made_by_the_model(kb: KnowledgeBase) -> None:
     assert set(expected) <= record.own
     assert (speaker, RDF.type, SCHEMA.Person) in record.shared[speaker]
     assert (speaker, SCHEMA.name, Literal("Example Speaker")) in record.shared[speaker]
+
+
+def test_a_field_needing_only_its_declaration_reaches_the_model() -> None:
+    claim = Claim(
+        iri=URIRef("http://localhost:5000/claims/x"), slug="x", text="T", claim_type="statement", claimant=URIRef("")
+    )
+    submitted = fields.Submitted(fields.ClaimFields, {"name": "  Short name  ", "note": "A *note*."})
+    submitted.get("note")  # read by the editor itself: left as the editor set it
+    claim.note = "kept"
+    submitted.fill(claim, fields.ClaimFields)
+    assert claim.name == "Short name" and claim.note == "kept" and claim.text is None
+
+    class WithLanguage(fields.ClaimFields):
+        language: Annotated[str | None, fields.Text("The language", limit=20, path=SCHEMA.inLanguage)] = None
+
+    with pytest.raises(AttributeError, match="language"):
+        fields.Submitted(WithLanguage, {"language": "en"}).fill(claim, WithLanguage)

@@ -182,6 +182,7 @@ class Editor:
             else:
                 f.problems.add("topics", f"There is no topic called “{slug}”.")
         note = f.get("note")
+        f.fill(claim, fields.ClaimFields)
         f.problems.raise_if_any()
         claim.text, claim.name, claim.claim_type = text, name, claim_type
         claim.claimant = claimant  # type: ignore[assignment]  # present: a problem is raised otherwise
@@ -275,6 +276,7 @@ class Editor:
         if derivation_kind and not derived_from and "derived_from" not in f.problems.fields:
             f.problems.add("derived_from", "Say which source it derives from.")
         note = f.get("note")
+        f.fill(source, fields.SourceFields)
         source.headline, source.url, source.kind, source.publisher = headline or "", url, kind, publisher
         source.published = published
         source.derived_from = [derived_from] if derived_from and derived_from != source.iri else []
@@ -356,6 +358,7 @@ class Editor:
         source = self._source_ref(f, "source")
         quote = self._quote(f, source, words, draft)
         note = f.get("note")
+        f.fill(event, fields.EventFields)
         f.problems.raise_if_any()
         event.when, event.precision, event.stance = when, precision or "day", Stance(stance)
         event.title, event.actor, event.source, event.note = title, actor, source, note
@@ -418,6 +421,7 @@ class Editor:
                 f.problems.add("wikidata", "A Wikidata ID looks like Q48938223 (or its wikidata.org address).")
                 wikidata = None
         note = f.get("note")
+        f.fill(entity, fields.EntityFields)
         f.problems.raise_if_any()
         entity.name, entity.kind, entity.wikidata, entity.note = name, kind, wikidata, note
 

@@ -443,6 +443,7 @@ class Submitted:
         self.model = model
         self.reader = Reader(data)
         self._specs = {name: (spec, required) for name, spec, required in specs(model)}
+        self._read: set[str] = set()
 
     @property
     def data(self) -> Mapping[str, Any]:
@@ -457,7 +458,18 @@ class Submitted:
 
     def get(self, name: str, *, required: bool | None = None) -> Any:
         spec, declared_required = self._specs[name]
+        self._read.add(name)
         return spec.read(self.reader, name, declared_required if required is None else required)
+
+    def fill(self, resource: object, of: type[Fields]) -> None:
+        """Set each field of ``of`` that writes a property and was not read yet on the model object
+        of the same name: a field needing no more than its declaration is one line there."""
+        for name, spec in own_specs(of):
+            if spec.path is None or name in self._read:
+                continue
+            if not hasattr(resource, name):
+                raise AttributeError(f"{type(resource).__name__} has no attribute for the declared field {name!r}")
+            setattr(resource, name, self.get(name))
 
 
 # --- what the API answers ---------------------------------------------------------------------------
