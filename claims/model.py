@@ -10,12 +10,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from claims.status import Stance, Status, TimelineEntry, derive_status
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
+
+
+class Triples(Protocol):
+    """Where ``to_graph`` puts triples: an rdflib ``Graph``, or a plain ``set`` (cheaper in bulk)."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+
+Into = TypeVar("Into", bound=Triples)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
@@ -124,7 +135,7 @@ class Entity:
     def wikidata_iri(self) -> URIRef | None:
         return URIRef(WIKIDATA_PREFIX + self.wikidata) if self.wikidata else None
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
         graph.add((self.iri, SCHEMA.name, Literal(self.name)))
@@ -157,7 +168,7 @@ class Topic:
     slug: str
     label: str
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SKOS.Concept))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
         graph.add((self.iri, SKOS.prefLabel, Literal(self.label)))
@@ -191,7 +202,7 @@ class Quote:
     def position_selector(self) -> URIRef:
         return URIRef(f"{self.iri}/position")
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, CK.Quote))
         graph.add((self.iri, RDF.type, OA.SpecificResource))
         if self.source:
@@ -254,7 +265,7 @@ class Source:
     kind: str = "NewsArticle"  # or "CreativeWork"
     retracted: bool = False
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
         graph.add((self.iri, SCHEMA.headline, Literal(self.headline)))
@@ -312,7 +323,7 @@ class EvidenceEvent:
     def timeline_entry(self) -> TimelineEntry:
         return TimelineEntry(when=self.when, stance=self.stance, retracted=self.retracted)
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, CK.EvidenceEvent))
         graph.add((self.iri, DCTERMS.date, _date_literal(self.when)))
         graph.add((self.iri, CK.stance, self.stance.iri))
@@ -387,7 +398,7 @@ class Claim:
             today=today,
         )
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         """The claim's own triples (without ``ck:version``, which the repository keeps)."""
         graph.add((self.iri, RDF.type, SCHEMA.Claim))
         graph.add((self.iri, CK.slug, Literal(self.slug)))

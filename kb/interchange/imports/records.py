@@ -15,7 +15,7 @@ from datetime import date
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from claims.model import Claim, Entity, EvidenceEvent, Iris, Source, Topic, slugify
@@ -49,18 +49,24 @@ class Record:
     events: list[EvidenceEvent] = field(default_factory=list)
     shared: dict[URIRef, set[Triple]] = field(default_factory=dict)
 
+    _own: set[Triple] | None = field(default=None, repr=False, compare=False)
+
     @property
     def own(self) -> set[Triple]:
-        graph = Graph()
-        if self.model is not None:
-            self.model.to_graph(graph)
-        for event in self.events:
-            event.to_graph(graph)
-        return set(graph)
+        """Made once, when first asked for: an importer builds the whole record before it yields it."""
+        if self._own is None:
+            own: set[Triple] = set()
+            if self.model is not None:
+                self.model.to_graph(own)
+            for event in self.events:
+                event.to_graph(own)
+            self._own = own
+        return self._own
 
     def share(self, resource: Entity | Source | Topic) -> URIRef:
         """Describe a shared node; the first description wins (one record may cite a page twice)."""
-        self.shared.setdefault(resource.iri, set(resource.to_graph(Graph())))
+        if resource.iri not in self.shared:
+            self.shared[resource.iri] = resource.to_graph(set())
         return resource.iri
 
     @property
