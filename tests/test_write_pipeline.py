@@ -132,3 +132,21 @@ def test_a_field_needing_only_its_declaration_reaches_the_model() -> None:
 
     with pytest.raises(AttributeError, match="language"):
         fields.Submitted(WithLanguage, {"language": "en"}).fill(claim, WithLanguage)
+
+
+def test_a_change_through_the_model_leaves_other_stored_triples_as_they_are(kb: KnowledgeBase) -> None:
+    claim = kb.iris.claim(CLAIM)
+    stored = Graph()
+    stored.add((claim, SCHEMA.text, Literal("Worded in English.", lang="en")))
+    stored.add((claim, SCHEMA.appearance, kb.iris.source("a")))
+    model = Claim.from_graph(stored, claim)
+    model.appearances.append(kb.iris.source("b"))
+    draft = Draft()
+    draft.put(model, over=stored)
+    after = draft.after[claim]
+    assert (claim, SCHEMA.text, Literal("Worded in English.", lang="en")) in after
+    assert (claim, SCHEMA.text, Literal("Worded in English.")) not in after
+    assert {o for o in after.objects(claim, SCHEMA.appearance)} == {kb.iris.source("a"), kb.iris.source("b")}
+    draft = Draft()
+    draft.put(model, over=stored, controlled=[SCHEMA.text])  # a form decides the text: its value alone
+    assert set(draft.after[claim].objects(claim, SCHEMA.text)) == {Literal("Worded in English.")}

@@ -74,19 +74,28 @@ class Draft:
     def put(self, resource: Model | Graph, *, over: Graph | None = None, controlled: Iterable[URIRef] = ()) -> None:
         """Write ``resource`` (a model object, or a graph of whole descriptions).
 
-        ``over`` is the resource's current description: what it says that the model does not
-        carry (and no ``controlled`` property of its subject, which the model alone decides) is
-        kept, so an edit never drops a triple it does not own.
+        ``over`` is the resource's current description. Only what the model object changes is
+        changed there: a triple it no longer makes goes, a triple it newly makes comes, and every
+        other stored triple stays exactly as stored (one the model does not carry, or carries in
+        other words, such as a language-tagged text). A ``controlled`` property of the resource
+        (one its form decides) takes the model's values alone.
         """
-        graph = resource if isinstance(resource, Graph) else resource.to_graph(Graph())
+        made = resource if isinstance(resource, Graph) else resource.to_graph(Graph())
+        graph = made
         if over is not None and not isinstance(resource, Graph):
             iri = resource.iri
-            owned = type(resource).from_graph(over, iri).to_graph(Graph())  # type: ignore[attr-defined]
-            drop = set(controlled) | BOOKKEEPING
+            was = type(resource).from_graph(over, iri).to_graph(Graph())  # type: ignore[attr-defined]
+            drop = set(controlled)
+            graph = Graph()
             for triple in over:
-                if triple in owned or (triple[0] == iri and triple[1] in drop) or triple[1] in BOOKKEEPING:
+                if triple[1] in BOOKKEEPING or (triple[0] == iri and triple[1] in drop):
+                    continue
+                if triple in was and triple not in made:
                     continue
                 graph.add(triple)
+            for triple in made:
+                if triple not in was or (triple[0] == iri and triple[1] in drop):
+                    graph.add(triple)
         for subject in {s for s in graph.subjects() if isinstance(s, URIRef)}:
             description = self.after.setdefault(subject, Graph())
             for triple in graph.triples((subject, None, None)):
