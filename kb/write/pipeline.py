@@ -54,9 +54,8 @@ class Draft:
     ``claims`` are the claims whose status follows anew from their evidence; ``expected`` the
     versions the writer started from (a stale one is a conflict); ``changed`` the resources whose
     version the revision raises (``None``: every resource of ours it writes; a function: those it
-    names among the triples added). ``focus`` adds nodes
-    checked against the shapes though not written (what a revert would leave pointing at nothing),
-    as ``beside`` describes them;
+    names among the triples added). ``focus`` adds nodes checked against the shapes though not
+    written (what a revert would leave pointing at nothing), as ``beside`` describes them;
     ``whole`` checks every node of the data instead (as a batch import always has). ``context``,
     when given, replaces the types of the nodes pointed at that are looked up in the store.
     """
