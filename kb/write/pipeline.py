@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from claims.model import Claim, EvidenceEvent
+from claims.model import Claim, EvidenceEvent, Into
 from claims.validation import Violation, check_shapes
 from claims.vocab import CK, SCHEMA
 from kb import queries
@@ -38,7 +38,7 @@ class Model(Protocol):
 
     iri: URIRef
 
-    def to_graph(self, graph: Graph) -> Graph: ...
+    def to_graph(self, graph: Into) -> Into: ...
 
 
 # How a refusal for broken shapes is worded: by form field (the default), as a list, or by the writer.
@@ -79,26 +79,26 @@ class Draft:
         other words, such as a language-tagged text). A ``controlled`` property of the resource
         (one its form decides) takes the model's values alone.
         """
-        made = resource if isinstance(resource, Graph) else resource.to_graph(Graph())
-        graph = made
+        # Plain sets of triples: far cheaper to fill and compare than rdflib graphs.
+        made: set[Triple] = set(resource) if isinstance(resource, Graph) else resource.to_graph(set())
+        triples = made
         if over is not None and not isinstance(resource, Graph):
             iri = resource.iri
-            was = type(resource).from_graph(over, iri).to_graph(Graph())  # type: ignore[attr-defined]
+            was: set[Triple] = type(resource).from_graph(over, iri).to_graph(set())  # type: ignore[attr-defined]
             drop = set(controlled)
-            graph = Graph()
+            triples = set()
             for triple in over:
                 if triple[1] in BOOKKEEPING or (triple[0] == iri and triple[1] in drop):
                     continue
                 if triple in was and triple not in made:
                     continue
-                graph.add(triple)
+                triples.add(triple)
             for triple in made:
                 if triple not in was or (triple[0] == iri and triple[1] in drop):
-                    graph.add(triple)
-        for subject in {s for s in graph.subjects() if isinstance(s, URIRef)}:
-            description = self.after.setdefault(subject, Graph())
-            for triple in graph.triples((subject, None, None)):
-                description.add(triple)
+                    triples.add(triple)
+        for triple in triples:
+            if isinstance(triple[0], URIRef):
+                self.after.setdefault(triple[0], Graph()).add(triple)
 
     def touch(self, iri: URIRef, description: Graph) -> Graph:
         """``iri``'s description in the draft, starting from ``description`` if it has none yet."""
@@ -188,12 +188,14 @@ class Pipeline:
         self.check_shapes(draft, after, subjects, refuse or self.by_field)
         if status_moved and status_needs_reason and not reason:
             raise invalid({"reason": [STATUS_NEEDS_REASON]})
-        before = draft.before if draft.before is not None else self.repo.describe(subjects)
-        before_of_subjects = Graph()
-        for subject in subjects:
-            for triple in before.triples((subject, None, None)):
-                before_of_subjects.add(triple)
-        added, removed = diff(before_of_subjects, after)
+        if draft.before is None:
+            before = self.repo.describe(subjects)
+        else:  # the writer's graph may describe more than the written nodes
+            before = Graph()
+            for subject in subjects:
+                for triple in draft.before.triples((subject, None, None)):
+                    before.add(triple)
+        added, removed = diff(before, after)
         return Change(
             added=added, removed=removed, changed=self._changed(draft, added), expected_versions=dict(draft.expected)
         ).normalise()
