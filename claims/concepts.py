@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SKOS
 
 from claims import schema_files
@@ -68,3 +69,18 @@ def stances() -> dict[str, Concept]:
 
 def claim_types() -> dict[str, Concept]:
     return dict(sorted(_scheme(CK.ClaimTypeScheme).items()))
+
+
+@cache
+def claim_type_notations() -> tuple[str, ...]:
+    """The claim types' notations in the order the scheme's ordered collection gives them."""
+    graph = schema_files.schemes()
+    types = claim_types()
+    for collection in graph.subjects(RDF.type, SKOS.OrderedCollection):
+        members = graph.value(collection, SKOS.memberList)
+        if members is None:
+            continue
+        notations = tuple(str(m).removeprefix(CK_IRI) for m in Collection(graph, members))
+        if set(notations) == set(types):
+            return notations
+    return tuple(types)

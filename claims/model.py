@@ -10,12 +10,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol, TypeVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from claims.status import Stance, Status, TimelineEntry, derive_status
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
+
+
+class Triples(Protocol):
+    """Where ``to_graph`` puts triples: an rdflib ``Graph``, or a plain ``set`` (cheaper in bulk)."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+
+Into = TypeVar("Into", bound=Triples)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
@@ -118,12 +129,13 @@ class Entity:
     kind: str = "Organization"  # or "Person"
     wikidata: str | None = None  # a Q-identifier, e.g. "Q48938223"
     note: str | None = None
+    retracted: bool = False
 
     @property
     def wikidata_iri(self) -> URIRef | None:
         return URIRef(WIKIDATA_PREFIX + self.wikidata) if self.wikidata else None
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
         graph.add((self.iri, SCHEMA.name, Literal(self.name)))
@@ -131,6 +143,8 @@ class Entity:
             graph.add((self.iri, OWL.sameAs, self.wikidata_iri))
         if self.note:
             graph.add((self.iri, CK.note, Literal(self.note)))
+        if self.retracted:
+            graph.add((self.iri, CK.retracted, Literal(True)))
         return graph
 
     @classmethod
@@ -144,6 +158,7 @@ class Entity:
             kind=kind,
             wikidata=same[0].removeprefix(WIKIDATA_PREFIX) if same else None,
             note=_str(graph, iri, CK.note),
+            retracted=bool(_one(graph, iri, CK.retracted)),
         )
 
 
@@ -152,6 +167,12 @@ class Topic:
     iri: URIRef
     slug: str
     label: str
+
+    def to_graph(self, graph: Into) -> Into:
+        graph.add((self.iri, RDF.type, SKOS.Concept))
+        graph.add((self.iri, CK.slug, Literal(self.slug)))
+        graph.add((self.iri, SKOS.prefLabel, Literal(self.label)))
+        return graph
 
     @classmethod
     def from_graph(cls, graph: Graph, iri: URIRef) -> Topic:
@@ -181,10 +202,11 @@ class Quote:
     def position_selector(self) -> URIRef:
         return URIRef(f"{self.iri}/position")
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, CK.Quote))
         graph.add((self.iri, RDF.type, OA.SpecificResource))
-        graph.add((self.iri, OA.hasSource, self.source))
+        if self.source:
+            graph.add((self.iri, OA.hasSource, self.source))
         graph.add((self.iri, OA.hasSelector, self.selector))
         graph.add((self.selector, RDF.type, OA.TextQuoteSelector))
         graph.add((self.selector, OA.exact, Literal(self.exact)))
@@ -241,8 +263,9 @@ class Source:
     derivation_kind: str | None = None
     note: str | None = None
     kind: str = "NewsArticle"  # or "CreativeWork"
+    retracted: bool = False
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
         graph.add((self.iri, SCHEMA.headline, Literal(self.headline)))
@@ -258,6 +281,8 @@ class Source:
             graph.add((self.iri, CK.derivationKind, Literal(self.derivation_kind)))
         if self.note:
             graph.add((self.iri, CK.note, Literal(self.note)))
+        if self.retracted:
+            graph.add((self.iri, CK.retracted, Literal(True)))
         return graph
 
     @classmethod
@@ -275,6 +300,7 @@ class Source:
             derivation_kind=_str(graph, iri, CK.derivationKind),
             note=_str(graph, iri, CK.note),
             kind="NewsArticle" if (iri, RDF.type, SCHEMA.NewsArticle) in graph else "CreativeWork",
+            retracted=bool(_one(graph, iri, CK.retracted)),
         )
 
 
@@ -297,7 +323,7 @@ class EvidenceEvent:
     def timeline_entry(self) -> TimelineEntry:
         return TimelineEntry(when=self.when, stance=self.stance, retracted=self.retracted)
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, CK.EvidenceEvent))
         graph.add((self.iri, DCTERMS.date, _date_literal(self.when)))
         graph.add((self.iri, CK.stance, self.stance.iri))
@@ -372,7 +398,7 @@ class Claim:
             today=today,
         )
 
-    def to_graph(self, graph: Graph) -> Graph:
+    def to_graph(self, graph: Into) -> Into:
         """The claim's own triples (without ``ck:version``, which the repository keeps)."""
         graph.add((self.iri, RDF.type, SCHEMA.Claim))
         graph.add((self.iri, CK.slug, Literal(self.slug)))
@@ -380,7 +406,8 @@ class Claim:
         if self.name:
             graph.add((self.iri, SCHEMA.name, Literal(self.name)))
         graph.add((self.iri, CK.claimType, CK[self.claim_type]))
-        graph.add((self.iri, SCHEMA.author, self.claimant))
+        if self.claimant:  # a stored claim read without one (``from_graph``) stays without
+            graph.add((self.iri, SCHEMA.author, self.claimant))
         if self.claimed_on:
             graph.add((self.iri, SCHEMA.datePublished, _date_literal(self.claimed_on)))
         if self.deadline:

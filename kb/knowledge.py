@@ -23,7 +23,7 @@ from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, 
 from kb.store import Store, open_store
 from kb.store.cache import RevisionCache
 from kb.write import loading
-from kb.write.repository import Change, Repository, RevisionInfo
+from kb.write.repository import Repository, RevisionInfo
 
 SEED_AGENT = "seed"
 SYSTEM_AGENT = "claimkb"
@@ -76,11 +76,14 @@ class KnowledgeBase:
 
     def load_graph(self, graph: Graph, *, agent: str, reason: str) -> RevisionInfo | None:
         """Add ``graph`` as one revision, after shape validation; ``None`` if it adds nothing new."""
+        from kb.write.pipeline import Pipeline, shape_report
+
+        pipeline = Pipeline(self)
         graph = loading.skolemize(graph, self.iris)
-        change = loading.change_for_graph(graph, self.repository, self.today())
-        if change.added:
-            change.added |= self._agent_triples(agent)
-        return self.repository.apply(change, agent=self.agent(agent), reason=reason)
+        draft = loading.draft_for_graph(graph, pipeline)
+        return pipeline.write(
+            draft, agent=self.agent(agent), reason=reason, refuse=shape_report, extra=self._agent_triples(agent)
+        )
 
     def load_file(
         self, path: Path, *, rdf_format: str | None = None, agent: str = LOADER_AGENT, reason: str | None = None
@@ -109,20 +112,18 @@ class KnowledgeBase:
 
     def mark_due_predictions(self) -> RevisionInfo | None:
         """Record as *due* every prediction whose deadline has passed with no resolution."""
-        today = self.today()
-        rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": Literal(today)})
-        change = Change()
-        for row in rows:
-            claim = URIRef(str(row["claim"]))
-            for old in self.store.select(queries.STATUS_OF, {"s": claim}):
-                change.removed.add((claim, CK.status, old["v"]))
-            change.added.add((claim, CK.status, Status.DUE.iri))
-            change.changed.add(claim)
-        if change.is_empty:
+        from kb.write.pipeline import Draft, Pipeline
+
+        rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": Literal(self.today())})
+        claims = {URIRef(str(row["claim"])) for row in rows}
+        if not claims:
             return None
-        change.added |= self._agent_triples(SYSTEM_AGENT)
-        return self.repository.apply(
-            change, agent=self.agent(SYSTEM_AGENT), reason="Deadline passed with no resolution"
+        # The pipeline derives each claim's status from its evidence: due, by the rule.
+        return Pipeline(self).write(
+            Draft(claims=claims, changed=claims),
+            agent=self.agent(SYSTEM_AGENT),
+            reason="Deadline passed with no resolution",
+            extra=self._agent_triples(SYSTEM_AGENT),
         )
 
     def _agent_triples(self, name: str) -> set[tuple[URIRef, URIRef, Literal]]:

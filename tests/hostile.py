@@ -22,7 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from kb.knowledge import KnowledgeBase
-from kb.write.submitted import CLAIM_TYPES, DERIVATION_KINDS, PRECISIONS, STANCES
+from kb.write.fields import CLAIM_TYPES, DERIVATION_KINDS, PRECISIONS, STANCES
 
 CASES: Counter[str] = Counter()
 

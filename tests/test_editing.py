@@ -103,7 +103,7 @@ def test_revert_refuses_to_leave_later_evidence_pointing_at_nothing(editor: Edit
     )
     before = public(kb)
     with pytest.raises(KBError) as refused:
-        editor.history.revert(info.number, {}, agent=agent)
+        editor.revert(info.number, {}, agent=agent)
     assert refused.value.status == 409
     assert public(kb) == before
 

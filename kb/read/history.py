@@ -1,14 +1,11 @@
-"""History: what each revision changed, in words a reader can follow, and reverting a revision.
+"""History: what each revision changed, in words a reader can follow.
 
-A revert applies the exact inverse of a revision as a new revision. It is refused, naming them, when
-later revisions changed the same properties of the same resources, or when it would leave later data
-pointing at something it takes away: it never silently merges.
+Reverting a revision is a write, in ``kb.write.revert``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +15,12 @@ from rdflib.term import Node
 
 from claims import concepts
 from claims.model import WIKIDATA_PREFIX, Claim
-from claims.validation import check_shapes
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
 from kb import queries
-from kb.errors import KBError, NotFound
+from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
 from kb.read.pages import RevisionSummary
-from kb.write.loading import context_types
-from kb.write.repository import BOOKKEEPING, Change, RevisionInfo, Triple
-from kb.write.submitted import MAX_REASON, Reader
+from kb.write.repository import Triple
 
 
 @dataclass
@@ -49,18 +43,8 @@ class RevisionDiff:
     shown: int = 0  # triples the rows show: fewer than ``total`` when the diff was cut short
 
 
-def without(graph: Graph, subject: URIRef, predicates: Iterable[URIRef]) -> Graph:
-    """A copy of ``graph`` without the given properties of ``subject`` (nor bookkeeping)."""
-    drop = set(predicates) | BOOKKEEPING
-    result = Graph()
-    for s, p, o in graph:
-        if not (s == subject and p in drop) and p not in BOOKKEEPING:
-            result.add((s, p, o))
-    return result
-
-
 class History:
-    """Revisions of one knowledge base, as diffs, and their reverts."""
+    """Revisions of one knowledge base, as diffs."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -139,81 +123,6 @@ class History:
                     rows[key] = DiffRow(subject=s, subject_label=label(s), property=_property_label(p))  # type: ignore[arg-type]
                 getattr(rows[key], side).append(label(o))
         return sorted(rows.values(), key=lambda r: (r.subject_label, r.property))
-
-    def revert(self, number: int, data: Mapping[str, Any], *, agent: URIRef) -> RevisionInfo:
-        """Undo revision ``number`` as a new revision; refused if later revisions changed the same things."""
-        if number < 1 or number > self.repo.revision_count():
-            raise NotFound(f"There is no revision {number}.")
-        r = Reader(data)
-        reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        r.problems.raise_if_any()
-        added, removed = self.repo.revision_triples(number)
-        if not added and not removed:
-            raise KBError(f"Revision {number} changed no triples; there is nothing to revert.")
-        touched = {(s, p) for s, p, _ in added | removed}
-        later: set[int] = set()
-        for s, p in touched:
-            rows = self.store.select(queries.LATER_REVISIONS_TOUCHING, {"after": Literal(number), "s": s, "p": p})
-            later |= {int(str(row["n"])) for row in rows}
-        if later:
-            numbers = ", ".join(str(n) for n in sorted(later))
-            raise KBError(
-                f"Revision {number} cannot be reverted on its own: later revision(s) {numbers} changed the same "
-                "things. Revert those first (newest first), or edit by hand.",
-                status=409,
-                title="Edit conflict",
-                details={"later_revisions": sorted(later)},
-            )
-        subjects = {s for s, _, _ in added | removed if isinstance(s, URIRef)}
-        self._check_revert_leaves_valid(subjects, added, removed, number)
-        changed = {s for s in subjects if self._versioned(s)}
-        change = Change(
-            added=set(removed), removed=set(added), changed=changed, expected_versions=self.repo.versions(changed)
-        )
-        info = self.repo.apply(
-            change,
-            agent=agent,
-            reason=reason or f"Reverted revision {number}",
-            revert_of=self.iris.revision(number),
-        )
-        assert info is not None
-        return info
-
-    def _check_revert_leaves_valid(
-        self, subjects: set[URIRef], added: set[Triple], removed: set[Triple], number: int
-    ) -> None:
-        """Refuse a revert that would leave later data pointing at something it takes away."""
-        referrers = {
-            URIRef(str(row["s"]))
-            for subject in subjects
-            for row in self.store.select(queries.REFERRERS, {"o": subject})
-            if isinstance(row["s"], URIRef)
-        } - subjects
-        after = self.repo.describe(subjects | referrers)
-        for triple in added:
-            after.remove(triple)
-        for triple in removed:
-            after.add(triple)
-        after = without(after, URIRef(""), [])
-        focus = subjects | referrers
-        # What the revert takes away must not be looked up in the store, where it still is.
-        context = Graph()
-        for triple in context_types(after, self.repo):
-            if triple[0] not in subjects:
-                context.add(triple)
-        violations = check_shapes(after + context, focus=focus)
-        if violations:
-            raise KBError(
-                f"Reverting revision {number} would leave the knowledge base inconsistent with later changes: "
-                + "; ".join(f"{self.label(URIRef(v.focus))}: {v.message}" for v in violations[:5]),
-                status=409,
-                title="Edit conflict",
-                details={"violations": [v.__dict__ for v in violations]},
-            )
-
-    def _versioned(self, iri: URIRef) -> bool:
-        kind_slug = self.iris.kind_and_slug(str(iri))
-        return bool(kind_slug) and kind_slug[0] in {"claims", "sources", "events", "entities", "quotes"}  # type: ignore[index]
 
     def _require_claim(self, iri: URIRef) -> Graph:
         graph = self.repo.describe([iri])

@@ -1,5 +1,8 @@
 """Reading submitted values (a form's fields or a JSON body) one field at a time, with their limits.
 
+Which fields a body has, and each one's label, limit and options, is declared in
+``kb.write.fields``; this module reads one value of each kind and words what is wrong with it.
+
 Every problem is recorded against its field, so a form can show each message next to it and the API
 can return them all at once (``ValidationFailed`` with ``details["fields"]``).
 """
@@ -12,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from claims.model import SLUG_RE
-from claims.status import Stance
 from kb.errors import ValidationFailed
 
 MAX_TEXT = 2000
@@ -25,13 +27,6 @@ MAX_CONTEXT = 500
 MAX_URL = 2000
 MAX_REASON = 500
 MAX_LIST = 50
-
-CLAIM_TYPES = ("statement", "prediction", "rumour", "denial", "attribution")
-STANCES = tuple(s.value for s in Stance)
-ENTITY_KINDS = ("Organization", "Person")
-SOURCE_KINDS = ("NewsArticle", "CreativeWork")
-DERIVATION_KINDS = ("copy", "rewrite", "translation", "report")
-PRECISIONS = ("day", "month", "year")
 
 # Raw HTML in a Markdown note is refused rather than silently stripped, so the editor sees why.
 RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s|/?>)|<!--")

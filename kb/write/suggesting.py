@@ -4,7 +4,7 @@ ones an editor accepts into claims quoted from that article.
 The article's text is only read, never stored: accepting keeps the article's metadata (a source),
 and for each accepted claim its quote — the exact words with a few words either side, located in
 the text again on the server so the selector always matches it. All accepted claims land in one
-revision through ``Editor``'s write path (derived statuses, SHACL shapes, versions), so one
+revision through the write pipeline (derived statuses, SHACL shapes, versions), so one
 submission is one entry in the history, and one revert takes it back.
 """
 
@@ -15,30 +15,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Literal, URIRef
 
 from claims import suggestions as rules
-from claims.model import Quote, slugify
-from claims.vocab import CK, SCHEMA
+from claims.model import Claim, Entity, Quote, Source
+from claims.vocab import SCHEMA
 from kb import queries
 from kb.errors import KBError
-from kb.write.editing import Editor
+from kb.write import fields
+from kb.write.editing import ENTITY_TYPES, Editor
+from kb.write.fields import MAX_ACCEPTED, MAX_ARTICLE, Submitted
+from kb.write.pipeline import Draft
 from kb.write.repository import RevisionInfo
-from kb.write.submitted import (
-    CLAIM_TYPES,
-    CONTROL,
-    ENTITY_KINDS,
-    MAX_NAME,
-    MAX_QUOTE,
-    MAX_REASON,
-    Problems,
-    Reader,
-    invalid,
-)
+from kb.write.submitted import CONTROL, MAX_NAME, MAX_REASON, Problems, invalid
 
-MAX_ARTICLE = 60_000  # characters: a long feature is about 30,000
-MAX_ACCEPTED = 100  # claims accepted in one submission
 PUBLISHER = "publisher"  # the claimant choice meaning "the article's publisher"
 
 
@@ -101,7 +91,7 @@ class Suggester:
 
     def entity_named(self, name: str) -> str | None:
         rows = self.store.select(queries.ENTITY_BY_NAME, {"lname": Literal(name.strip().lower())})
-        return self.editor._slug_of(URIRef(str(rows[0]["entity"]))) if rows else None
+        return self.editor.slug_of(URIRef(str(rows[0]["entity"]))) if rows else None
 
     def source_at(self, url: str) -> URIRef | None:
         rows = self.store.select(queries.SOURCE_BY_URL, {"url": URIRef(url)})
@@ -126,79 +116,57 @@ class Suggester:
             raise invalid({"claims": ["Accept at least one suggestion (tick its box)."]})
         if len(claims) > MAX_ACCEPTED:
             raise invalid({"claims": [f"At most {MAX_ACCEPTED} claims at once."]})
-        r = Reader(article)
-        reason = r.text("reason", limit=MAX_REASON, label="The reason")
-        new: dict[URIRef, Graph] = {}
+        f = Submitted(fields.AcceptInput, article)
+        reason = f.get("reason")
+        draft = Draft()
         taken: set[URIRef] = set()
-        source, publisher = self._article_source(r, new, taken)
-        published = r.day("published", label="The publication date")
-        problems = r.problems
+        source, publisher = self._article_source(f, draft, taken)
+        published = f.get("published")
+        problems = f.problems
         created: list[URIRef] = []
-        names = self._names_of_new(new)
+        names = {
+            str(graph.value(iri, SCHEMA.name)).lower(): iri
+            for iri, graph in draft.after.items()
+            if graph.value(iri, SCHEMA.name) is not None
+        }
         for index, item in enumerate(claims):
             key = str(item.get("id", index))[:20]
-            claim = self._claim(item, key, text, source, publisher, published, new, taken, names, problems)
+            claim = self._claim(item, key, text, source, publisher, published, draft, taken, names, problems)
             if claim is not None:
                 created.append(claim)
         problems.raise_if_any()
         assert source is not None
-        expected = {iri: 0 for iri in created}
-        if source in new:
-            expected[source] = 0
-        headline = self.editor.label(source) if source not in new else str(new[source].value(source, SCHEMA.headline))
-        default = f"Added {len(created)} claim{'s' if len(created) != 1 else ''} suggested from “{headline}”"
-        info = self.editor._save(
-            new,
-            set(created),
-            expected,
-            agent,
-            reason or default[:MAX_REASON],
-            default,
-            status_needs_reason=False,
+        draft.claims = set(created)
+        draft.expected = {iri: 0 for iri in created}
+        if source in draft.after:
+            draft.expected[source] = 0
+        headline = (
+            self.editor.label(source)
+            if source not in draft.after
+            else str(draft.after[source].value(source, SCHEMA.headline))
         )
+        default = f"Added {len(created)} claim{'s' if len(created) != 1 else ''} suggested from “{headline}”"
+        info = self.editor.pipeline.write(draft, agent=agent, reason=reason or default[:MAX_REASON])
         assert info is not None  # new claims always change something
         return source, created, info
 
-    def _fresh(self, mint: Any, words: str, taken: set[URIRef]) -> URIRef:
-        """A new IRI, free both in the store and among those this submission mints."""
-        base = slugify(words, 50)
-        slug, n = base, 1
-        while mint(slug) in taken or self.editor._exists(mint(slug)):
-            n += 1
-            slug = f"{base}-{n}"
-        iri = mint(slug)
-        taken.add(iri)
-        return iri
-
-    def _article_source(
-        self, r: Reader, new: dict[URIRef, Graph], taken: set[URIRef]
-    ) -> tuple[URIRef | None, URIRef | None]:
+    def _article_source(self, f: Submitted, draft: Draft, taken: set[URIRef]) -> tuple[URIRef | None, URIRef | None]:
         """The article's source, recorded now or found by its URL, and its publisher."""
-        url = r.url("url")
+        url = f.get("url")
         known = self.source_at(url) if url else None
         if known is not None:
             description = self.kb.repository.describe([known])
             publisher = description.value(known, SCHEMA.publisher)
             return known, publisher if isinstance(publisher, URIRef) else None
-        if "url" in r.problems.fields:
-            r.text("headline", required=True, label="The headline")
+        if "url" in f.problems.fields:
+            f.get("headline")
             return None, None
-        iri = self._fresh(self.iris.source, str(r.data.get("headline") or "article")[:200], taken)
-        base = Graph()
-        base.add((iri, CK.slug, Literal(iri.rsplit("/", 1)[1])))
-        new[iri] = self.editor._source_fields(r, iri, base, new)
-        taken.update(new)
-        publisher = new[iri].value(iri, SCHEMA.publisher)
-        return iri, publisher if isinstance(publisher, URIRef) else None
-
-    def _names_of_new(self, new: dict[URIRef, Graph]) -> dict[str, URIRef]:
-        """Entities this submission creates, by lower-case name (a new publisher can also be a claimant)."""
-        names = {}
-        for iri, graph in new.items():
-            name = graph.value(iri, SCHEMA.name)
-            if name is not None:
-                names[str(name).lower()] = iri
-        return names
+        iri = self.editor.fresh(self.iris.source, str(f.data.get("headline") or "article")[:200], taken)
+        source = Source(iri=iri, slug=iri.rsplit("/", 1)[1], headline="")
+        self.editor.read_source(f, source, draft)
+        draft.put(source)
+        taken.update(draft.after)
+        return iri, source.publisher
 
     def _claim(
         self,
@@ -208,68 +176,67 @@ class Suggester:
         source: URIRef | None,
         publisher: URIRef | None,
         published: date | None,
-        new: dict[URIRef, Graph],
+        draft: Draft,
         taken: set[URIRef],
         names: dict[str, URIRef],
         problems: Problems,
     ) -> URIRef | None:
-        r = Reader(item)
-        claim_text = r.text("text", required=True, label="The claim")
-        claim_type = r.choice("claim_type", CLAIM_TYPES, label="The claim type")
-        exact = r.text("quote_exact", required=True, limit=MAX_QUOTE, label="The quote")
+        f = Submitted(fields.AcceptedClaim, item)
+        claim_text = f.get("text")
+        claim_type = f.get("claim_type")
+        exact = f.get("quote_exact")
         start = item.get("start", 0)
         near = start if isinstance(start, int) and not isinstance(start, bool) else 0
         at = rules.locate(text, exact, near) if exact else None
         if exact and at is None:
-            r.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
-        claimant = self._claimant(r, publisher, new, taken, names)
-        claimed_on = r.day("claimed_on", label="The date claimed") or published
-        deadline = r.day("deadline", label="The deadline")
-        if claim_type == "prediction" and deadline is None and "deadline" not in r.problems.fields:
-            r.problems.add("deadline", "A prediction needs a deadline: the date by which it says something happens.")
-        for name, messages in r.problems.fields.items():
+            f.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
+        claimant = self._claimant(f, publisher, draft, taken, names)
+        claimed_on = f.get("claimed_on") or published
+        deadline = f.get("deadline")
+        if claim_type == "prediction" and deadline is None and "deadline" not in f.problems.fields:
+            f.problems.add("deadline", "A prediction needs a deadline: the date by which it says something happens.")
+        for name, messages in f.problems.fields.items():
             for message in messages:
                 problems.add(f"claims.{key}.{name}", message)
-        if r.problems.fields or source is None or claim_text is None or at is None or exact is None:
+        if f.problems.fields or source is None or claim_text is None or at is None or exact is None:
             return None
-        iri = self._fresh(self.iris.claim, claim_text, taken)
+        iri = self.editor.fresh(self.iris.claim, claim_text, taken)
         slug = iri.rsplit("/", 1)[1]
         found = rules.selector(text, at, at + len(exact))
         quote = Quote(
-            iri=self._fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
+            iri=self.editor.fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
             source=source,
             exact=found.exact,
             prefix=found.prefix.strip() and found.prefix,
             suffix=found.suffix.strip() and found.suffix,
         )
-        new[quote.iri] = quote.to_graph(Graph())
-        graph = Graph()
-        graph.add((iri, RDF.type, SCHEMA.Claim))
-        graph.add((iri, CK.slug, Literal(slug)))
-        graph.add((iri, SCHEMA.text, Literal(claim_text)))
-        graph.add((iri, CK.claimType, CK[claim_type or "statement"]))
-        if claimant is not None:
-            graph.add((iri, SCHEMA.author, claimant))
-        if claimed_on:
-            graph.add((iri, SCHEMA.datePublished, Literal(claimed_on.isoformat(), datatype=XSD.date)))
-        if deadline:
-            graph.add((iri, CK.deadline, Literal(deadline.isoformat(), datatype=XSD.date)))
-        graph.add((iri, SCHEMA.firstAppearance, source))
-        graph.add((iri, SCHEMA.appearance, source))
-        graph.add((iri, CK.quote, quote.iri))
-        new[iri] = graph
+        draft.put(quote)
+        draft.put(
+            Claim(
+                iri=iri,
+                slug=slug,
+                text=claim_text,
+                claim_type=claim_type or "statement",
+                claimant=claimant or URIRef(""),
+                claimed_on=claimed_on,
+                deadline=deadline,
+                first_appearance=source,
+                appearances=[source],
+                quotes=[quote.iri],
+            )
+        )
         return iri
 
     def _claimant(
         self,
-        r: Reader,
+        f: Submitted,
         publisher: URIRef | None,
-        new: dict[URIRef, Graph],
+        draft: Draft,
         taken: set[URIRef],
         names: dict[str, URIRef],
     ) -> URIRef | None:
         """A known entity, a new one named here (once per submission), or the article's publisher."""
-        new_name = r.text("new_claimant_name", limit=MAX_NAME, label="The new claimant's name")
+        new_name = f.get("new_claimant_name")
         if new_name:
             key = new_name.lower()
             if key in names:
@@ -278,22 +245,18 @@ class Suggester:
             if known:
                 names[key] = self.iris.entity(known)
                 return names[key]
-            kind = r.choice("new_claimant_kind", ENTITY_KINDS, required=False, label="The kind") or "Person"
-            iri = self._fresh(self.iris.entity, new_name, taken)
-            graph = Graph()
-            graph.add((iri, RDF.type, SCHEMA[kind]))
-            graph.add((iri, CK.slug, Literal(iri.rsplit("/", 1)[1])))
-            graph.add((iri, SCHEMA.name, Literal(new_name)))
-            new[iri] = graph
+            kind = f.get("new_claimant_kind") or "Person"
+            iri = self.editor.fresh(self.iris.entity, new_name, taken)
+            draft.put(Entity(iri=iri, slug=iri.rsplit("/", 1)[1], name=new_name, kind=kind))
             names[key] = iri
             return iri
-        slug = r.slug("claimant", label="The claimant")
+        slug = f.get("claimant")
         if slug is None or slug == PUBLISHER:
-            if publisher is None and "claimant" not in r.problems.fields:
-                r.problems.add("claimant", "The article has no publisher: pick the claimant or give a new one's name.")
+            if publisher is None and "claimant" not in f.problems.fields:
+                f.problems.add("claimant", "The article has no publisher: pick the claimant or give a new one's name.")
             return publisher
         iri = self.iris.entity(slug)
-        if not self.editor._has_type(iri, SCHEMA.Organization, SCHEMA.Person):
-            r.problems.add("claimant", f"There is no person or organisation called “{slug}”.")
+        if not self.editor.has_type(iri, *ENTITY_TYPES):
+            f.problems.add("claimant", f"There is no person or organisation called “{slug}”.")
             return None
         return iri

@@ -218,5 +218,5 @@ def get_revision(number: int) -> Response:
 def revert(number: int) -> tuple[Response, int]:
     user = _user()
     data = request.get_json(silent=True)
-    info = _editor().history.revert(number, data if isinstance(data, dict) else {}, agent=user.iri)
+    info = _editor().revert(number, data if isinstance(data, dict) else {}, agent=user.iri)
     return _written(info, {"reverted": number}, 201)

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kb.errors import ConflictError, KBError, ValidationFailed
 from kb.write.editing import Editor
+from kb.write.fields import LIST_FIELDS
 from webapp.editor.auth import (
     check_csrf,
     current_user,
@@ -38,7 +39,6 @@ from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("editor", __name__)
 
-LIST_FIELDS = {"about", "topics"}
 Page = str | tuple[str, int] | BaseResponse
 
 
@@ -355,7 +355,7 @@ def revision(number: int) -> str:
 def revert(number: int) -> Page:
     check_csrf()
     try:
-        info = get_editor().history.revert(number, form_data(), agent=_agent())
+        info = get_editor().revert(number, form_data(), agent=_agent())
     except ValidationFailed as error:
         flash("Not reverted: " + " ".join(m for ms in error.details.get("fields", {}).values() for m in ms), "error")
         return redirect(url_for("editor.revision", number=number))

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
 from kb.errors import KBError
-from kb.write.submitted import Reader
+from kb.write.fields import AcceptedClaim, AcceptInput, Submitted, SuggestInput
 from kb.write.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
 from webapp.api import _user as api_user
 from webapp.editor import get_editor
@@ -22,9 +22,11 @@ from webapp.editor.auth import check_csrf, current_user, login_required
 
 bp = Blueprint("suggest", __name__)
 
-ARTICLE_FIELDS = ("text", "url", "headline", "publisher", "new_publisher_name", "published", "reason")
+# The review form's fields are the accept body's (kb.write.fields): the article's, and each claim's.
+ARTICLE_FIELDS = tuple(name for name in AcceptInput.model_fields if name != "claims")
+CLAIM_FIELDS = tuple(AcceptedClaim.model_fields)
+# The fields the review page shows messages next to; the others' messages go above the form.
 SHOWN_BY_FIELD = ("url", "headline", "publisher", "new_publisher_name", "published", "reason", "claims")
-CLAIM_FIELDS = ("quote_exact", "start", "text", "claim_type", "claimant", "new_claimant_name", "claimed_on", "deadline")
 
 Page = str | tuple[str, int] | BaseResponse
 
@@ -38,8 +40,7 @@ def get_suggester() -> Suggester:
 
 def _published(data: dict[str, Any]) -> date | None:
     """The article's date, when it is a valid one (relative deadlines count from it)."""
-    r = Reader(data)
-    return r.day("published")
+    return Submitted(SuggestInput, data).get("published")
 
 
 def _render(template: str, values: dict[str, Any], errors: dict[str, list[str]], status: int, **context: Any) -> Page:

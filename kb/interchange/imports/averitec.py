@@ -28,7 +28,6 @@ from typing import Any
 from claims import crosswalk
 from claims.model import Iris, slugify
 from claims.status import Stance
-from claims.vocab import SCHEMA
 from kb.interchange.imports.records import (
     Record,
     RecordError,
@@ -96,7 +95,7 @@ def record_from_item(item: Any, number: int, iris: Iris) -> Record:
     reporting = item.get("reporting_source")
     if isinstance(reporting, str) and reporting.strip():
         notes.append(f"Reported by: {' '.join(reporting.split())[:200]}.")
-    add_claim(
+    claim = add_claim(
         record,
         slug=slug,
         text=text,
@@ -106,8 +105,9 @@ def record_from_item(item: Any, number: int, iris: Iris) -> Record:
     )
     original = http_url(item.get("original_claim_url"))
     if original:
-        source = share_web_source(record, iris, original, f"Where the claim appeared ({host_of(original)})")
-        record.add((record.claim, SCHEMA.firstAppearance, source))
+        claim.first_appearance = share_web_source(
+            record, iris, original, f"Where the claim appeared ({host_of(original)})"
+        )
 
     article = http_url(item.get("fact_checking_article"))
     when, dated = _verdict_date(article, claimed_on)

@@ -1,4 +1,4 @@
-"""Writing imported records in batches: cheap checks per record, SHACL per batch, one revision per batch.
+"""Writing imported records in batches through the write pipeline: SHACL per batch, one revision per batch.
 
 Records whose triples the knowledge base already holds are left out before anything else, so that
 importing the same file twice writes nothing. The rest of a batch is checked against the shapes
@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from claims.model import Claim, EvidenceEvent
-from claims.validation import check_shapes
 from claims.vocab import CK
 from kb.errors import ValidationFailed
 from kb.interchange.imports.records import Record, Triple
 from kb.knowledge import KnowledgeBase
-from kb.write import loading
-from kb.write.repository import Change, diff
+from kb.write.pipeline import Pipeline, shape_report
+from kb.write.repository import Change
 
 # Oxigraph crashed on a revision update naming ~1,000 changed resources; 250 claims stay well below.
 DEFAULT_BATCH = 250
@@ -75,6 +73,7 @@ class BatchWriter:
         self.unit = unit
         self.batch_size = batch_size
         self.on_written = on_written
+        self.pipeline = Pipeline(kb)
         self.report = ImportReport()
         self._pending: list[Record] = []
         self._started = time.perf_counter()
@@ -117,12 +116,13 @@ class BatchWriter:
         if change is None or change.is_empty:
             return
         agent = self.kb.agent(self.agent)
-        change.added.add((agent, RDFS.label, Literal(self.agent)))
         first, last = accepted[0].number, accepted[-1].number
         reason = (
             f"{self.reason} ({self.unit}s {first}–{last})" if first != last else f"{self.reason} ({self.unit} {first})"
         )
-        info = self.kb.repository.apply(change, agent=agent, reason=reason)
+        info = self.pipeline.commit(
+            change, agent=agent, reason=reason, extra={(agent, RDFS.label, Literal(self.agent))}
+        )
         if info is not None:
             self.report.revisions.append(info.number)
             self.report.triples += info.added
@@ -164,40 +164,19 @@ class BatchWriter:
         return graph
 
     def _change(self, records: list[Record], existing: dict[URIRef, set[Triple]]) -> Change:
-        """The change that writes ``records``, statuses derived, after checking the shapes.
+        """The change that writes ``records``, statuses derived, after checking the shapes (the pipeline's).
 
-        Like ``kb.write.loading.change_for_graph``, but deriving each claim's status from its own small
-        description rather than from the whole batch, which keeps a batch linear in its size.
+        Every node of the batch is checked, with what the knowledge base already holds of it.
         """
-        graph = self._graph(records, existing)
-        repo = self.kb.repository
-        today = self.kb.today()
-        current = Graph()
-        for node in {s for s in graph.subjects() if isinstance(s, URIRef)}:
-            for triple in existing[node] if node in existing else repo.describe([node]):
-                current.add(triple)
-        for record in records:
-            described = Graph()
-            for triple in record.own:
-                described.add(triple)
-            for triple in existing.get(record.claim, ()):
-                if triple[1] != CK.status:
-                    described.add(triple)
-            events = [e for e in described.objects(record.claim, CK.evidence) if isinstance(e, URIRef)]
-            described += repo.describe([e for e in events if e not in existing])
-            claim = Claim.from_graph(described, record.claim)
-            status = claim.derive_status([EvidenceEvent.from_graph(described, e) for e in events], today)
-            graph.add((record.claim, CK.status, status.iri))
-        violations = check_shapes(graph + current + loading.context_types(graph, repo))
-        if violations:
-            raise ValidationFailed(
-                f"{len(violations)} shape violation(s)",
-                details={"violations": [v.__dict__ for v in violations]},
-            )
-        added, _ = diff(current, graph)
-        removed = {t for t in current.triples((None, CK.status, None)) if t not in graph}
-        slugged = {s for s, _, _ in added if isinstance(s, URIRef) and (s, CK.slug, None) in graph}
-        return Change(added=added, removed=removed, changed={r.claim for r in records} | slugged).normalise()
+        before = Graph()
+        for triples in existing.values():
+            for triple in triples:
+                before.add(triple)
+        draft = self.pipeline.additions(
+            self._graph(records, existing), before=before, claims={record.claim for record in records}
+        )
+        draft.whole = True
+        return self.pipeline.prepare(draft, refuse=shape_report)
 
     def _validated(
         self, records: list[Record], existing: dict[URIRef, set[Triple]]

@@ -123,7 +123,11 @@ def _appearances(item: dict[str, Any], record: Record, iris: Iris) -> None:
         headline = node.get("headline") or node.get("name")
         headline = " ".join(headline.split())[:300] if isinstance(headline, str) and headline.strip() else None
         source = share_web_source(record, iris, url, headline or f"Where the claim appeared ({host_of(url)})")
-        record.add((record.claim, predicate, source))
+        assert record.model is not None  # the claim is made first
+        if predicate == SCHEMA.firstAppearance:
+            record.model.first_appearance = source
+        elif source not in record.model.appearances:
+            record.model.appearances.append(source)
 
 
 def record_from_review(review: Any, number: int, iris: Iris) -> Record:

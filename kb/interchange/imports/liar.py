@@ -16,12 +16,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, XSD
-
 from claims import crosswalk
-from claims.model import Iris
-from claims.vocab import CK, SCHEMA
+from claims.model import Iris, Source
 from kb.interchange.imports.records import (
     Record,
     RecordError,
@@ -45,21 +41,18 @@ def _words(value: str) -> str:
 
 
 def _dataset_source(record: Record, iris: Iris) -> None:
-    iri = iris.source(DATASET_SLUG)
     record.share(
-        iri,
-        (iri, RDF.type, SCHEMA.CreativeWork),
-        (iri, CK.slug, Literal(DATASET_SLUG)),
-        (iri, SCHEMA.headline, Literal("LIAR: A Benchmark Dataset for Fake News Detection (v1.0)")),
-        (iri, SCHEMA.datePublished, Literal(RELEASED.isoformat(), datatype=XSD.date)),
-        (
-            iri,
-            CK.note,
-            Literal(
+        Source(
+            iri=iris.source(DATASET_SLUG),
+            slug=DATASET_SLUG,
+            headline="LIAR: A Benchmark Dataset for Fake News Detection (v1.0)",
+            published=RELEASED,
+            note=(
                 "William Yang Wang, “Liar, Liar Pants on Fire”: A New Benchmark Dataset for Fake News "
                 "Detection, ACL 2017. PolitiFact statements with PolitiFact's ratings; for research use only."
             ),
-        ),
+            kind="CreativeWork",
+        )
     )
 
 
@@ -91,10 +84,12 @@ def record_from_row(row: list[str], number: int, iris: Iris) -> Record:
     note = f"From the LIAR data set, statement {identifier}." + (
         " LIAR records " + "; ".join(facts) + "." if facts else ""
     )
-    add_claim(record, slug=slug, text=text, claimant=claimant, note=note)
+    claim = add_claim(record, slug=slug, text=text, claimant=claimant, note=note)
     for subject in subjects.split(","):
         if subject.strip():
-            record.add((record.claim, DCTERMS.subject, share_topic(record, iris, _words(subject.strip()))))
+            topic = share_topic(record, iris, _words(subject.strip()))
+            if topic not in claim.topics:
+                claim.topics.append(topic)
     politifact = share_entity(record, iris, "PolitiFact")
     _dataset_source(record, iris)
     concept = crosswalk.labels(crosswalk.LIAR_SCHEME)[label]

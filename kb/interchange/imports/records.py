@@ -15,13 +15,11 @@ from datetime import date
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+from rdflib import URIRef
 from rdflib.term import Node
 
-from claims.model import Iris, slugify
+from claims.model import Claim, Entity, EvidenceEvent, Iris, Source, Topic, slugify
 from claims.status import Stance
-from claims.vocab import CK, SCHEMA
 
 Triple = tuple[Node, Node, Node]
 
@@ -39,27 +37,41 @@ class RecordError(ValueError):
 
 @dataclass
 class Record:
-    """The triples one row or item contributes, split into its own and those of shared nodes."""
+    """What one row or item contributes: its claim and events (model objects), and shared nodes.
+
+    ``own`` are the triples of the record's claim and events, made by their ``to_graph``;
+    ``shared`` the descriptions of nodes several records mention, the first description winning.
+    """
 
     number: int  # line number (TSV) or record number (JSON), 1-based
     claim: URIRef
-    own: set[Triple] = field(default_factory=set)
+    model: Claim | None = None
+    events: list[EvidenceEvent] = field(default_factory=list)
     shared: dict[URIRef, set[Triple]] = field(default_factory=dict)
 
-    def add(self, *triples: Triple) -> None:
-        self.own.update(triples)
+    _own: set[Triple] | None = field(default=None, repr=False, compare=False)
 
-    def share(self, node: URIRef, *triples: Triple) -> None:
+    @property
+    def own(self) -> set[Triple]:
+        """Made once, when first asked for: an importer builds the whole record before it yields it."""
+        if self._own is None:
+            own: set[Triple] = set()
+            if self.model is not None:
+                self.model.to_graph(own)
+            for event in self.events:
+                event.to_graph(own)
+            self._own = own
+        return self._own
+
+    def share(self, resource: Entity | Source | Topic) -> URIRef:
         """Describe a shared node; the first description wins (one record may cite a page twice)."""
-        self.shared.setdefault(node, set(triples))
+        if resource.iri not in self.shared:
+            self.shared[resource.iri] = resource.to_graph(set())
+        return resource.iri
 
     @property
     def subjects(self) -> set[URIRef]:
         return {s for s, _, _ in self.own if isinstance(s, URIRef)} | set(self.shared)
-
-
-def date_literal(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
 
 
 def short_hash(*parts: str, length: int = 8) -> str:
@@ -147,42 +159,18 @@ def share_entity(
 ) -> URIRef:
     """An entity named ``name`` (slug from the name), described by the first record that needs it."""
     slug = slugify(name)
-    iri = iris.entity(slug)
-    triples: set[Triple] = {
-        (iri, RDF.type, SCHEMA[kind]),
-        (iri, CK.slug, Literal(slug)),
-        (iri, SCHEMA.name, Literal(name)),
-    }
-    if wikidata:
-        triples.add((iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{wikidata}")))
-    record.share(iri, *triples)
-    return iri
+    return record.share(Entity(iri=iris.entity(slug), slug=slug, name=name, kind=kind, wikidata=wikidata))
 
 
 def share_topic(record: Record, iris: Iris, label: str) -> URIRef:
     slug = slugify(label)
-    iri = iris.topic(slug)
-    record.share(
-        iri,
-        (iri, RDF.type, SKOS.Concept),
-        (iri, CK.slug, Literal(slug)),
-        (iri, SKOS.prefLabel, Literal(label)),
-    )
-    return iri
+    return record.share(Topic(iri=iris.topic(slug), slug=slug, label=label))
 
 
 def share_web_source(record: Record, iris: Iris, url: str, headline: str) -> URIRef:
     """A web page cited by a record, named by a hash of its URL so that every record finds it again."""
     slug = f"web-{slugify(host_of(url), 40)}-{short_hash(url, length=10)}"
-    iri = iris.source(slug)
-    record.share(
-        iri,
-        (iri, RDF.type, SCHEMA.CreativeWork),
-        (iri, CK.slug, Literal(slug)),
-        (iri, SCHEMA.headline, Literal(headline)),
-        (iri, SCHEMA.url, URIRef(url)),
-    )
-    return iri
+    return record.share(Source(iri=iris.source(slug), slug=slug, headline=headline, url=url, kind="CreativeWork"))
 
 
 def add_event(
@@ -196,19 +184,14 @@ def add_event(
     source: URIRef | None = None,
     note: str | None = None,
 ) -> None:
-    record.add(
-        (iri, RDF.type, CK.EvidenceEvent),
-        (iri, DCTERMS.date, date_literal(when)),
-        (iri, CK.stance, stance.iri),
-        (iri, SCHEMA.name, Literal(title(name))),
-        (record.claim, CK.evidence, iri),
+    """An evidence event on the record's claim (added with ``add_claim`` first)."""
+    assert record.model is not None
+    record.events.append(
+        EvidenceEvent(
+            iri=iri, when=when, stance=stance, title=title(name), actor=actor, source=source, note=note or None
+        )
     )
-    if actor is not None:
-        record.add((iri, CK.actor, actor))
-    if source is not None:
-        record.add((iri, CK.source, source))
-    if note:
-        record.add((iri, CK.note, Literal(note)))
+    record.model.evidence.append(iri)
 
 
 def add_claim(
@@ -220,18 +203,15 @@ def add_claim(
     name: str | None = None,
     claimed_on: date | None = None,
     note: str | None = None,
-) -> None:
-    iri = record.claim
-    record.add(
-        (iri, RDF.type, SCHEMA.Claim),
-        (iri, CK.slug, Literal(slug)),
-        (iri, SCHEMA.text, Literal(text)),
-        (iri, CK.claimType, CK.statement),
-        (iri, SCHEMA.author, claimant),
+) -> Claim:
+    record.model = Claim(
+        iri=record.claim,
+        slug=slug,
+        text=text,
+        claim_type="statement",
+        claimant=claimant,
+        name=name or None,
+        claimed_on=claimed_on,
+        note=note or None,
     )
-    if name:
-        record.add((iri, SCHEMA.name, Literal(name)))
-    if claimed_on:
-        record.add((iri, SCHEMA.datePublished, date_literal(claimed_on)))
-    if note:
-        record.add((iri, CK.note, Literal(note)))
+    return record.model
