@@ -57,7 +57,7 @@ class KnowledgeBase:
     def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
         """Open (creating if needed) the knowledge base in ``data_dir``; the base IRI is kept with it."""
         data_dir.mkdir(parents=True, exist_ok=True)
-        base_iri = _remember_base_iri(data_dir, base_iri)
+        base_iri = remember_base_iri(data_dir, base_iri)
         return cls(open_store(store_url, data_dir), Iris(base_iri))
 
     def close(self) -> None:
@@ -282,7 +282,7 @@ class KnowledgeBase:
         return dict(PREFIXES)
 
 
-def _remember_base_iri(data_dir: Path, base_iri: str) -> str:
+def remember_base_iri(data_dir: Path, base_iri: str) -> str:
     """The base IRI is fixed when a knowledge base is created; a different one later is an error."""
     if not base_iri.endswith("/"):
         base_iri += "/"

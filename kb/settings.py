@@ -33,6 +33,13 @@ SETTINGS: tuple[Setting, ...] = (
         "http://localhost:5000/",
         "Base IRI of every claim, source, entity, event and revision; set once, stored with the data.",
     ),
+    Setting(
+        "accounts_db",
+        "CLAIMKB_ACCOUNTS_DB",
+        "",
+        "Database of editor accounts, password hashes, sessions and tokens (SQLAlchemy URL). Empty: "
+        "sqlite:///DATA_DIR/accounts.sqlite3; postgresql+psycopg://… for several hosts.",
+    ),
     Setting("seed", "CLAIMKB_SEED", "1", "Load the seed claims into an empty knowledge base on start (1 or 0)."),
     Setting(
         "secret_key",

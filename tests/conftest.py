@@ -206,10 +206,8 @@ def login(client: FlaskClient, name: str = EDITOR_NAME, password: str = EDITOR_P
 
 
 @pytest.fixture
-def accounts(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
-    from kb.accounts import Accounts
-
-    store = Accounts(kb.store, kb.iris)
+def accounts(app: Flask):  # type: ignore[no-untyped-def]
+    store = app.extensions["claimkb_accounts"]
     store.add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
     return store
 

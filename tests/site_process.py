@@ -49,11 +49,12 @@ def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | Non
         target.close()
         template.close()
     knowledge = KnowledgeBase.open(data_dir, store_url=store_url, base_iri=BASE_IRI)
+    accounts = Accounts.open(None, data_dir, knowledge.iris)
     try:
-        accounts = Accounts(knowledge.store, knowledge.iris)
         accounts.add(EDITOR, "editor", "made-up test password")
         return str(accounts.create_token(EDITOR))
     finally:
+        accounts.close()
         knowledge.close()
 
 

@@ -366,14 +366,12 @@ def test_describe_on_the_page_shows_triples_and_rdf_downloads(client: FlaskClien
 
 
 def test_real_accounts_never_reach_the_public(make_app) -> None:  # type: ignore[no-untyped-def]
-    from kb.accounts import Accounts
-
     app = make_app()
     kb = app.extensions["claimkb"]
     client = app.test_client()
     everything = "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # a worker is running
-    Accounts(kb.store, kb.iris).add("alice", "editor", "a long made-up test password")
+    app.extensions["claimkb_accounts"].add("alice", "editor", "a long made-up test password")
     tiktok = kb.iris.entity("tiktok")
     change = Change(added={(tiktok, RDFS.comment, Literal("made up for a test"))}, changed={tiktok})
     kb.repository.apply(change, agent=kb.agent("tester"), reason="A revision after the account")  # workers reopen
