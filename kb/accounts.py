@@ -348,9 +348,7 @@ class Accounts:
         """End every session of ``name`` begun until now (a session cookie lives in the browser,
         so logging out must also be recorded here for a copied cookie to stop working)."""
         with self._tx() as tx:
-            tx.execute(
-                update(accounts_table).where(accounts_table.c.name == name).values(sessions_from=time.time_ns())
-            )
+            tx.execute(update(accounts_table).where(accounts_table.c.name == name).values(sessions_from=time.time_ns()))
 
     def create_token(self, name: str, *, actor: str = "cli") -> str:
         """A new API token for ``name``: returned once, stored only as its digest."""

@@ -11,7 +11,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
+from flask import Flask
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -19,26 +21,38 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from claims.vocab import SCHEMA
-from tests.live_server import seeded_app, serve
+from tests.live_server import serve
+from tests.pass_store import seeded_app_on_pass
 
 CLAIM = URIRef("http://localhost:5000/claims/us-shop-before-holidays")
 SELECT = """PREFIX schema: <http://schema.org/> PREFIX ck: <https://w3id.org/claimkb/vocab#>
 SELECT ?claim ?status WHERE { ?claim a schema:Claim ; ck:status ?status } ORDER BY ?claim"""
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# A closure over every link in both directions, twice: Oxigraph walks the dataset while it evaluates
+# property paths, so its own query timeout (``oxigraph serve --timeout-s``) can stop it there.
+ANY_LINK = "(!<urn:claimkb:none>|^!<urn:claimkb:none>)*"
+RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a {ANY_LINK} ?b . ?c {ANY_LINK} ?d }}"
+# A cross product evaluated in memory, where Oxigraph does not look at its cancellation token.
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 LIMIT_SECONDS = 2.0
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[str]:
+def live(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[tuple[str, Flask]]:
     config = {"sparql_timeout": str(LIMIT_SECONDS), "sparql_workers": "3", "sparql_per_client": "2"}
-    with seeded_app(seeded_template, tmp_path_factory.mktemp("live") / "data", **config) as app, serve(app) as base:
+    data_dir = tmp_path_factory.mktemp("live") / "data"
+    with seeded_app_on_pass(seeded_template, data_dir, **config) as app, serve(app) as base:
         # Start every worker first, so that timings below measure queries, not process start-up.
         warm = [threading.Thread(target=_get, args=(base, "ASK {}")) for _ in range(3)]
         for thread in warm:
             thread.start()
         for thread in warm:
             thread.join()
-        yield base
+        yield base, app
+
+
+@pytest.fixture(scope="module")
+def url(live: tuple[str, Flask]) -> str:
+    return live[0]
 
 
 def _wrapper(url: str, query: str, fmt: str) -> SPARQLWrapper:
@@ -191,3 +205,79 @@ def test_sparqlwrapper_gets_a_timeout_as_http_503(url: str) -> None:
         _wrapper(url, RUNAWAY, JSON).query()
     with raised.value as error:
         assert error.code == 503
+
+
+def _query_processes(app: Flask) -> list[psutil.Process]:
+    """The processes that evaluate public queries: the SPARQL server, or the embedded store's workers."""
+    server = app.config.get("TEST_SERVER")
+    if server is not None:
+        return [psutil.Process(server.process.pid)]
+    return psutil.Process().children()
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue  # a stopped worker uses no CPU
+        total += times.user + times.system
+    return total
+
+
+def _cpu_share(processes: list[psutil.Process], seconds: float) -> float:
+    """CPU the processes used over ``seconds`` of wall time, in cores (1.0 = one core busy)."""
+    before = _cpu_seconds(processes)
+    time.sleep(seconds)  # the measuring window itself, not a wait for a condition
+    return (_cpu_seconds(processes) - before) / seconds
+
+
+def _measure_runaway(url: str, app: Flask, query: str) -> dict[str, float]:
+    """Run ``query`` through the endpoint; CPU of the query engine before, during and after, in cores."""
+    idle = _cpu_share(_query_processes(app), 0.5)
+    outcome: dict[str, float] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["status"] = _get(url, query)[0]
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)  # let the query start before measuring it
+    busy = _cpu_share(_query_processes(app), 1.0)
+    thread.join(timeout=30)
+    after = _cpu_share(_query_processes(app), 1.0)
+    kind = "oxigraph serve" if app.config.get("TEST_SERVER") else "embedded store's workers"
+    print(
+        f"\nrunaway query on the {kind}: CPU idle {idle:.2f}, running {busy:.2f}, after the answer {after:.2f} "
+        f"cores; answered {outcome['status']:g} after {outcome['seconds']:.2f} s (limit {LIMIT_SECONDS:g} s)"
+    )
+    return {"idle": idle, "busy": busy, "after": after, **outcome}
+
+
+def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[str, Flask]) -> None:
+    """At the limit the engine stops working on the query (its CPU is free again), not only our client.
+
+    On the embedded store the worker process is killed; on a SPARQL server the server cancels the
+    query at its own time limit (``oxigraph serve --timeout-s``)."""
+    url, app = live
+    figures = _measure_runaway(url, app, RUNAWAY)
+    assert figures["status"] == 503
+    assert figures["busy"] > 0.1, "the query kept the engine busy while it ran (on a shared machine, not a whole core)"
+    assert figures["after"] < 0.05, "the engine stopped working on the query"
+    assert LIMIT_SECONDS <= figures["seconds"] < LIMIT_SECONDS + 3
+
+
+def test_a_join_runaway_on_the_server_is_answered_in_time(live: tuple[str, Flask]) -> None:
+    """A known limit of Oxigraph's cancellation, measured: it checks its token while it reads the
+    dataset, not inside in-memory joins, so a cross product of four patterns keeps a server thread
+    busy after its timeout (the embedded store's worker is killed). The endpoint still answers 503
+    at the limit, and ``CLAIMKB_SPARQL_WORKERS`` caps how many such queries run at once."""
+    url, app = live
+    figures = _measure_runaway(url, app, CROSS_PRODUCT)
+    assert figures["status"] == 503
+    assert LIMIT_SECONDS <= figures["seconds"] < LIMIT_SECONDS + 3
+    if not app.config.get("TEST_SERVER"):
+        assert figures["after"] < 0.05

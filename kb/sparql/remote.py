@@ -22,6 +22,7 @@ in case the server does not keep its own.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from itertools import islice
 
@@ -41,6 +42,11 @@ _CANCELLED = ("has been cancelled", "timeout", "timed out", "Transaction timed o
 class QueryTimeout(KBError):
     status = 503
     title = "Query timed out"
+
+
+class EndpointBusy(KBError):
+    status = 503
+    title = "Endpoint busy"
 
 
 class _Chunks(io.RawIOBase):
@@ -74,9 +80,12 @@ def _prologue(base_iri: str) -> str:
 class RemoteEvaluator:
     """Runs checked public queries on the SPARQL server behind ``store``."""
 
-    def __init__(self, store: RemoteSparqlStore, timeout: float) -> None:
+    def __init__(self, store: RemoteSparqlStore, timeout: float, concurrency: int) -> None:
         self.store = store
         self.timeout = timeout
+        # At most ``concurrency`` public queries at once from this process: a query the server does
+        # not manage to cancel keeps one of its threads busy, and no more than this many can.
+        self._slots = threading.BoundedSemaphore(concurrency)
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout + GRACE, connect=3.0),
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=4),
@@ -99,6 +108,14 @@ class RemoteEvaluator:
         return self._kind
 
     def run(self, job: Job) -> Outcome:
+        if not self._slots.acquire(timeout=self.timeout):
+            raise EndpointBusy("Every query slot is busy; try again in a few seconds.", details={"retry_after": 5})
+        try:
+            return self._run(job)
+        finally:
+            self._slots.release()
+
+    def _run(self, job: Job) -> Outcome:
         query = job.query
         accept = formats.by_name("ntriples", formats.GRAPH_FORMATS) if query.returns_graph else None
         params: list[tuple[str, str]] = [("query", _prologue(job.base_iri) + query.text)]

@@ -64,7 +64,7 @@ class SparqlService:
         self._pool: WorkerPool | None = None
         self._remote: RemoteEvaluator | None = None
         if isinstance(store, RemoteSparqlStore):
-            self._remote = RemoteEvaluator(store, limits.timeout)
+            self._remote = RemoteEvaluator(store, limits.timeout, limits.workers)
         elif isinstance(store, OxigraphStore):
             self._store = store
             if store.path is not None:
