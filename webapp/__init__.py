@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
+    from webapp.admin import bp as admin
     from webapp.api import bp as api
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
@@ -50,4 +51,4 @@ def _blueprints() -> list[Any]:
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, admin]
