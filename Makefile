@@ -16,10 +16,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
-# Adds the test dependencies and Debian's chromium for the browser tests.
+# Adds the test dependencies, Debian's chromium for the browser tests and Debian's PostgreSQL for the
+# accounts-database tests (which start their own server in a temporary directory).
 install-test: install
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
+	@./scripts/install-postgresql
 
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
