@@ -16,10 +16,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
-# Adds the test dependencies and Debian's chromium for the browser tests.
+# Adds the test dependencies, Debian's chromium for the browser tests and Debian's Virtuoso 7 (the
+# second SPARQL server the server-store tests run on).
 install-test: install
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
+	@command -v virtuoso-t >/dev/null 2>&1 || ./scripts/install-virtuoso
 
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)

@@ -78,10 +78,39 @@ def _triples_block(triples: Iterable[Triple]) -> str:
     return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples))
 
 
+GraphTriple = tuple[URIRef | None, Triple]
+
+
+def _template(triples: Iterable[GraphTriple]) -> list[str]:
+    """Template lines: default-graph triples as they are, each named graph's in its ``GRAPH`` block."""
+    by_graph: dict[URIRef | None, list[Triple]] = {}
+    for graph, triple in triples:
+        by_graph.setdefault(graph, []).append(triple)
+    lines = [_triples_block(by_graph.pop(None, []))]
+    for graph, members in by_graph.items():
+        lines += [f"  GRAPH {_nt(graph)} {{", _triples_block(members), "  }"]
+    return lines
+
+
+def _operation(
+    deleted: set[Triple], inserted: list[GraphTriple], where: list[str], more_deleted: Iterable[GraphTriple] = ()
+) -> str:
+    """One ``DELETE … INSERT … WHERE`` operation, with no empty block (Virtuoso refuses ``DELETE { }``
+    and an empty ``GRAPH <g> { }`` template)."""
+    removed = [(None, t) for t in sorted(deleted)] + list(more_deleted)
+    lines = ["DELETE {", *_template(removed), "}"] if removed else []
+    if inserted:
+        lines += ["INSERT {", *_template(inserted), "}"]
+    lines += ["WHERE {", *("  " + w for w in where), "}"]
+    return "\n".join(lines)
+
+
 class Repository:
     """Reads current descriptions and applies changes with their revision, atomically."""
 
     MAX_RETRIES = 20
+    # Template triples per update operation: well under what Virtuoso can compile (see _update_text).
+    CHUNK = 400
 
     def __init__(self, store: Store, iris: Iris) -> None:
         self.store = store
@@ -221,29 +250,28 @@ class Repository:
         new_versions = {(r, CK.version, Literal(versions.get(r, 0) + 1)) for r in change.changed}
         counter = {(kb, CK.revisionNumber, previous)} if number > 1 else set()
         meta.discard((kb, CK.revisionNumber, Literal(number)))
-        return "\n".join(
-            [
-                "DELETE {",
-                _triples_block(counter | old_versions),
-                _triples_block(change.removed),
-                "}",
-                "INSERT {",
-                f"  {_nt(kb)} {_nt(CK.revisionNumber)} {_nt(Literal(number))} .",
-                _triples_block(new_versions),
-                _triples_block(change.added),
-                _triples_block(meta),
-                f"  GRAPH {_nt(added_graph)} {{",
-                _triples_block(change.added),
-                "  }",
-                f"  GRAPH {_nt(removed_graph)} {{",
-                _triples_block(change.removed),
-                "  }",
-                "}",
-                "WHERE {",
-                *("  " + w for w in where),
-                "}",
-            ]
-        )
+        core_delete = counter
+        core_insert = {(kb, CK.revisionNumber, Literal(number)), (revision, DCTERMS.identifier, Literal(nonce))}
+        meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
+        deletes = [(None, t) for t in sorted(old_versions | change.removed)]
+        inserts = [(None, t) for t in sorted(new_versions | change.added | meta)]
+        inserts += [(added_graph, t) for t in sorted(change.added)]
+        inserts += [(removed_graph, t) for t in sorted(change.removed)]
+        if len(deletes) + len(inserts) <= self.CHUNK:
+            # One operation: the precondition guards the whole change.
+            return _operation(core_delete, [(None, t) for t in core_insert] + inserts, where, deletes)
+        # A large change (Virtuoso compiles each operation to SQL of at most 10,000 lines, about a
+        # thousand template triples): the first operation takes the revision number under the
+        # precondition and records the nonce; every later operation of the same request carries a
+        # slice of the change and applies only where that nonce landed, so all of it applies or none.
+        # The request is still one transaction on the server (see the README on Virtuoso).
+        landed = [f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."]
+        operations = [_operation(core_delete, [(None, t) for t in core_insert], where)]
+        for start in range(0, len(deletes), self.CHUNK):
+            operations.append(_operation(set(), [], landed, deletes[start : start + self.CHUNK]))
+        for start in range(0, len(inserts), self.CHUNK):
+            operations.append(_operation(set(), inserts[start : start + self.CHUNK], landed))
+        return " ;\n".join(operations)
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
         """The exact triples revision ``number`` added and removed."""
