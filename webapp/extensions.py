@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     values = app.config["CLAIMKB"]
     data_dir = kb_settings.data_dir(values)
-    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    knowledge = KnowledgeBase.open(
+        data_dir,
+        store_url=values["store"],
+        base_iri=values["base_iri"],
+        writer_url=values.get("writer_url"),
+        writer_token=values.get("writer_token"),
+    )
     app.extensions[_EXTENSION_KEY] = knowledge
     backend = values["search"]
     search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
