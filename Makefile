@@ -16,11 +16,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
-# Adds the test dependencies, Debian's chromium for the browser tests and Debian's PostgreSQL for the
-# accounts-database tests (which start their own server in a temporary directory).
+# Adds the test dependencies, Debian's chromium for the browser tests, Debian's Virtuoso 7 (the second
+# SPARQL server the server-store tests run on) and Debian's PostgreSQL for the accounts-database tests
+# (which start their own server in a temporary directory).
 install-test: install
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
+	@command -v virtuoso-t >/dev/null 2>&1 || ./scripts/install-virtuoso
 	@./scripts/install-postgresql
 
 run: install

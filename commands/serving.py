@@ -53,7 +53,13 @@ def prepare(values: Mapping[str, str]) -> None:
     server that is down now is not fatal: the workers start anyway and catch up when it returns.
     """
     data_dir = kb_settings.data_dir(values)
-    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    knowledge = KnowledgeBase.open(
+        data_dir,
+        store_url=values["store"],
+        base_iri=values["base_iri"],
+        writer_url=values.get("writer_url"),
+        writer_token=values.get("writer_token"),
+    )
     accounts = Accounts.open(values.get("accounts_db"), data_dir, knowledge.iris)
     try:
         migrate_accounts(knowledge, accounts)

@@ -20,6 +20,16 @@ TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
 
+# The revision recorded with a nonce (a host asks after losing the writer's answer).
+REVISION_BY_NONCE = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+}
+"""
+
+REVISION_CHANGED = "SELECT ?changed WHERE { ?rev ck:changed ?changed }"
+
 GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 EXISTS = "ASK { ?s ?p ?o }"

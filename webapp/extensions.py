@@ -27,7 +27,13 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     values = app.config["CLAIMKB"]
     data_dir = kb_settings.data_dir(values)
-    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    knowledge = KnowledgeBase.open(
+        data_dir,
+        store_url=values["store"],
+        base_iri=values["base_iri"],
+        writer_url=values.get("writer_url"),
+        writer_token=values.get("writer_token"),
+    )
     app.extensions[_EXTENSION_KEY] = knowledge
     accounts = Accounts.open(values.get("accounts_db"), data_dir, knowledge.iris)
     app.extensions[_ACCOUNTS_KEY] = accounts

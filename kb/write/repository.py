@@ -10,9 +10,10 @@ checks and raises, so revision numbers form one gap-free log that search indexes
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
@@ -78,16 +79,58 @@ def _triples_block(triples: Iterable[Triple]) -> str:
     return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples))
 
 
+GraphTriple = tuple[URIRef | None, Triple]
+
+
+def _template(triples: Iterable[GraphTriple]) -> list[str]:
+    """Template lines: default-graph triples as they are, each named graph's in its ``GRAPH`` block."""
+    by_graph: dict[URIRef | None, list[Triple]] = {}
+    for graph, triple in triples:
+        by_graph.setdefault(graph, []).append(triple)
+    lines = [_triples_block(by_graph.pop(None, []))]
+    for graph, members in by_graph.items():
+        assert graph is not None
+        lines += [f"  GRAPH {_nt(graph)} {{", _triples_block(members), "  }"]
+    return lines
+
+
+def _operation(
+    deleted: Iterable[Triple],
+    inserted: Sequence[GraphTriple],
+    where: list[str],
+    more_deleted: Iterable[GraphTriple] = (),
+) -> str:
+    """One ``DELETE … INSERT … WHERE`` operation, with no empty block (Virtuoso refuses ``DELETE { }``
+    and an empty ``GRAPH <g> { }`` template)."""
+    removed = [(None, t) for t in sorted(deleted)] + list(more_deleted)
+    lines = ["DELETE {", *_template(removed), "}"] if removed else []
+    if inserted:
+        lines += ["INSERT {", *_template(inserted), "}"]
+    lines += ["WHERE {", *("  " + w for w in where), "}"]
+    return "\n".join(lines)
+
+
+class RemoteWriter(Protocol):
+    """Where a host hands its changes (``kb.write.writer.WriterClient``)."""
+
+    def apply(self, change: Change, *, agent: URIRef, reason: str, revert_of: URIRef | None) -> RevisionInfo: ...
+
+
 class Repository:
     """Reads current descriptions and applies changes with their revision, atomically."""
 
     MAX_RETRIES = 20
+    # Template triples per update operation: well under what Virtuoso can compile (see _update_text).
+    CHUNK = 400
 
     def __init__(self, store: Store, iris: Iris) -> None:
         self.store = store
         self.iris = iris
         # Called with each revision once it has landed (the search index follows the log this way).
         self.listeners: list[Callable[[RevisionInfo], None]] = []
+        # Set on a web host of many (CLAIMKB_WRITER_URL): changes go to the one writer service instead
+        # of straight to the store (see kb/write/writer.py). Anything with this ``apply``.
+        self.writer: RemoteWriter | None = None
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -126,20 +169,56 @@ class Repository:
 
         Returns ``None`` when the change is empty (nothing is written, no revision is made).
         Raises ``ConflictError`` when a resource's version is no longer the expected one.
+        On a host with a writer service, the writer applies it and answers the same.
         """
+        return self._apply_checked(change, agent, reason, revert_of, None)
+
+    def apply_with_nonce(
+        self, change: Change, *, agent: URIRef, reason: str, revert_of: URIRef | None, nonce: str
+    ) -> RevisionInfo | None:
+        """``apply`` straight to the store, with the revision's nonce chosen by the caller: the writer
+        service takes the host's, so that a host that lost the answer can look its revision up."""
+        return self._apply_checked(change, agent, reason, revert_of, nonce)
+
+    def _apply_checked(
+        self, change: Change, agent: URIRef, reason: str, revert_of: URIRef | None, nonce: str | None
+    ) -> RevisionInfo | None:
         change.normalise()
         if change.is_empty:
             return None
         for triple in change.added | change.removed:
             if any(not isinstance(term, URIRef | Literal) for term in triple):
                 raise KBError("Blank nodes cannot be written; give every node an IRI.", status=400)
-        with self.store.writing():
-            info = self._apply(change, agent, reason, revert_of)
+        if self.writer is not None and nonce is None:
+            info = self.writer.apply(change, agent=agent, reason=reason, revert_of=revert_of)
+        else:
+            with self.store.writing():
+                info = self._apply(change, agent, reason, revert_of, nonce or uuid.uuid4().hex)
         for listener in self.listeners:
             listener(info)
         return info
 
-    def _apply(self, change: Change, agent: URIRef, reason: str, revert_of: URIRef | None) -> RevisionInfo:
+    def revision_by_nonce(self, nonce: str) -> RevisionInfo | None:
+        """The revision recorded with ``nonce``, if it landed."""
+        rows = self.store.select(queries.REVISION_BY_NONCE, {"nonce": Literal(nonce)})
+        if not rows:
+            return None
+        row = rows[0]
+        number = int(str(row["n"]))
+        added, removed = self.revision_triples(number)
+        changed = sorted(str(r["changed"]) for r in self.store.select(queries.REVISION_CHANGED, {"rev": row["rev"]}))
+        return RevisionInfo(
+            number,
+            URIRef(str(row["rev"])),
+            URIRef(str(row["agent"])),
+            datetime.fromisoformat(str(row["time"])),
+            str(row["reason"]),
+            tuple(URIRef(str(r)) for r in changed),
+            len(added),
+            len(removed),
+        )
+
+    def _apply(self, change: Change, agent: URIRef, reason: str, revert_of: URIRef | None, nonce: str) -> RevisionInfo:
         # Under the store's write lock no other writer of this process (or, on a server, of this
         # host) lands between the counter's read and the update; the counter in the update's
         # precondition still guards against every other writer.
@@ -149,7 +228,6 @@ class Repository:
             number = self.revision_count() + 1
             versions = self.versions(change.changed)
             self._raise_if_stale(change.expected_versions, versions)
-            nonce = uuid.uuid4().hex
             when = datetime.now(UTC).replace(microsecond=0)
             try:
                 update = self._update_text(change, number, versions, nonce, agent, reason, when, revert_of)
@@ -221,29 +299,32 @@ class Repository:
         new_versions = {(r, CK.version, Literal(versions.get(r, 0) + 1)) for r in change.changed}
         counter = {(kb, CK.revisionNumber, previous)} if number > 1 else set()
         meta.discard((kb, CK.revisionNumber, Literal(number)))
-        return "\n".join(
-            [
-                "DELETE {",
-                _triples_block(counter | old_versions),
-                _triples_block(change.removed),
-                "}",
-                "INSERT {",
-                f"  {_nt(kb)} {_nt(CK.revisionNumber)} {_nt(Literal(number))} .",
-                _triples_block(new_versions),
-                _triples_block(change.added),
-                _triples_block(meta),
-                f"  GRAPH {_nt(added_graph)} {{",
-                _triples_block(change.added),
-                "  }",
-                f"  GRAPH {_nt(removed_graph)} {{",
-                _triples_block(change.removed),
-                "  }",
-                "}",
-                "WHERE {",
-                *("  " + w for w in where),
-                "}",
-            ]
-        )
+        core_delete: set[Triple] = set(counter)
+        core_insert: set[Triple] = {
+            (kb, CK.revisionNumber, Literal(number)),
+            (revision, DCTERMS.identifier, Literal(nonce)),
+        }
+        meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
+        deletes: list[GraphTriple] = [(None, t) for t in sorted(old_versions | change.removed)]
+        inserts: list[GraphTriple] = [(None, t) for t in sorted(new_versions | change.added | meta)]
+        inserts += [(added_graph, t) for t in sorted(change.added)]
+        inserts += [(removed_graph, t) for t in sorted(change.removed)]
+        if len(deletes) + len(inserts) <= self.CHUNK:
+            # One operation: the precondition guards the whole change.
+            core: list[GraphTriple] = [(None, t) for t in sorted(core_insert)]
+            return _operation(core_delete, core + inserts, where, deletes)
+        # A large change (Virtuoso compiles each operation to SQL of at most 10,000 lines, about a
+        # thousand template triples): the first operation takes the revision number under the
+        # precondition and records the nonce; every later operation of the same request carries a
+        # slice of the change and applies only where that nonce landed, so all of it applies or none.
+        # The request is still one transaction on the server (see the README on Virtuoso).
+        landed = [f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."]
+        operations = [_operation(core_delete, [(None, t) for t in sorted(core_insert)], where)]
+        for start in range(0, len(deletes), self.CHUNK):
+            operations.append(_operation(set(), [], landed, deletes[start : start + self.CHUNK]))
+        for start in range(0, len(inserts), self.CHUNK):
+            operations.append(_operation(set(), inserts[start : start + self.CHUNK], landed))
+        return " ;\n".join(operations)
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
         """The exact triples revision ``number`` added and removed."""
