@@ -466,6 +466,15 @@ class Accounts:
         """Add an account as it was kept elsewhere (the old private graph); ``False`` if it is here already.
 
         Token digests are added when missing, so importing twice changes nothing."""
+        try:
+            return self._import_account(name, role, disabled, password_hash, sessions_from, digests)
+        except IntegrityError:
+            # Another host moved the same account at the same moment: it is there now, as it was.
+            return self._import_account(name, role, disabled, password_hash, sessions_from, digests)
+
+    def _import_account(
+        self, name: str, role: str, disabled: bool, password_hash: str | None, sessions_from: int, digests: list[str]
+    ) -> bool:
         with self._tx() as tx:
             exists = tx.execute(select(accounts_table.c.name).where(accounts_table.c.name == name)).first()
             if not exists:

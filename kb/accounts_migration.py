@@ -33,7 +33,13 @@ class Migration:
 def private_graphs(kb: KnowledgeBase) -> list[URIRef]:
     """Every named graph of the store under ``{base}private/``."""
     prefix = Literal(str(kb.iris.base) + "private/")
-    return [URIRef(str(row["g"])) for row in kb.store.select(queries.GRAPHS_STARTING_WITH, {"prefix": prefix})]
+    # A store keeping its default graph in a named graph is on Virtuoso (see kb.store.remote).
+    query = (
+        queries.GRAPHS_WITH_TRIPLES_STARTING_WITH
+        if getattr(kb.store, "default_graph", None)
+        else queries.GRAPHS_STARTING_WITH
+    )
+    return [URIRef(str(row["g"])) for row in kb.store.select(query, {"prefix": prefix})]
 
 
 def migrate_accounts(kb: KnowledgeBase, accounts: Accounts) -> Migration:

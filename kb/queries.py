@@ -341,9 +341,14 @@ SELECT ?g ?name ?digest WHERE {
 }
 """
 
-# Named graphs whose IRI starts with ?prefix (the private ones: {base}private/…).
+# Named graphs whose IRI starts with ?prefix (the private ones: {base}private/…). ``GRAPH ?g {}`` lists
+# the graphs without reading them on Oxigraph; Virtuoso finds none that way, but answers the second
+# form from its graph index.
 GRAPHS_STARTING_WITH = """
 SELECT DISTINCT ?g ?prefix WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }
+"""
+GRAPHS_WITH_TRIPLES_STARTING_WITH = """
+SELECT DISTINCT ?g ?prefix WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }
 """
 
 # A label for any described resource (claims, sources, entities, topics, events, concepts).

@@ -28,7 +28,9 @@ SHARED = REPO.parent / "shared"
 
 AppFactory = Callable[..., Flask]
 
-TEST_STORES = ("oxigraph", "oxigraph-server")
+# ``virtuoso``: a real Virtuoso 7 per data directory (``tests.virtuoso_server``), for the modules that
+# the Makefile runs on it (the public SPARQL endpoint and the secrets tests).
+TEST_STORES = ("oxigraph", "oxigraph-server", "virtuoso")
 TEST_STORE = os.environ.get("CLAIMKB_TEST_STORE", "oxigraph")
 if TEST_STORE not in TEST_STORES:
     raise pytest.UsageError(f"CLAIMKB_TEST_STORE={TEST_STORE!r}: use one of {', '.join(TEST_STORES)}")
@@ -83,9 +85,9 @@ def store_url() -> Iterator[str | None]:
     if TEST_STORE == "oxigraph":
         yield None
         return
-    server = OxigraphServer().start()
+    server = start_test_server()
     yield server.store_url
-    server.stop()
+    server.stop() if isinstance(server, OxigraphServer) else server.remove()
 
 
 @pytest.fixture
@@ -125,11 +127,11 @@ def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureReque
             if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
                 shutil.copytree(seeded_template, config["data_dir"])
                 seeded = True
-        on_server = TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
+        on_server = TEST_STORE != "oxigraph" and request.node.get_closest_marker("embedded_store") is None
         if on_server and "store" not in config:
             server = servers.get(config["data_dir"])
             if server is None:
-                server = servers[config["data_dir"]] = OxigraphServer().start()
+                server = servers[config["data_dir"]] = start_test_server()
                 if seeded:
                     _copy_store(seeded_template / "store", server.store_url, tmp_path)
             config["store"] = server.store_url
@@ -145,7 +147,16 @@ def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureReque
         if "claimkb" in app.extensions:
             app.extensions["claimkb"].close()
     for server in servers.values():
-        server.stop()
+        server.stop() if isinstance(server, OxigraphServer) else server.remove()
+
+
+def start_test_server() -> Any:
+    """A fresh, empty SPARQL server of this pass: ``oxigraph serve``, or Virtuoso on the virtuoso pass."""
+    if TEST_STORE == "virtuoso":
+        from tests.virtuoso_server import VirtuosoServer
+
+        return VirtuosoServer().start()
+    return OxigraphServer().start()
 
 
 def _copy_store(source: Path, store_url: str, tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ in case the server does not keep its own.
 from __future__ import annotations
 
 import io
+import json
+import re
 import threading
 from collections.abc import Iterator
 from itertools import islice
@@ -73,8 +75,19 @@ class _Chunks(io.RawIOBase):
         return n
 
 
-def _prologue(base_iri: str) -> str:
-    return f"BASE <{base_iri}>\n" + "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_LEADING_BASE = re.compile(r"^(?:\s|#[^\n]*\n)*BASE\s*<[^>]*>", re.IGNORECASE)
+
+
+def with_prologue(base_iri: str, text: str) -> str:
+    """The query with our base IRI and prefixes declared first; its own declarations override them.
+
+    A query beginning with a ``BASE`` of its own keeps it first, our prefixes after it: Virtuoso
+    refuses a ``BASE`` that follows a ``PREFIX`` (the standard allows either order)."""
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    own = _LEADING_BASE.match(text)
+    if own:
+        return text[: own.end()] + "\n" + prefixes + text[own.end() :]
+    return f"BASE <{base_iri}>\n" + prefixes + text
 
 
 class RemoteEvaluator:
@@ -118,7 +131,10 @@ class RemoteEvaluator:
     def _run(self, job: Job) -> Outcome:
         query = job.query
         accept = formats.by_name("ntriples", formats.GRAPH_FORMATS) if query.returns_graph else None
-        params: list[tuple[str, str]] = [("query", _prologue(job.base_iri) + query.text)]
+        params: list[tuple[str, str]] = [("query", with_prologue(job.base_iri, query.text))]
+        if not (query.default_graphs or query.named_graphs) and self.store.default_graph is not None:
+            # The knowledge base's default graph is a named graph on this server (Virtuoso).
+            params.append(("default-graph-uri", self.store.default_graph.value))
         if query.default_graphs or query.named_graphs:
             params += [("default-graph-uri", g) for g in query.default_graphs]
             params += [("named-graph-uri", g) for g in query.named_graphs]
@@ -162,6 +178,12 @@ class RemoteEvaluator:
                 triples = (q.triple for q in ox.parse(reader, ox.RdfFormat.N_TRIPLES))
                 return triples_outcome(islice(triples, job.max_rows + 1), job)
             result = ox.parse_query_results(reader, ox.QueryResultsFormat.JSON)
+            if job.query.kind == "ask" and isinstance(result, ox.QuerySolutions):
+                # Virtuoso answers ASK in JSON as a one-cell table (``__ask_retval``): read it as the boolean.
+                row = next(iter(result), None)
+                cell = row[0] if row is not None else None
+                value = cell is not None and getattr(cell, "value", "") in ("1", "true")
+                result = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}), ox.QueryResultsFormat.JSON)
             if isinstance(result, ox.QueryBoolean):
                 fmt = formats.by_name(job.format_name, formats.RESULT_FORMATS) or formats.RESULT_FORMATS[0]
                 body = result.serialize(format=formats.ox_results_format(fmt))
