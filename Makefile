@@ -33,6 +33,11 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
+	CLAIMKB_TEST_STORE=virtuoso $(BIN)/python -m pytest -q $(ON_VIRTUOSO)
+
+# The public SPARQL endpoint (protocol, safety, runaway queries) and the secrets tests, again on Virtuoso.
+ON_VIRTUOSO := tests/test_sparql_endpoint.py tests/test_sparql_protocol.py tests/test_sparql_live.py \
+	tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py tests/test_accounts_postgres.py
 
 # The reliability suites in their long form, on both stores, printing their figures: the load, crash
 # and fault tests with CLAIMKB_SOAK=1 (60 s of load, a longer burst of writes before the kill -9), and
