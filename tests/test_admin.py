@@ -138,3 +138,12 @@ def test_visitors_are_sent_to_log_in(client: FlaskClient) -> None:
     response = client.get("/admin/users")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/account/password/not-a-real-link").status_code == 410
+
+
+def test_health_reports_the_revision_and_the_index_lag(client: FlaskClient, app: Flask) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    report = response.get_json()
+    revision = app.extensions["claimkb"].repository.revision_count()
+    assert report["status"] == "ok" and report["revision"] == revision >= 1
+    assert report["search_lag"] == 0 and report["search_revision"] == revision

@@ -139,6 +139,35 @@ def _is_admin() -> dict[str, Any]:
     return {"current_user_is_admin": bool(user and user.is_admin)}
 
 
+@bp.get("/health")
+def health() -> tuple[dict[str, Any], int]:
+    """For load balancers and monitoring: 200 when the store and the accounts database answer, else 503.
+
+    Says the store's latest revision and this host's search index's, so index lag shows (a host
+    whose index stays behind the others is the one to look at). No secret, nothing but counts."""
+    from kb.errors import StoreUnavailable
+    from webapp.extensions import get_kb, get_search
+
+    report: dict[str, Any] = {"store": "ok", "accounts": "ok"}
+    status = 200
+    try:
+        revision = get_kb().repository.revision_count()
+        report["revision"] = revision
+        indexed = get_search().index.last_revision
+        report["search_revision"] = indexed
+        report["search_lag"] = max(0, revision - indexed)
+    except (StoreUnavailable, OSError) as error:
+        report["store"] = f"unavailable: {getattr(error, 'message', error)}"
+        status = 503
+    try:
+        get_accounts().get("health-check")
+    except KBError as error:
+        report["accounts"] = f"unavailable: {error.message}"
+        status = 503
+    report["status"] = "ok" if status == 200 else "unavailable"
+    return report, status
+
+
 @bp.app_template_filter("utc_time")
 def _utc_time(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
