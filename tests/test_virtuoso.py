@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.store import Store, open_store
+from tests.conftest import TEST_STORE
 from tests.test_store import (  # the same tests, collected again here with this module's ``empty_store``
     test_a_failed_write_leaves_nothing_behind,
     test_a_stale_version_is_refused_and_nothing_is_written,
@@ -32,6 +33,9 @@ __all__ = [
     "virtuoso",
     "virtuoso_server",
 ]
+
+# These tests start the servers they need themselves: they run once, in the first pass of `make test`.
+pytestmark = pytest.mark.skipif(TEST_STORE != "oxigraph", reason="starts its own servers; runs in the first pass")
 
 
 @pytest.fixture

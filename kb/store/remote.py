@@ -38,7 +38,7 @@ from rdflib import Graph
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
+from kb.store import STAGING_PREFIX, Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,10 @@ def with_values(query: str, bindings: Bindings | None) -> str:
 
 class RemoteSparqlStore:
     """A store on a SPARQL 1.1 server; one pooled HTTP client shared by the threads of a process."""
+
+    # The repository loads a large change into staging graphs and moves it into place with one short
+    # update (Virtuoso cannot compile an update whose template holds thousands of triples).
+    stages_large_changes = True
 
     def __init__(self, url: str, *, write_lock: Path | None = None) -> None:
         try:
@@ -244,8 +248,9 @@ class RemoteSparqlStore:
 
     def _all_quads_pattern(self) -> str:
         """Every quad of the store: the default graph's triples, and its named graphs' (not the server's own)."""
+        staging = ox.Literal(STAGING_PREFIX)
         if self.default_graph is None:
-            return "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+            return f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), {staging})) }}"
         graph = str(self.default_graph)
         # The default graph is itself a named graph there, and the server keeps graphs of its own.
         return (
