@@ -28,26 +28,29 @@ install-test: install
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
-# The suite runs twice: on the embedded store, then on a real `oxigraph serve` (started by the tests).
+# The suite runs twice: on the embedded store, then on a real `oxigraph serve` (started by the tests);
+# then the crash and fault tests, the public SPARQL endpoint's tests (protocol, safety, runaway queries)
+# and the secrets tests on a real Virtuoso. (The store, writer and many-hosts tests start the servers
+# they need themselves, in the first pass.)
+VIRTUOSO_PASS := tests/test_crash.py tests/test_faults.py tests/test_sparql_endpoint.py tests/test_sparql_protocol.py \
+	tests/test_sparql_live.py tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py \
+	tests/test_accounts_postgres.py
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q
-	CLAIMKB_TEST_STORE=virtuoso $(BIN)/python -m pytest -q $(ON_VIRTUOSO)
-
-# The public SPARQL endpoint (protocol, safety, runaway queries) and the secrets tests, again on Virtuoso.
-ON_VIRTUOSO := tests/test_sparql_endpoint.py tests/test_sparql_protocol.py tests/test_sparql_live.py \
-	tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py tests/test_accounts_postgres.py
+	CLAIMKB_TEST_STORE=virtuoso $(BIN)/python -m pytest -q $(VIRTUOSO_PASS)
 
 # The reliability suites in their long form, on both stores, printing their figures: the load, crash
 # and fault tests with CLAIMKB_SOAK=1 (60 s of load, a longer burst of writes before the kill -9), and
 # the hostile-input tests with the soak Hypothesis profile (25 times as many generated cases).
-RELIABILITY := tests/test_load.py tests/test_crash.py tests/test_faults.py tests/test_hostile_forms.py \
+RELIABILITY := tests/test_load.py tests/test_crash.py tests/test_faults.py tests/test_many_hosts.py tests/test_hostile_forms.py \
 	tests/test_hostile_api.py tests/test_hostile_queries.py tests/test_hostile_imports.py tests/test_security.py
 SOAK := CLAIMKB_SOAK=1 HYPOTHESIS_PROFILE=soak
 soak: install-test
 	$(SOAK) $(BIN)/python -m pytest -q $(RELIABILITY)
 	$(SOAK) CLAIMKB_TEST_STORE=oxigraph-server $(BIN)/python -m pytest -q $(RELIABILITY)
+	$(SOAK) CLAIMKB_TEST_STORE=virtuoso $(BIN)/python -m pytest -q $(VIRTUOSO_PASS)
 
 lint: install-test
 	$(BIN)/ruff check .

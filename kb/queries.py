@@ -189,7 +189,7 @@ SOURCES_OF_PUBLISHER = """
 SELECT ?entity ?source ?slug ?headline ?date WHERE {
   ?source schema:publisher ?entity ; ck:slug ?slug ; schema:headline ?headline .
   OPTIONAL { ?source schema:datePublished ?date }
-} ORDER BY ?date
+} ORDER BY ?date ?slug
 """
 
 LABELS = """

@@ -1,8 +1,10 @@
 """Fixtures: a real knowledge base in a temporary directory, the Flask app over it, and clients.
 
 ``CLAIMKB_TEST_STORE`` chooses the store every app is built on: ``oxigraph`` (the embedded store, the
-default) or ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
-directory, started for the test and stopped after it). ``make test`` runs the suite both ways.
+default), ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
+directory, started for the test and stopped after it) or ``virtuoso`` (a real Virtuoso the same way,
+``tests.virtuoso_server``). ``make test`` runs the suite the first two ways, and the crash and fault
+tests the third.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hypothesis import HealthCheck, settings
 
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, Store, open_store
-from tests.oxigraph_server import OxigraphServer
+from tests.servers import SERVER_STORES, TestServer, discard_server, start_server
 from webapp import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,9 +30,7 @@ SHARED = REPO.parent / "shared"
 
 AppFactory = Callable[..., Flask]
 
-# ``virtuoso``: a real Virtuoso 7 per data directory (``tests.virtuoso_server``), for the modules that
-# the Makefile runs on it (the public SPARQL endpoint and the secrets tests).
-TEST_STORES = ("oxigraph", "oxigraph-server", "virtuoso")
+TEST_STORES = ("oxigraph", *SERVER_STORES)
 TEST_STORE = os.environ.get("CLAIMKB_TEST_STORE", "oxigraph")
 if TEST_STORE not in TEST_STORES:
     raise pytest.UsageError(f"CLAIMKB_TEST_STORE={TEST_STORE!r}: use one of {', '.join(TEST_STORES)}")
@@ -85,9 +85,9 @@ def store_url() -> Iterator[str | None]:
     if TEST_STORE == "oxigraph":
         yield None
         return
-    server = start_test_server()
+    server = start_server(TEST_STORE)
     yield server.store_url
-    server.stop() if isinstance(server, OxigraphServer) else server.remove()
+    discard_server(server)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureReque
     Tests marked ``embedded_store`` (a feature only the embedded store offers) stay on it.
     """
     made: list[Flask] = []
-    servers: dict[str, OxigraphServer] = {}
+    servers: dict[str, TestServer] = {}
 
     def factory(**config: Any) -> Flask:
         seeded = False
@@ -127,11 +127,11 @@ def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureReque
             if config.get("seed", "1") != "0" and config.get("store", "oxigraph") == "oxigraph":
                 shutil.copytree(seeded_template, config["data_dir"])
                 seeded = True
-        on_server = TEST_STORE != "oxigraph" and request.node.get_closest_marker("embedded_store") is None
+        on_server = TEST_STORE in SERVER_STORES and request.node.get_closest_marker("embedded_store") is None
         if on_server and "store" not in config:
             server = servers.get(config["data_dir"])
             if server is None:
-                server = servers[config["data_dir"]] = start_test_server()
+                server = servers[config["data_dir"]] = start_server(TEST_STORE)
                 if seeded:
                     _copy_store(seeded_template / "store", server.store_url, tmp_path)
             config["store"] = server.store_url
@@ -147,16 +147,7 @@ def make_app(tmp_path: Path, seeded_template: Path, request: pytest.FixtureReque
         if "claimkb" in app.extensions:
             app.extensions["claimkb"].close()
     for server in servers.values():
-        server.stop() if isinstance(server, OxigraphServer) else server.remove()
-
-
-def start_test_server() -> Any:
-    """A fresh, empty SPARQL server of this pass: ``oxigraph serve``, or Virtuoso on the virtuoso pass."""
-    if TEST_STORE == "virtuoso":
-        from tests.virtuoso_server import VirtuosoServer
-
-        return VirtuosoServer().start()
-    return OxigraphServer().start()
+        discard_server(server)
 
 
 def _copy_store(source: Path, store_url: str, tmp_path: Path) -> None:

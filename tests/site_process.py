@@ -23,7 +23,8 @@ import psutil
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, open_store
-from tests.oxigraph_server import OxigraphServer, free_port
+from tests.oxigraph_server import free_port
+from tests.servers import TestServer, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_IRI = "http://localhost:5000/"
@@ -58,9 +59,12 @@ def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | Non
         knowledge.close()
 
 
-def persistent_server(location: Path) -> OxigraphServer:
-    """An ``oxigraph serve`` keeping its data on disk, so it can be stopped and started again."""
-    return OxigraphServer(location=location).start()
+def persistent_server(location: Path) -> TestServer:
+    """The pass's SPARQL server (``oxigraph serve``, or Virtuoso on the ``virtuoso`` pass) keeping its data
+    on disk, so it can be stopped and started again."""
+    from tests.conftest import TEST_STORE
+
+    return start_server("virtuoso" if TEST_STORE == "virtuoso" else "oxigraph", location)
 
 
 def _without_permission_overrides() -> None:

@@ -24,6 +24,7 @@ from kb.knowledge import KnowledgeBase
 from kb.store.remote import RemoteSparqlStore
 from kb.write.repository import Change, Repository
 from kb.write.writer import WriterService, change_payload
+from tests.conftest import TEST_STORE
 from tests.many_hosts import WriterProcess
 from tests.oxigraph_server import OxigraphServer
 
@@ -31,6 +32,9 @@ BASE = "http://localhost:5000/"
 IRIS = Iris(BASE)
 AGENT = IRIS.agent("tester")
 CLAIM = IRIS.claim("handed-over")
+
+# These tests start the servers they need themselves: they run once, in the first pass of `make test`.
+pytestmark = pytest.mark.skipif(TEST_STORE != "oxigraph", reason="starts its own servers; runs in the first pass")
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import fcntl
 import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
@@ -38,7 +38,7 @@ from rdflib import Graph
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
+from kb.store import STAGING_PREFIX, Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ BULK_CHUNK = 200_000  # quads per graph-store request
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _ASK = re.compile(r"\bASK\s*\{", re.IGNORECASE)
+_NAMED_GRAPH = re.compile(r"\bGRAPH\s*<([^>\s]+)>", re.IGNORECASE)
 _SOLUTIONS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _NQUADS = "application/n-quads"
@@ -116,6 +117,10 @@ def with_values(query: str, bindings: Bindings | None) -> str:
 class RemoteSparqlStore:
     """A store on a SPARQL 1.1 server; one pooled HTTP client shared by the threads of a process."""
 
+    # The repository loads a large change into staging graphs and moves it into place with one short
+    # update (Virtuoso cannot compile an update whose template holds thousands of triples).
+    stages_large_changes = True
+
     def __init__(self, url: str, *, write_lock: Path | None = None) -> None:
         try:
             self.endpoints = endpoints(url)
@@ -178,7 +183,7 @@ class RemoteSparqlStore:
         self,
         endpoint: str,
         *,
-        form: dict[str, str] | None = None,
+        form: Mapping[str, str | list[str]] | None = None,
         body: bytes | None = None,
         content_type: str | None = None,
         accept: str | None = None,
@@ -239,13 +244,19 @@ class RemoteSparqlStore:
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""
         text = self._prologue + update
+        form: dict[str, str | list[str]] = {"update": text, **self._graph_parameters}
+        if self.default_graph is not None:
+            # Given a default graph, Virtuoso matches an update's GRAPH patterns only against the named
+            # graphs the request lists (as the protocol's dataset rules say): list those it names.
+            form["named-graph-uri"] = sorted(set(_NAMED_GRAPH.findall(update)))
         with self.writing():
-            self._post("update", form={"update": text, **self._graph_parameters})
+            self._post("update", form=form)
 
     def _all_quads_pattern(self) -> str:
         """Every quad of the store: the default graph's triples, and its named graphs' (not the server's own)."""
+        staging = ox.Literal(STAGING_PREFIX)
         if self.default_graph is None:
-            return "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+            return f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), {staging})) }}"
         graph = str(self.default_graph)
         # The default graph is itself a named graph there, and the server keeps graphs of its own.
         return (

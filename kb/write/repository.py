@@ -9,6 +9,7 @@ checks and raises, so revision numbers form one gap-free log that search indexes
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from claims.model import Iris
 from claims.vocab import CK
 from kb import queries
 from kb.errors import ConflictError, KBError
-from kb.store import Store, to_ox
+from kb.store import STAGING_PREFIX, Store, to_ox
 
 Triple = tuple[Node, Node, Node]
+
+log = logging.getLogger(__name__)
 
 # Bookkeeping the repository itself maintains: never part of a revision's added/removed graphs.
 BOOKKEEPING = {CK.version}
@@ -120,7 +123,7 @@ class Repository:
     """Reads current descriptions and applies changes with their revision, atomically."""
 
     MAX_RETRIES = 20
-    # Template triples per update operation: well under what Virtuoso can compile (see _update_text).
+    # Template triples in one update; a larger change on a SPARQL server is staged first (see _update_text).
     CHUNK = 400
 
     def __init__(self, store: Store, iris: Iris) -> None:
@@ -230,8 +233,8 @@ class Repository:
             self._raise_if_stale(change.expected_versions, versions)
             when = datetime.now(UTC).replace(microsecond=0)
             try:
-                update = self._update_text(change, number, versions, nonce, agent, reason, when, revert_of)
-                self.store.update(update)
+                update, staged = self._update_text(change, number, versions, nonce, agent, reason, when, revert_of)
+                self._write(update, staged)
             except (SyntaxError, ValueError) as error:
                 raise KBError(f"The change could not be written: {error}", status=400) from error
             if self.store.ask(queries.REVISION_HAS_NONCE, {"nonce": Literal(nonce)}):
@@ -246,6 +249,20 @@ class Repository:
                     len(change.removed),
                 )
         raise KBError("The knowledge base is too busy to take this change; please try again.", status=503)
+
+    def _write(self, update: str, staged: Mapping[URIRef, list[Triple]]) -> None:
+        """Send the update, with its staged triples loaded first and dropped after (see _update_text)."""
+        if not staged:
+            self.store.update(update)
+            return
+        try:
+            self.store.bulk_load((s, p, o, graph) for graph, triples in staged.items() for s, p, o in triples)
+            self.store.update(update)
+        finally:
+            try:
+                self.store.update(" ;\n".join(f"DROP SILENT GRAPH {_nt(graph)}" for graph in staged))
+            except KBError as error:  # left behind: no query reads them and dumps leave them out
+                log.warning("staging graphs of a revision not dropped: %s", error.message)
 
     @staticmethod
     def _raise_if_stale(expected: Mapping[URIRef, int], current: Mapping[URIRef, int]) -> None:
@@ -263,7 +280,8 @@ class Repository:
         reason: str,
         when: datetime,
         revert_of: URIRef | None,
-    ) -> str:
+    ) -> tuple[str, dict[URIRef, list[Triple]]]:
+        """The update that writes revision ``number``, and the triples to stage before it (if any)."""
         kb = self.iris.knowledge_base
         revision = self.iris.revision(number)
         added_graph = URIRef(f"{revision}/added")
@@ -309,22 +327,46 @@ class Repository:
         inserts: list[GraphTriple] = [(None, t) for t in sorted(new_versions | change.added | meta)]
         inserts += [(added_graph, t) for t in sorted(change.added)]
         inserts += [(removed_graph, t) for t in sorted(change.removed)]
-        if len(deletes) + len(inserts) <= self.CHUNK:
-            # One operation: the precondition guards the whole change.
+        if len(deletes) + len(inserts) <= self.CHUNK or not getattr(self.store, "stages_large_changes", False):
+            # One operation with the change in its template: the precondition guards all of it.
             core: list[GraphTriple] = [(None, t) for t in sorted(core_insert)]
-            return _operation(core_delete, core + inserts, where, deletes)
-        # A large change (Virtuoso compiles each operation to SQL of at most 10,000 lines, about a
-        # thousand template triples): the first operation takes the revision number under the
-        # precondition and records the nonce; every later operation of the same request carries a
-        # slice of the change and applies only where that nonce landed, so all of it applies or none.
-        # The request is still one transaction on the server (see the README on Virtuoso).
-        landed = [f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."]
-        operations = [_operation(core_delete, [(None, t) for t in sorted(core_insert)], where)]
-        for start in range(0, len(deletes), self.CHUNK):
-            operations.append(_operation(set(), [], landed, deletes[start : start + self.CHUNK]))
-        for start in range(0, len(inserts), self.CHUNK):
-            operations.append(_operation(set(), inserts[start : start + self.CHUNK], landed))
-        return " ;\n".join(operations)
+            return _operation(core_delete, core + inserts, where, deletes), {}
+        # A large change on a SPARQL server. Virtuoso compiles an operation's template to SQL of at
+        # most 10,000 lines (about a thousand triples) and does not undo the earlier operations of a
+        # request when a later one fails, so the change cannot be split over several operations.
+        # Instead its triples are first loaded into staging graphs of their own (no query reads
+        # them), and one short operation moves them into place under the precondition: its text no
+        # longer grows with the change, and it applies whole or not at all. The staging graphs are
+        # dropped afterwards.
+        staging = {part: URIRef(f"{STAGING_PREFIX}{nonce}:{part}") for part in ("delete", "insert", "added", "removed")}
+        staged: dict[URIRef, list[Triple]] = {
+            staging["delete"]: [t for _, t in deletes],
+            staging["insert"]: [t for g, t in inserts if g is None],
+            staging["added"]: sorted(change.added),
+            staging["removed"]: sorted(change.removed),
+        }
+        branches = " UNION ".join(
+            f"{{ GRAPH {_nt(staging[part])} {{ ?{part}S ?{part}P ?{part}O }} }}" for part in staging
+        )
+        text = "\n".join(
+            [
+                "DELETE {",
+                _triples_block(core_delete),
+                "  ?deleteS ?deleteP ?deleteO .",
+                "}",
+                "INSERT {",
+                _triples_block(core_insert),
+                "  ?insertS ?insertP ?insertO .",
+                f"  GRAPH {_nt(added_graph)} {{ ?addedS ?addedP ?addedO }}",
+                f"  GRAPH {_nt(removed_graph)} {{ ?removedS ?removedP ?removedO }}",
+                "}",
+                "WHERE {",
+                *("  " + w for w in where),
+                f"  {branches}",
+                "}",
+            ]
+        )
+        return text, {graph: triples for graph, triples in staged.items() if triples}
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
         """The exact triples revision ``number`` added and removed."""
