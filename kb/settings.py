@@ -53,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "The secret the hosts and 'claimkb writer' share (16 characters or more); the writer refuses any other.",
     ),
+    Setting(
+        "trusted_proxies",
+        "CLAIMKB_TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies in front of the site whose X-Forwarded-For/-Proto are believed (0: none).",
+    ),
     Setting("seed", "CLAIMKB_SEED", "1", "Load the seed claims into an empty knowledge base on start (1 or 0)."),
     Setting(
         "secret_key",

@@ -147,3 +147,21 @@ def test_health_reports_the_revision_and_the_index_lag(client: FlaskClient, app:
     revision = app.extensions["claimkb"].repository.revision_count()
     assert report["status"] == "ok" and report["revision"] == revision >= 1
     assert report["search_lag"] == 0 and report["search_revision"] == revision
+
+
+def test_behind_a_trusted_proxy_failed_logins_count_per_real_client(make_app: Any) -> None:
+    app = make_app(trusted_proxies="1")
+    app.extensions["claimkb_accounts"].add("proxied", "editor", "a made-up password")
+    for _ in range(2):
+        client = app.test_client()
+        page = client.get("/login", headers={"X-Forwarded-For": "203.0.113.7"})
+        client.post(
+            "/login",
+            data={"csrf_token": csrf_token(page.text), "name": "proxied", "password": "wrong password!"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    with app.extensions["claimkb_accounts"].engine.connect() as db:
+        from sqlalchemy import text
+
+        keys = set(db.execute(text("SELECT key FROM login_failures")).scalars())
+    assert keys == {"account:proxied", "address:203.0.113.7"}

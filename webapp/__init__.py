@@ -36,7 +36,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    _trust_proxies(app, values.get("trusted_proxies", "0"))
     return app
+
+
+def _trust_proxies(app: Flask, count: str) -> None:
+    """Behind ``count`` reverse proxies, the client's address and scheme are the ones they pass on:
+    the login throttle and the SPARQL per-client limit count real clients, not the proxy."""
+    try:
+        proxies = int(count or 0)
+    except ValueError:
+        raise ValueError(f"CLAIMKB_TRUSTED_PROXIES must be a number, not {count!r}") from None
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _blueprints() -> list[Any]:
