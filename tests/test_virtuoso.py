@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, XSD
 
 from claims.model import Iris
 from claims.vocab import SCHEMA
+from kb.accounts import ACCOUNT, Accounts
 from kb.errors import ConflictError, KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.store import STAGING_PREFIX, OxigraphStore, Store, open_store, to_ox
@@ -224,3 +225,19 @@ def test_the_application_answers_on_virtuoso_as_on_the_embedded_store(virtuoso: 
     finally:
         remote.close()
         embedded.close()
+
+
+def test_an_update_matching_a_named_graph_finds_it(empty_store: Store) -> None:
+    """Given a default graph, Virtuoso matches an update's ``GRAPH <g>`` patterns only against the named
+    graphs the request lists: unlisted, disabling an account would add "disabled true" beside
+    "disabled false" instead of replacing it (and the account could go on signing in)."""
+    accounts = Accounts(empty_store, IRIS)
+    accounts.add("virtuoso-editor", "editor", "made-up test password")
+    assert accounts.authenticate("virtuoso-editor", "made-up test password") is not None
+    assert accounts.disable("virtuoso-editor").disabled
+    values = empty_store.select(
+        "SELECT ?v WHERE { GRAPH ?g { ?a ?p ?v } }",
+        {"g": accounts.graph, "a": IRIS.agent("virtuoso-editor"), "p": ACCOUNT.disabled},
+    )
+    assert [r["v"] for r in values] == [Literal(True)]
+    assert accounts.authenticate("virtuoso-editor", "made-up test password") is None
