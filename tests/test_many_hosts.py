@@ -15,8 +15,10 @@ test with the hosts writing to the server themselves (no writer), to see what go
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -26,6 +28,7 @@ from kb.knowledge import KnowledgeBase
 from tests.conftest import TEST_STORE
 from tests.many_hosts import SERVERS, Cluster
 from tests.site_client import (
+    RUN_WORD,
     SHARED_CLAIM,
     Editor,
     Tally,
@@ -183,3 +186,57 @@ def test_a_host_killed_mid_write_leaves_nothing_half_done(
     assert problems == [], problems[:5]
     assert broken == []
     assert missing == [], missing[:5]
+
+
+def test_the_writer_killed_mid_write_loses_nothing_and_a_503_saved_nothing(
+    tmp_path: Path, seeded_template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kill -9`` of the writer while two hosts write: each write is acknowledged (and in the log) or
+    answered 503 (and nowhere in the store); once the writer is back, writes go on."""
+    with Cluster(tmp_path, seeded_template, "oxigraph", hosts=2) as cluster:
+        assert cluster.writer is not None
+        outcomes: dict[str, list[str]] = {"acknowledged": [], "refused": [], "other": []}
+        lock, stop = threading.Lock(), threading.Event()
+
+        def write(site_index: int) -> None:
+            with httpx.Client(base_url=cluster.sites[site_index].base, timeout=60) as http:
+                while not stop.is_set():
+                    words = f"Example Org {RUN_WORD} {uuid.uuid4().hex[:10]} opens a shop."
+                    body = {"text": words, "claim_type": "statement", "claimant": "tiktok", "reason": words}
+                    answer = http.post("/api/claims", json=body, headers={"Authorization": f"Bearer {cluster.token}"})
+                    kind = {201: "acknowledged", 503: "refused"}.get(answer.status_code, "other")
+                    with lock:
+                        outcomes[kind].append(words if kind != "other" else f"{answer.status_code} {answer.text[:200]}")
+
+        threads = [threading.Thread(target=write, args=(h,)) for h in (0, 1) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 120
+
+        def wait_for(kind: str, count: int) -> None:
+            while len(outcomes[kind]) < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+        wait_for("acknowledged", 6)
+        cluster.writer.stop(signal.SIGKILL)  # mid-write: the clients are still sending
+        wait_for("refused", 4)
+        cluster.writer.start()
+        wait_for("acknowledged", len(outcomes["acknowledged"]) + 6)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        count, problems = log_of(cluster)
+        with httpx.Client(base_url=cluster.sites[1].base, timeout=60) as http:
+            texts = {c["text"] for c in http.get("/api/claims").json()["claims"] if RUN_WORD in c["text"]}
+        refused_but_saved = [w for w in outcomes["refused"] if w in texts]
+        lost = [w for w in outcomes["acknowledged"] if w not in texts]
+        with capsys.disabled():
+            print(
+                f"\nwriter killed (oxigraph): {len(outcomes['acknowledged'])} writes acknowledged, "
+                f"{len(outcomes['refused'])} answered 503 while it was away ({len(refused_but_saved)} of them saved "
+                f"all the same), {len(outcomes['other'])} other answers; {len(lost)} acknowledged writes lost; "
+                f"the log holds {count} revisions, {len(problems)} problems"
+            )
+    assert outcomes["other"] == []
+    assert problems == [] and lost == []
+    assert len(outcomes["refused"]) >= 4 and refused_but_saved == []

@@ -224,3 +224,20 @@ def test_the_application_answers_on_virtuoso_as_on_the_embedded_store(virtuoso: 
     finally:
         remote.close()
         embedded.close()
+
+
+def test_an_update_matching_a_named_graph_finds_it(empty_store: Store) -> None:
+    """Given a default graph, Virtuoso matches an update's ``GRAPH <g>`` patterns only against the named
+    graphs the request lists: unlisted, replacing a flag in a named graph would add "true" beside
+    "false" instead of replacing it (as it did to the accounts' "disabled" flag when they lived in
+    the store)."""
+    graph, subject = URIRef(IRIS.base + "graphs/flags"), IRIS.agent("virtuoso-editor")
+    flag = URIRef("http://example.org/disabled")
+    g, s, p = to_ox(graph), to_ox(subject), to_ox(flag)
+    empty_store.update(f"INSERT DATA {{ GRAPH {g} {{ {s} {p} false }} }}")
+    empty_store.update(
+        f"DELETE {{ GRAPH {g} {{ {s} {p} ?old }} }} INSERT {{ GRAPH {g} {{ {s} {p} true }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH {g} {{ {s} {p} ?old }} }} }}"
+    )
+    values = empty_store.select("SELECT ?g ?v WHERE { GRAPH ?g { ?a ?p ?v } }", {"g": graph, "a": subject, "p": flag})
+    assert [r["v"] for r in values] == [Literal(True)]

@@ -154,7 +154,8 @@ class RemoteSparqlStore:
         conflicts could starve. Under this lock a writer reads the counter and sends its update
         while no other writer on this host can. Threads take a re-entrant lock in the process, and
         processes a ``flock`` on a file in the data directory. Web hosts beyond this one are not
-        covered (see the README's Production section).
+        covered: several hosts write through ``claimkb writer`` (kb.write.writer), the one process
+        that holds this lock for all of them.
         """
         with self._thread_lock:
             self._depth += 1

@@ -5,6 +5,11 @@ named graphs holding the exact triples it added and removed. Each changed resour
 ``ck:version`` that the update checks and raises, so a save that started from an older version is
 refused (no lost updates), and the knowledge base carries a revision counter that the same update
 checks and raises, so revision numbers form one gap-free log that search indexes follow.
+
+A web host of several on one SPARQL server hands its changes to the one writer service instead
+(``Repository.writer``, ``kb.write.writer``), which applies them here, one at a time. On a SPARQL
+server a large change is staged in graphs of its own first and moved into place by one short update
+(see ``_update_text``).
 """
 
 from __future__ import annotations

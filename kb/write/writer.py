@@ -215,29 +215,29 @@ class WriterClient:
             change, agent=agent, reason=reason, revert_of=revert_of, nonce=nonce, base_iri=self.iris.base
         )
         deadline = time.monotonic() + RESEND_FOR
+        sent = False  # whether a try may have reached the writer (so the change may have landed)
         while True:
             try:
                 response = self._client.post(self._endpoint, json=payload)
-            except httpx.ConnectError as error:
-                # Nothing reached the writer this time (but an earlier try might have: look it up).
-                outcome = self._landed(nonce)
-                if outcome is not None:
-                    return outcome
-                raise StoreUnavailable(
-                    f"The writer service at {self.url} cannot be reached, so nothing was saved. "
-                    "Reading still works; please try again in a moment."
-                ) from error
             except httpx.TransportError as error:
-                # Sent, but the answer was lost (the writer stopped, or the network broke): the update
-                # was one atomic request, so it landed whole or not at all. Ask again with the same
-                # nonce while there is time (applied at most once), then ask the store.
-                if time.monotonic() < deadline:
+                # ConnectError: this try reached no writer. Anything else: it was sent, but the answer
+                # was lost (the writer stopped, or the network broke). The update was one atomic
+                # request, so it landed whole or not at all: while there is time, ask again with the
+                # same nonce (a writer applies a nonce once, and a restarted one answers the revision
+                # made), then ask the store whether that nonce landed.
+                sent = sent or not isinstance(error, httpx.ConnectError)
+                if sent and time.monotonic() < deadline:
                     log.warning("claimkb: no answer from the writer (%s); asking again", error)
                     time.sleep(0.2)
                     continue
                 outcome = self._landed(nonce)
                 if outcome is not None:
                     return outcome
+                if not sent:
+                    raise StoreUnavailable(
+                        f"The writer service at {self.url} cannot be reached, so nothing was saved. "
+                        "Reading still works; please try again in a moment."
+                    ) from error
                 raise StoreUnavailable(
                     f"The writer service at {self.url} did not confirm the change, and it is not in the "
                     "knowledge base: nothing was saved. Please try again in a moment."
