@@ -124,18 +124,21 @@ class Cluster:
             first = root / "host-0"
             # The seed and an editor's token, once, on the shared server; the other hosts only need
             # the base IRI the first one recorded (kb.json), as a new machine would be given.
-            self.token = prepare_data_dir(first, seeded_template, self.server.store_url)
+            # The hosts share one accounts database, as the README's deployment guide has them (SQLite
+            # here, all hosts being on this machine; PostgreSQL across machines).
+            accounts_db = f"sqlite:///{root / 'accounts.sqlite3'}"
+            self.token = prepare_data_dir(first, seeded_template, self.server.store_url, accounts_db)
             for number in range(1, hosts):
                 (root / f"host-{number}").mkdir()
                 shutil.copy(first / "kb.json", root / f"host-{number}" / "kb.json")
-            settings = {}
+            settings = {"CLAIMKB_ACCOUNTS_DB": accounts_db}
             if writer:
                 secret = secrets.token_urlsafe(24)
                 writer_dir = root / "writer"
                 writer_dir.mkdir()
                 shutil.copy(first / "kb.json", writer_dir / "kb.json")
                 self.writer = WriterProcess(writer_dir, self.server.store_url, secret).start()
-                settings = {"CLAIMKB_WRITER_URL": self.writer.url, "CLAIMKB_WRITER_TOKEN": secret}
+                settings |= {"CLAIMKB_WRITER_URL": self.writer.url, "CLAIMKB_WRITER_TOKEN": secret}
             self.sites = [
                 Site(root / f"host-{n}", store=self.server.store_url, threads=6, settings=settings)
                 for n in range(hosts)

@@ -37,8 +37,12 @@ CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 SOAK = os.environ.get("CLAIMKB_SOAK", "") not in ("", "0")
 
 
-def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | None) -> str:
-    """A seeded knowledge base in ``data_dir`` (on ``store_url`` if given) with an editor; returns an API token."""
+def prepare_data_dir(
+    data_dir: Path, seeded_template: Path, store_url: str | None, accounts_db: str | None = None
+) -> str:
+    """A seeded knowledge base in ``data_dir`` (on ``store_url`` if given) with an editor; returns an API token.
+
+    The editor is made in ``accounts_db`` (``CLAIMKB_ACCOUNTS_DB``), by default the data directory's own."""
     if store_url is None:
         shutil.copytree(seeded_template, data_dir)
     else:
@@ -50,7 +54,7 @@ def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | Non
         target.close()
         template.close()
     knowledge = KnowledgeBase.open(data_dir, store_url=store_url, base_iri=BASE_IRI)
-    accounts = Accounts.open(None, data_dir, knowledge.iris)
+    accounts = Accounts.open(accounts_db, data_dir, knowledge.iris)
     try:
         accounts.add(EDITOR, "editor", "made-up test password")
         return str(accounts.create_token(EDITOR))
