@@ -35,7 +35,6 @@ from flask import Flask
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import synthetic_quads
 from bench.timing import p95
-from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.sparql.examples import EXAMPLES
 from kb.store import OxigraphStore, Quad
@@ -142,10 +141,9 @@ def save_action(app: Flask, claims: int, seed: int, searchable: list[float] | No
     Our search index takes each revision in a background thread. Before each timed save, the previous
     one is let settle (untimed), so that the figure is one save's latency, not a queue of them; the time
     from the PUT until the index holds the change is appended to ``searchable``."""
-    knowledge = app.extensions["claimkb"]
     search = app.extensions.get("claimkb.search")
     settle = getattr(search, "wait", None)
-    accounts = Accounts(knowledge.store, knowledge.iris)
+    accounts = app.extensions["claimkb_accounts"]
     accounts.add("bench-editor", "editor", "made-up benchmark password")
     headers = {"Authorization": f"Bearer {accounts.create_token('bench-editor')}"}
     client = app.test_client()

@@ -346,7 +346,9 @@ class EvidenceEvent:
     @classmethod
     def from_graph(cls, graph: Graph, iri: URIRef) -> EvidenceEvent:
         stance = graph.value(iri, CK.stance)
-        actor = graph.value(iri, CK.actor)
+        # An event can name several actors (the seed has one with two); the first by IRI is shown, so
+        # that every store (whatever order it keeps triples in) shows the same one.
+        actor = min(graph.objects(iri, CK.actor), key=str, default=None)
         source = graph.value(iri, CK.source)
         quote = graph.value(iri, CK.quote)
         return cls(

@@ -33,7 +33,13 @@ data_dir_option = click.option(
 def open_kb(data_dir: Path) -> KnowledgeBase:
     values = kb_settings.from_environment({"data_dir": str(data_dir)})
     try:
-        return KnowledgeBase.open(kb_settings.data_dir(values), store_url=values["store"], base_iri=values["base_iri"])
+        return KnowledgeBase.open(
+            kb_settings.data_dir(values),
+            store_url=values["store"],
+            base_iri=values["base_iri"],
+            writer_url=values["writer_url"],
+            writer_token=values["writer_token"],
+        )
     except KBError as error:
         raise click.ClickException(error.message) from error
 
@@ -132,6 +138,7 @@ import commands.imports  # noqa: E402, F401
 import commands.releases  # noqa: E402, F401
 import commands.search  # noqa: E402, F401
 import commands.users  # noqa: E402, F401
+import commands.writer  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -18,6 +18,8 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from kb import settings as kb_settings
+from kb.accounts import Accounts
+from kb.accounts_migration import migrate_accounts
 from kb.errors import KBError, StoreUnavailable
 from kb.knowledge import KnowledgeBase
 from kb.search.service import SearchService, index_dir
@@ -43,15 +45,24 @@ def check_workers(workers: int, store_url: str) -> None:
 
 
 def prepare(values: Mapping[str, str]) -> None:
-    """Seed an empty knowledge base and build the search index once, before the workers start, so
+    """Move accounts an older version kept in the store to the accounts database, seed an empty
+    knowledge base and build the search index once, before the workers start, so
     that they never race to create either.
 
     The store is closed again, which releases the embedded store's lock for the worker. A SPARQL
     server that is down now is not fatal: the workers start anyway and catch up when it returns.
     """
     data_dir = kb_settings.data_dir(values)
-    knowledge = KnowledgeBase.open(data_dir, store_url=values["store"], base_iri=values["base_iri"])
+    knowledge = KnowledgeBase.open(
+        data_dir,
+        store_url=values["store"],
+        base_iri=values["base_iri"],
+        writer_url=values.get("writer_url"),
+        writer_token=values.get("writer_token"),
+    )
+    accounts = Accounts.open(values.get("accounts_db"), data_dir, knowledge.iris)
     try:
+        migrate_accounts(knowledge, accounts)
         backend = values["search"]
         search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
         if values.get("seed", "1") not in ("0", "false", "no"):
@@ -61,6 +72,7 @@ def prepare(values: Mapping[str, str]) -> None:
     except StoreUnavailable as error:
         log.warning("claimkb: the store is unavailable (%s); the workers will retry", error.message)
     finally:
+        accounts.close()
         knowledge.close()
 
 

@@ -55,11 +55,30 @@ class KnowledgeBase:
         self.close_hooks: list[Callable[[], None]] = []
 
     @classmethod
-    def open(cls, data_dir: Path, *, store_url: str | None = None, base_iri: str) -> KnowledgeBase:
-        """Open (creating if needed) the knowledge base in ``data_dir``; the base IRI is kept with it."""
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        store_url: str | None = None,
+        base_iri: str,
+        writer_url: str | None = None,
+        writer_token: str | None = None,
+    ) -> KnowledgeBase:
+        """Open (creating if needed) the knowledge base in ``data_dir``; the base IRI is kept with it.
+
+        With ``writer_url`` (a web host of several on one SPARQL server) every change goes to that
+        ``claimkb writer`` service, which alone writes to the store (``kb.write.writer``).
+        """
         data_dir.mkdir(parents=True, exist_ok=True)
-        base_iri = _remember_base_iri(data_dir, base_iri)
-        return cls(open_store(store_url, data_dir), Iris(base_iri))
+        base_iri = remember_base_iri(data_dir, base_iri)
+        knowledge = cls(open_store(store_url, data_dir), Iris(base_iri))
+        if writer_url:
+            from kb.write.writer import WriterClient
+
+            client = WriterClient(writer_url, writer_token or "", knowledge.store, knowledge.iris)
+            knowledge.repository.writer = client
+            knowledge.close_hooks.append(client.close)
+        return knowledge
 
     def close(self) -> None:
         for hook in self.close_hooks:
@@ -285,7 +304,7 @@ class KnowledgeBase:
         return Accounts(self.store, self.iris)
 
 
-def _remember_base_iri(data_dir: Path, base_iri: str) -> str:
+def remember_base_iri(data_dir: Path, base_iri: str) -> str:
     """The base IRI is fixed when a knowledge base is created; a different one later is an error."""
     if not base_iri.endswith("/"):
         base_iri += "/"

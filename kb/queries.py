@@ -20,6 +20,16 @@ TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
 
+# The revision recorded with a nonce (a host asks after losing the writer's answer).
+REVISION_BY_NONCE = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+}
+"""
+
+REVISION_CHANGED = "SELECT ?changed WHERE { ?rev ck:changed ?changed }"
+
 GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 EXISTS = "ASK { ?s ?p ?o }"
@@ -173,7 +183,7 @@ SOURCES_OF_PUBLISHER = """
 SELECT ?entity ?source ?slug ?headline ?date WHERE {
   ?source schema:publisher ?entity ; ck:slug ?slug ; schema:headline ?headline .
   OPTIONAL { ?source schema:datePublished ?date }
-} ORDER BY ?date
+} ORDER BY ?date ?slug
 """
 
 LABELS = """
@@ -288,30 +298,36 @@ SELECT ?after ?n ?changed WHERE {
 # The nonce of revision ?n: it identifies a store's history (an index built from another is rebuilt).
 SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"
 
-# --- editors -------------------------------------------------------------------------------------
-# Accounts live in a private named graph, passed in as ?g.
+# --- editors' accounts as older versions kept them ---------------------------------------------
+# Accounts used to live in a private named graph of the store (passed in as ?g); they now live in the
+# accounts database (kb/accounts.py), and these two queries only read the old graph to move it there.
 
-ACCOUNT = """
-SELECT ?g ?account ?name ?role ?disabled ?sessionsFrom WHERE {
+LEGACY_ACCOUNTS = """
+SELECT ?g ?account ?name ?role ?disabled ?hash ?sessionsFrom WHERE {
   GRAPH ?g { ?account a <https://w3id.org/claimkb/accounts#Account> ;
       <https://w3id.org/claimkb/accounts#name> ?name ;
       <https://w3id.org/claimkb/accounts#role> ?role ;
       <https://w3id.org/claimkb/accounts#disabled> ?disabled
+    OPTIONAL { ?account <https://w3id.org/claimkb/accounts#passwordHash> ?hash }
     OPTIONAL { ?account <https://w3id.org/claimkb/accounts#sessionsValidFrom> ?sessionsFrom } }
-}
+} ORDER BY ?name
 """
 
-ALL_ACCOUNTS = ACCOUNT.rstrip() + " ORDER BY ?name\n"
-
-ACCOUNT_HASH = """
-SELECT ?g ?account ?hash WHERE { GRAPH ?g { ?account <https://w3id.org/claimkb/accounts#passwordHash> ?hash } }
-"""
-
-ACCOUNT_BY_DIGEST = """
-SELECT ?g ?digest ?name WHERE {
+LEGACY_DIGESTS = """
+SELECT ?g ?name ?digest WHERE {
   GRAPH ?g { ?account <https://w3id.org/claimkb/accounts#tokenDigest> ?digest ;
       <https://w3id.org/claimkb/accounts#name> ?name }
 }
+"""
+
+# Named graphs whose IRI starts with ?prefix (the private ones: {base}private/…). ``GRAPH ?g {}`` lists
+# the graphs without reading them on Oxigraph; Virtuoso finds none that way, but answers the second
+# form from its graph index.
+GRAPHS_STARTING_WITH = """
+SELECT DISTINCT ?g ?prefix WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }
+"""
+GRAPHS_WITH_TRIPLES_STARTING_WITH = """
+SELECT DISTINCT ?g ?prefix WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }
 """
 
 # A label for any described resource (claims, sources, entities, topics, events, concepts).

@@ -33,6 +33,32 @@ SETTINGS: tuple[Setting, ...] = (
         "http://localhost:5000/",
         "Base IRI of every claim, source, entity, event and revision; set once, stored with the data.",
     ),
+    Setting(
+        "accounts_db",
+        "CLAIMKB_ACCOUNTS_DB",
+        "",
+        "Database of editor accounts, password hashes, sessions and tokens (SQLAlchemy URL). Empty: "
+        "sqlite:///DATA_DIR/accounts.sqlite3; postgresql+psycopg://… for several hosts.",
+    ),
+    Setting(
+        "writer_url",
+        "CLAIMKB_WRITER_URL",
+        "",
+        "Several web hosts on one SPARQL server: the 'claimkb writer' service (http://host:port/) every host "
+        "hands its writes to. Empty: this process writes to the store itself.",
+    ),
+    Setting(
+        "writer_token",
+        "CLAIMKB_WRITER_TOKEN",
+        "",
+        "The secret the hosts and 'claimkb writer' share (16 characters or more); the writer refuses any other.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "CLAIMKB_TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies in front of the site whose X-Forwarded-For/-Proto are believed (0: none).",
+    ),
     Setting("seed", "CLAIMKB_SEED", "1", "Load the seed claims into an empty knowledge base on start (1 or 0)."),
     Setting(
         "secret_key",

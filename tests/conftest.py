@@ -1,9 +1,11 @@
 """Fixtures: a real knowledge base in a temporary directory, the Flask app over it, and clients.
 
 ``CLAIMKB_TEST_STORE`` chooses the store every app is built on: ``oxigraph`` (the embedded store, the
-default) or ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
-directory, started for the test and stopped after it). ``make test`` runs the whole suite on the
-embedded store, then the tests marked ``store`` on the server. Shared test code is in ``tests/helpers.py``.
+default), ``oxigraph-server`` (a real ``oxigraph serve`` on a free loopback port, one per data
+directory, started for the test and stopped after it) or ``virtuoso`` (a real Virtuoso the same way,
+``tests.virtuoso_server``). ``make test`` runs the whole suite on the embedded store, the tests
+marked ``store`` on ``oxigraph serve``, and the crash, fault, endpoint and secrets tests on Virtuoso.
+Shared test code is in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from hypothesis import HealthCheck, settings
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, Store, open_store
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, TEST_STORE, AppFactory, login
-from tests.oxigraph_server import OxigraphServer
+from tests.servers import SERVER_STORES, TestServer, discard_server, start_server
 from webapp import create_app
 
 
@@ -103,9 +105,9 @@ def store_url() -> Iterator[str | None]:
     if TEST_STORE == "oxigraph":
         yield None
         return
-    server = OxigraphServer().start()
+    server = start_server(TEST_STORE)
     yield server.store_url
-    server.stop()
+    discard_server(server)
 
 
 @pytest.fixture
@@ -144,7 +146,7 @@ class AppMaker:
         self.seeded_template = seeded_template
         self.on_server = on_server
         self.made: list[Flask] = []
-        self.servers: dict[str, OxigraphServer] = {}
+        self.servers: dict[str, TestServer] = {}
 
     def __call__(self, **config: Any) -> Flask:
         seeded = False
@@ -156,7 +158,7 @@ class AppMaker:
         if self.on_server and "store" not in config:
             server = self.servers.get(config["data_dir"])
             if server is None:
-                server = self.servers[config["data_dir"]] = OxigraphServer().start()
+                server = self.servers[config["data_dir"]] = start_server(TEST_STORE)
                 if seeded:
                     _copy_store(self.seeded_template / "store", server.store_url, self.root)
             config["store"] = server.store_url
@@ -172,13 +174,13 @@ class AppMaker:
             if "claimkb" in app.extensions:
                 app.extensions["claimkb"].close()
         for server in self.servers.values():
-            server.stop()
+            discard_server(server)
 
 
 def _on_server(request: pytest.FixtureRequest) -> bool:
     """Whether apps of this test (or module) go on this pass's SPARQL server: on the server pass,
     unless marked ``embedded_store`` (a feature only the embedded store offers)."""
-    return TEST_STORE == "oxigraph-server" and request.node.get_closest_marker("embedded_store") is None
+    return TEST_STORE in SERVER_STORES and request.node.get_closest_marker("embedded_store") is None
 
 
 @pytest.fixture
@@ -231,10 +233,8 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def accounts(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
-    from kb.accounts import Accounts
-
-    store = Accounts(kb.store, kb.iris)
+def accounts(app: Flask):  # type: ignore[no-untyped-def]
+    store = app.extensions["claimkb_accounts"]
     store.add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
     return store
 

@@ -24,8 +24,8 @@ SHARED = REPO.parent / "shared"
 AppFactory = Callable[..., Flask]
 
 # ``CLAIMKB_TEST_STORE`` chooses the store every app is built on: ``oxigraph`` (the embedded store, the
-# default) or ``oxigraph-server`` (a real ``oxigraph serve`` per data directory).
-TEST_STORES = ("oxigraph", "oxigraph-server")
+# default), ``oxigraph-server`` (a real ``oxigraph serve`` per data directory) or ``virtuoso``.
+TEST_STORES = ("oxigraph", "oxigraph-server", "virtuoso")
 TEST_STORE = os.environ.get("CLAIMKB_TEST_STORE", "oxigraph")
 if TEST_STORE not in TEST_STORES:
     raise pytest.UsageError(f"CLAIMKB_TEST_STORE={TEST_STORE!r}: use one of {', '.join(TEST_STORES)}")

@@ -56,8 +56,9 @@ def oxigraph_binary() -> str:
 class OxigraphServer:
     """One server process; in memory unless given a ``location``. ``stop()`` then ``start()`` keeps the port."""
 
-    def __init__(self, location: Path | None = None, port: int | None = None) -> None:
+    def __init__(self, location: Path | None = None, port: int | None = None, timeout: float | None = None) -> None:
         self.location = location
+        self.timeout = timeout  # --timeout-s: the server cancels every query running longer
         self.port = port or free_port()
         self.port_chosen = port is None  # ours to change if another process takes it first
         self.process: subprocess.Popen[bytes] | None = None
@@ -85,6 +86,8 @@ class OxigraphServer:
         command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"]
         if self.location is not None:
             command += ["--location", str(self.location)]
+        if self.timeout is not None:
+            command += ["--timeout-s", str(max(1, round(self.timeout)))]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

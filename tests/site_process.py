@@ -23,7 +23,8 @@ import psutil
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.store import OxigraphStore, open_store
-from tests.oxigraph_server import OxigraphServer, free_port, listens
+from tests.oxigraph_server import free_port, listens
+from tests.servers import TestServer, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_IRI = "http://localhost:5000/"
@@ -36,8 +37,12 @@ CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 SOAK = os.environ.get("CLAIMKB_SOAK", "") not in ("", "0")
 
 
-def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | None) -> str:
-    """A seeded knowledge base in ``data_dir`` (on ``store_url`` if given) with an editor; returns an API token."""
+def prepare_data_dir(
+    data_dir: Path, seeded_template: Path, store_url: str | None, accounts_db: str | None = None
+) -> str:
+    """A seeded knowledge base in ``data_dir`` (on ``store_url`` if given) with an editor; returns an API token.
+
+    The editor is made in ``accounts_db`` (``CLAIMKB_ACCOUNTS_DB``), by default the data directory's own."""
     if store_url is None:
         shutil.copytree(seeded_template, data_dir)
     else:
@@ -49,17 +54,21 @@ def prepare_data_dir(data_dir: Path, seeded_template: Path, store_url: str | Non
         target.close()
         template.close()
     knowledge = KnowledgeBase.open(data_dir, store_url=store_url, base_iri=BASE_IRI)
+    accounts = Accounts.open(accounts_db, data_dir, knowledge.iris)
     try:
-        accounts = Accounts(knowledge.store, knowledge.iris)
         accounts.add(EDITOR, "editor", "made-up test password")
         return str(accounts.create_token(EDITOR))
     finally:
+        accounts.close()
         knowledge.close()
 
 
-def persistent_server(location: Path) -> OxigraphServer:
-    """An ``oxigraph serve`` keeping its data on disk, so it can be stopped and started again."""
-    return OxigraphServer(location=location).start()
+def persistent_server(location: Path) -> TestServer:
+    """The pass's SPARQL server (``oxigraph serve``, or Virtuoso on the ``virtuoso`` pass) keeping its data
+    on disk, so it can be stopped and started again."""
+    from tests.helpers import TEST_STORE
+
+    return start_server("virtuoso" if TEST_STORE == "virtuoso" else "oxigraph", location)
 
 
 def _without_permission_overrides() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from kb.knowledge import KnowledgeBase
 from tests.helpers import TEST_STORE
+from tests.servers import SERVER_STORES
 from tests.site_client import (
     Editor,
     Tally,
@@ -60,7 +61,7 @@ def burst(site: Site, token: str, tally: Tally, stop: threading.Event) -> list[t
 def test_kill_9_mid_burst_keeps_every_acknowledged_write_and_the_index_catches_up(
     tmp_path: Path, seeded_template: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    on_server = TEST_STORE == "oxigraph-server"
+    on_server = TEST_STORE in SERVER_STORES
     server = persistent_server(tmp_path / "oxigraph") if on_server else None
     store_url = server.store_url if server else None
     data_dir = tmp_path / "data"

@@ -110,10 +110,7 @@ def test_session_cookie_is_secure_over_https(app: Any, accounts: Any) -> None:
 
 def test_secure_cookies_can_be_forced_behind_a_tls_proxy(make_app: Any) -> None:
     app = make_app(secure_cookies="1")
-    from kb.accounts import Accounts
-
-    kb = app.extensions["claimkb"]
-    Accounts(kb.store, kb.iris).add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
+    app.extensions["claimkb_accounts"].add(EDITOR_NAME, "editor", EDITOR_PASSWORD)
     response = login(app.test_client())
     assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
 

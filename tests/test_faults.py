@@ -28,6 +28,7 @@ import pytest
 from kb.knowledge import KnowledgeBase
 from kb.search.service import STALE_NOTICE
 from tests.helpers import TEST_STORE
+from tests.servers import SERVER_STORES
 from tests.site_client import RUN_WORD, missing_from_log, searched_claims, stored_claims
 from tests.site_process import BASE_IRI, Site, persistent_server, prepare_data_dir
 
@@ -40,7 +41,7 @@ CLIENT_TIMEOUT = 20.0
 @pytest.fixture
 def store_server(tmp_path: Path) -> Iterator[str | None]:
     """The store of this pass: None (embedded) or a persistent ``oxigraph serve``."""
-    if TEST_STORE != "oxigraph-server":
+    if TEST_STORE not in SERVER_STORES:
         yield None
         return
     server = persistent_server(tmp_path / "oxigraph")

@@ -174,7 +174,6 @@ def _check_body(response: Any) -> None:
         Graph().parse(data=body, format=fmt.get(mimetype, "json-ld"))
 
 
-@pytest.mark.embedded_store
 @settings(max_examples=budget(1.5))
 @given(
     query=st.one_of(st.none(), sparql_queries),

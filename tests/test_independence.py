@@ -304,7 +304,6 @@ def page_rows(client: FlaskClient, slugs: list[str]) -> dict[str, tuple[int, int
     return found
 
 
-@pytest.mark.embedded_store
 def test_the_sparql_example_agrees_with_the_claim_pages(client: FlaskClient, kb: KnowledgeBase) -> None:
     text = example("support-origins").text(BASE)
     response = client.get(

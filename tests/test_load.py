@@ -13,6 +13,7 @@ import pytest
 
 from kb.knowledge import KnowledgeBase
 from tests.helpers import TEST_STORE
+from tests.servers import SERVER_STORES
 from tests.site_client import missing_from_log, missing_through_api, run_load
 from tests.site_process import BASE_IRI, SOAK, Site, persistent_server, prepare_data_dir
 
@@ -25,7 +26,7 @@ CLIENTS = 6
 def test_mixed_load_answers_without_errors_and_keeps_every_acknowledged_write(
     tmp_path: Path, seeded_template: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    on_server = TEST_STORE == "oxigraph-server"
+    on_server = TEST_STORE in SERVER_STORES
     server = persistent_server(tmp_path / "oxigraph") if on_server else None
     store_url = server.store_url if server else None
     data_dir = tmp_path / "data"

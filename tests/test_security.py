@@ -100,7 +100,6 @@ def _hostile_records(client: FlaskClient, auth: dict[str, str]) -> dict[str, str
     return {"claim": claim["slug"], "source": source["slug"], "event": event["slug"], "entity": entity["slug"]}
 
 
-@pytest.mark.embedded_store  # the public SPARQL page is one of them
 def test_no_text_field_can_put_script_on_any_page(
     client: FlaskClient, editor_client: FlaskClient, kb: KnowledgeBase, auth: dict[str, str]
 ) -> None:
@@ -167,7 +166,6 @@ def test_json_ld_block_keeps_hostile_text_inside(client: FlaskClient, auth: dict
     assert review["itemReviewed"]["text"] == XSS + " hats"
 
 
-@pytest.mark.embedded_store
 def test_sparql_results_never_link_to_script(client: FlaskClient) -> None:
     """A result IRI a query makes up (javascript:, data:) is shown as text, never as a link."""
     query = (
@@ -258,7 +256,6 @@ def _literals(tree: Any) -> set[str]:
     return found
 
 
-@pytest.mark.embedded_store
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_no_parameter_reaches_a_query_as_code(client: FlaskClient, kb: KnowledgeBase, payload: str) -> None:
     """Slugs, filters, facets, as_of, search words and pages: a 4xx or a page, never 500, store unchanged."""
@@ -293,7 +290,6 @@ def _words(tree: Any) -> set[str]:
     return set()
 
 
-@pytest.mark.embedded_store
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_open_as_sparql_carries_words_and_filters_as_literals(
     client: FlaskClient, kb: KnowledgeBase, payload: str
@@ -314,7 +310,6 @@ def test_open_as_sparql_carries_words_and_filters_as_literals(
     assert_unchanged(kb, before, "running a search's SPARQL")
 
 
-@pytest.mark.embedded_store
 @pytest.mark.parametrize(
     ("params", "status"),
     [

@@ -9,14 +9,15 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser import CHROMIUM, browser_page
-from tests.live_server import seeded_app, serve
+from tests.live_server import serve
+from tests.pass_store import seeded_app_on_pass
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make install-test)")
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[str]:
-    with seeded_app(seeded_template, tmp_path_factory.mktemp("browser") / "data") as app, serve(app) as base:
+    with seeded_app_on_pass(seeded_template, tmp_path_factory.mktemp("browser") / "data") as app, serve(app) as base:
         yield base
 
 

@@ -18,18 +18,23 @@ from rdflib.namespace import RDF, RDFS
 
 from claims.vocab import SCHEMA
 from kb.sparql.examples import EXAMPLES
+from kb.store import OxigraphStore
 from kb.write.repository import Change
 from tests import html
-from tests.live_server import seeded_app
+from tests.helpers import TEST_STORE
+from tests.pass_store import seeded_app_on_pass
+
+pytestmark = pytest.mark.store  # on the embedded store and again on each SPARQL server
 
 # The public endpoint runs on the embedded store; on a SPARQL server it answers 501 (tests/test_remote.py).
-pytestmark = pytest.mark.embedded_store
+# On the server pass these run on a real ``oxigraph serve`` (``tests.pass_store``): the endpoint sends
+# the checked query there.
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Iterator[Flask]:
     """One knowledge base for the module: the endpoint never changes it."""
-    with seeded_app(seeded_template, tmp_path_factory.mktemp("sparql") / "data") as app:
+    with seeded_app_on_pass(seeded_template, tmp_path_factory.mktemp("sparql") / "data") as app:
         yield app
 
 
@@ -224,6 +229,18 @@ def test_private_graphs_are_invisible(make_app) -> None:  # type: ignore[no-unty
         query_string={"query": "SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
     )
+    if not isinstance(kb.store, OxigraphStore):
+        # A server's dataset is every graph it holds, and the protocol cannot leave one out while
+        # keeping the default graph: with a private graph there, the endpoint stays closed.
+        assert response.status_code == 503 and b"migrate-accounts" in response.data
+        from kb.accounts_migration import migrate_accounts
+
+        migrate_accounts(kb, app.extensions["claimkb_accounts"])
+        response = client.get(
+            "/sparql",
+            query_string={"query": "SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
     bindings = json.loads(response.data)["results"]["bindings"]
     assert bindings, "revision graphs are public"
     assert all(not b["g"]["value"].startswith(kb.iris.base + "private/") for b in bindings)
@@ -360,20 +377,21 @@ def test_describe_on_the_page_shows_triples_and_rdf_downloads(client: FlaskClien
     headers = [html.text(th) for th in page.findall(".//table[@class='result-table']/thead//th")]
     assert headers == ["?subject", "?predicate", "?object"]
     subjects = {html.text(tr.find("td")) for tr in page.findall(".//table[@class='result-table']/tbody/tr")}
-    assert subjects == {"http://localhost:5000/claims/us-shop-before-holidays"}
+    if TEST_STORE == "virtuoso":  # DESCRIBE is the engine's to define: Virtuoso adds triples pointing at it
+        assert "http://localhost:5000/claims/us-shop-before-holidays" in subjects
+    else:
+        assert subjects == {"http://localhost:5000/claims/us-shop-before-holidays"}
     types = [a.get("type") for a in page.findall(".//ul[@class='downloads']//a")]
     assert types == ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
 def test_real_accounts_never_reach_the_public(make_app) -> None:  # type: ignore[no-untyped-def]
-    from kb.accounts import Accounts
-
     app = make_app()
     kb = app.extensions["claimkb"]
     client = app.test_client()
     everything = "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200  # a worker is running
-    Accounts(kb.store, kb.iris).add("alice", "editor", "a long made-up test password")
+    app.extensions["claimkb_accounts"].add("alice", "editor", "a long made-up test password")
     tiktok = kb.iris.entity("tiktok")
     change = Change(added={(tiktok, RDFS.comment, Literal("made up for a test"))}, changed={tiktok})
     kb.repository.apply(change, agent=kb.agent("tester"), reason="A revision after the account")  # workers reopen

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import http.client
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
+from kb.store import from_ox
 from tests.helpers import REPO, SHARED
 from tests.live_server import serve
+from tests.pass_store import ON_SERVER, server_for_endpoint
 
 # Beside the checkout; a git worktree one level further down finds it one level up.
 SUITE = next(
@@ -36,7 +39,10 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 WRITABLE_ONLY = "writable TEST instance only"
 
-pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason=f"the W3C protocol tests are not at {SUITE}")
+pytestmark = [
+    pytest.mark.store,  # on the embedded store and again on each SPARQL server
+    pytest.mark.skipif(not SUITE.is_dir(), reason=f"the W3C protocol tests are not at {SUITE}"),
+]
 
 
 @dataclass(frozen=True)
@@ -114,24 +120,30 @@ TESTS = _load_manifest()
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """A TEST knowledge base (no seed) holding data1-3 as named graphs, served on loopback."""
+    """A TEST knowledge base (no seed) holding data1-3 as named graphs, served on loopback: on the
+    embedded store, or on the server pass on a real ``oxigraph serve``."""
     from webapp import create_app
 
-    app: Flask = create_app(
-        {"data_dir": str(tmp_path_factory.mktemp("protocol")), "store": "oxigraph", "seed": "0", "TESTING": True}
-    )
-    kb = app.extensions["claimkb"]
-    for test in TESTS:
-        for path, name in test.graphs:
-            kb.store.native.bulk_extend(
-                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
-                for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-            )
-    kb.store.flush()
-    with serve(app) as url:
-        host, port = url.removeprefix("http://").split(":")
-        yield host, int(port)
-    kb.close()
+    with ExitStack() as stack:
+        store = "oxigraph"
+        if ON_SERVER:
+            store = stack.enter_context(server_for_endpoint(timeout=10)).store_url
+        app: Flask = create_app(
+            {"data_dir": str(tmp_path_factory.mktemp("protocol")), "store": store, "seed": "0", "TESTING": True}
+        )
+        kb = app.extensions["claimkb"]
+        stack.callback(kb.close)
+        for test in TESTS:
+            for path, name in test.graphs:
+                kb.store.bulk_load(
+                    (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), URIRef(name))
+                    for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                )
+        if hasattr(kb.store, "flush"):
+            kb.store.flush()
+        with serve(app) as url:
+            host, port = url.removeprefix("http://").split(":")
+            yield host, int(port)
 
 
 def test_the_suite_has_the_read_only_cases() -> None:

@@ -36,11 +36,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    _trust_proxies(app, values.get("trusted_proxies", "0"))
     return app
+
+
+def _trust_proxies(app: Flask, count: str) -> None:
+    """Behind ``count`` reverse proxies, the client's address and scheme are the ones they pass on:
+    the login throttle and the SPARQL per-client limit count real clients, not the proxy."""
+    try:
+        proxies = int(count or 0)
+    except ValueError:
+        raise ValueError(f"CLAIMKB_TRUSTED_PROXIES must be a number, not {count!r}") from None
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
+    from webapp.admin import bp as admin
     from webapp.api import bp as api
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
@@ -51,4 +66,4 @@ def _blueprints() -> list[Any]:
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin]

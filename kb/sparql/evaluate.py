@@ -7,6 +7,7 @@ outputs are plain picklable values.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -71,8 +72,8 @@ def evaluate(store: ox.Store, job: Job, public_graphs: list[ox.NamedNode | ox.Bl
             body = _bytes(result.serialize(format=formats.ox_results_format(fmt)))
             return Outcome(body, fmt.media_type, rows=1)
         if isinstance(result, ox.QuerySolutions):
-            return _solutions(result, job)
-        return _triples(result, job)
+            return solutions_outcome(result, job)
+        return triples_outcome(result, job)
     except SyntaxError as error:
         return Outcome(f"The query is not valid SPARQL: {error}".encode(), status=400)
     except OSError:
@@ -107,7 +108,8 @@ def _format(name: str, offered: tuple[formats.Format, ...]) -> formats.Format:
     return formats.by_name(name, offered) or offered[0]
 
 
-def _solutions(solutions: ox.QuerySolutions, job: Job) -> Outcome:
+def solutions_outcome(solutions: ox.QuerySolutions, job: Job) -> Outcome:
+    """The first ``job.max_rows`` solutions in the job's format (from any engine's solutions)."""
     fmt = _format(job.format_name, formats.RESULT_FORMATS)
     names = [v.value for v in solutions.variables]
     rows = list(islice(solutions, job.max_rows + 1))
@@ -151,7 +153,8 @@ def _json_term(term: object) -> dict[str, object]:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def _triples(triples: ox.QueryTriples, job: Job) -> Outcome:
+def triples_outcome(triples: Iterable[ox.Triple], job: Job) -> Outcome:
+    """The first ``job.max_rows`` triples in the job's format (from any engine's triples)."""
     fmt = _format(job.format_name, formats.GRAPH_FORMATS)
     kept = list(islice(triples, job.max_rows + 1))
     truncated = len(kept) > job.max_rows

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 from kb.sparql.evaluate import Job, Outcome, evaluate, public_named_graphs
+from kb.sparql.remote import RemoteEvaluator
 from kb.sparql.safety import CheckedQuery, check_query
 from kb.sparql.workers import WorkerPool
 from kb.store import OxigraphStore
+from kb.store.remote import RemoteSparqlStore
 
 
 class TooManyQueries(KBError):
@@ -49,30 +51,33 @@ class SparqlService:
 
     On the embedded on-disk store, queries run in worker processes that can be killed at the time
     limit; on an in-memory store (tests, benchmarks) they run in the calling thread, with the
-    row cap but without a time limit, since nothing but a separate process could stop them.
+    row cap but without a time limit, since nothing but a separate process could stop them. On a
+    SPARQL server they are sent to the server, which stops them at the limit itself
+    (``kb.sparql.remote``).
     """
 
     def __init__(self, kb: KnowledgeBase, limits: Limits) -> None:
         self.kb = kb
         self.limits = limits
         store = kb.store
-        if not isinstance(store, OxigraphStore):
-            raise KBError(
-                "The public SPARQL endpoint runs on the embedded store; with a SPARQL server "
-                "backend, publish that server's own read-only endpoint instead.",
-                status=501,
-                title="Not available",
-            )
-        self._store = store
-        self._pool = (
-            WorkerPool(store.path, size=limits.workers, timeout=limits.timeout) if store.path is not None else None
-        )
+        self._store: OxigraphStore | None = None
+        self._pool: WorkerPool | None = None
+        self._remote: RemoteEvaluator | None = None
+        if isinstance(store, RemoteSparqlStore):
+            self._remote = RemoteEvaluator(store, limits.timeout, limits.workers)
+        elif isinstance(store, OxigraphStore):
+            self._store = store
+            if store.path is not None:
+                self._pool = WorkerPool(store.path, size=limits.workers, timeout=limits.timeout)
+        else:
+            raise KBError("The public SPARQL endpoint does not run on this store.", status=501, title="Not available")
         self._running: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._checked_generation = -1  # the revision count at which the server was last seen free of private graphs
 
     @property
     def time_limited(self) -> bool:
-        return self._pool is not None
+        return self._pool is not None or self._remote is not None
 
     def check(
         self, text: str, *, default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()
@@ -81,10 +86,14 @@ class SparqlService:
 
     def run(self, query: CheckedQuery, format_name: str, *, client: str) -> Outcome:
         """Evaluate a checked query for ``client``; raises ``KBError`` subclasses with the reason."""
-        generation = self.kb.repository.revision_count() if self._pool is not None else 0
+        generation = self.kb.repository.revision_count() if self._store is None or self._pool else 0
         job = Job(query, format_name, self.limits.max_rows, self.kb.iris.base, generation)
         with self._slot(client):
-            if self._pool is None:
+            if self._remote is not None:
+                self._refuse_private_graphs(generation)
+                outcome = self._remote.run(job)
+            elif self._pool is None:
+                assert self._store is not None
                 native = self._store.native
                 outcome = evaluate(native, job, public_named_graphs(native, self.kb.iris.base))
             else:
@@ -97,6 +106,26 @@ class SparqlService:
         """How many queries ``client`` has running now."""
         with self._lock:
             return self._running[client]
+
+    def _refuse_private_graphs(self, generation: int) -> None:
+        """Fail closed if the server holds a private graph (accounts of an older version, not yet moved).
+
+        A server's dataset without ``FROM`` is every graph it has, and the protocol cannot name the
+        default graph to leave one out, so no query runs until the graph is gone: the site moves it
+        to the accounts database on start, ``claimkb migrate-accounts`` does it by hand. Checked once
+        per revision."""
+        if generation == self._checked_generation:
+            return
+        from kb.accounts_migration import private_graphs
+
+        if private_graphs(self.kb):
+            raise KBError(
+                "The SPARQL server still holds private graphs (accounts of an older version); the public "
+                "endpoint stays closed until `claimkb migrate-accounts` (or a restart of the site) moves them.",
+                status=503,
+                title="Not available",
+            )
+        self._checked_generation = generation
 
     @contextmanager
     def _slot(self, client: str) -> Iterator[None]:
@@ -118,3 +147,5 @@ class SparqlService:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+        if self._remote is not None:
+            self._remote.close()

@@ -28,6 +28,10 @@ Row = dict[str, Node]
 Bindings = Mapping[str, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
 
+# Graphs a large change passes through on a SPARQL server before one short update moves it into place
+# (kb.write.repository); no query reads them, and the stores' quads() leave them out.
+STAGING_PREFIX = "urn:claimkb:staging:"
+
 
 class StoreError(Exception):
     """The store could not answer (unreachable, locked, corrupt)."""

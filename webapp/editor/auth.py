@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,53 +12,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-from kb.accounts import Accounts, User
-from webapp.extensions import get_kb
-
-
-def get_accounts() -> Accounts:
-    accounts = current_app.extensions.get("claimkb_accounts")
-    if accounts is None:
-        accounts = current_app.extensions["claimkb_accounts"] = get_kb().accounts()
-    return accounts
-
-
-class LoginThrottle:
-    """Counts failed logins per key (an account, an address) in a sliding window.
-
-    After ``limit`` failures within ``window`` seconds the key is refused until the oldest failure
-    ages out, so guessing passwords costs an attacker time without locking anyone out for long.
-    """
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 when it may try now."""
-        with self._lock:
-            failures = self._recent(key)
-            if len(failures) < self.limit:
-                return 0
-            return max(1, int(failures[0] + self.window - self.clock()) + 1)
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self.clock())
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: str) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        horizon = self.clock() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        return failures
+from kb.accounts import LoginThrottle, User
+from webapp.extensions import get_accounts
 
 
 class ClaimkbSessionInterface(SecureCookieSessionInterface):
@@ -81,14 +34,19 @@ def init_auth(app: Flask) -> None:
     app.session_interface = ClaimkbSessionInterface()
     if app.config["CLAIMKB"].get("secure_cookies") in ("1", "true", "yes"):
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.extensions["claimkb_login_throttle"] = {
-        "account": LoginThrottle(limit=5, window=15 * 60),
-        "address": LoginThrottle(limit=30, window=15 * 60),
-    }
 
 
 def throttles() -> dict[str, LoginThrottle]:
-    return current_app.extensions["claimkb_login_throttle"]
+    """Failed logins per account and per address, counted in the accounts database so that every
+    worker and host of the site shares one count."""
+    found = current_app.extensions.get("claimkb_login_throttle")
+    if found is None:
+        accounts = get_accounts()
+        found = current_app.extensions["claimkb_login_throttle"] = {
+            "account": LoginThrottle(accounts, "account", limit=5, window=15 * 60),
+            "address": LoginThrottle(accounts, "address", limit=30, window=15 * 60),
+        }
+    return found
 
 
 def load_user() -> None:
@@ -141,6 +99,23 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
             if request.method == "GET":
                 return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
             abort(403, "Only logged-in editors can change the knowledge base.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only an active admin; others logged in get 403, visitors the login page."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        user = current_user()
+        if user is None:
+            if request.method == "GET":
+                return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
+            abort(403, "Only administrators can manage accounts.")
+        if not user.is_admin:
+            abort(403, "Only administrators can manage accounts.")
         return view(*args, **kwargs)
 
     return wrapped
