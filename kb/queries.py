@@ -223,9 +223,10 @@ CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
 # or with ?claim bound (one revision's changes), and grouped by claim in Python.
 
 SEARCH_CLAIM_FIELDS = """
-SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted WHERE {
+SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted ?language WHERE {
   ?claim a schema:Claim ; ck:slug ?slug .
   OPTIONAL { ?claim schema:text ?text }
+  OPTIONAL { ?claim schema:inLanguage ?language }
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim ck:claimType ?type }
   OPTIONAL { ?claim ck:status ?status }

@@ -17,7 +17,7 @@ from kb.errors import KBError
 from kb.search.documents import ClaimDocument
 
 # The facets a reader can narrow by, in the order pages show them.
-FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year", "support")
+FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year", "support", "language")
 SORTS: tuple[str, ...] = ("relevance", "date")
 MAX_QUERY_CHARS = 300
 MAX_PER_PAGE = 100
@@ -70,6 +70,7 @@ class SearchHit:
     score: float | None
     snippet_html: str  # escaped text with <mark> around the matched words; safe to render as is
     support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support (claims.independence)
+    language: str = "en"  # BCP 47 tag: recorded (schema:inLanguage), else detected when indexed
 
 
 @dataclass

@@ -49,7 +49,7 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the support facet
+SCHEMA_VERSION = 3  # 2: the support facet; 3: the language facet
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 WRITER_WAIT = 30.0
@@ -57,7 +57,7 @@ FACET_BUCKETS = 100_000
 
 TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
 LABELLED = ("claimant", "publisher", "topic")
-PLAIN_FACETS = ("status", "type", "year", "support")
+PLAIN_FACETS = ("status", "type", "year", "support", "language")
 
 
 def _tantivy_schema() -> tantivy.Schema:
@@ -143,6 +143,7 @@ class TantivyIndex(RevisionState):
             "status": document.status,
             "type": document.claim_type,
             "support": document.support_origins,
+            "language": document.language.split("-", 1)[0].lower(),
             "data": json.dumps(
                 {
                     "slug": document.slug,
@@ -156,6 +157,7 @@ class TantivyIndex(RevisionState):
                     "claimed": document.claimed.isoformat() if document.claimed else None,
                     "deadline": document.deadline.isoformat() if document.deadline else None,
                     "support": document.support_origins,
+                    "language": document.language,
                 }
             ),
         }
@@ -220,7 +222,7 @@ class TantivyIndex(RevisionState):
         schema = self.schema
         if isinstance(node, query.Term):
             field, value = node.fieldname, str(node.text)
-            if field in ("status", "type", "year"):
+            if field in ("status", "type", "year", "language"):
                 return tantivy.Query.term_query(schema, field, value.lower())
             if field in TEXT_FIELDS:
                 return tantivy.Query.term_query(schema, field, value)
@@ -254,7 +256,7 @@ class TantivyIndex(RevisionState):
             if not value:
                 continue
             if facet in PLAIN_FACETS:
-                clauses.append(tantivy.Query.term_query(self.schema, facet, value))
+                clauses.append(tantivy.Query.term_query(self.schema, facet, value.lower() if facet == "language" else value))
             elif facet in LABELLED:
                 clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
         return clauses

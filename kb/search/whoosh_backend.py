@@ -52,7 +52,7 @@ from kb.search.state import RevisionState
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the support facet
+SCHEMA_VERSION = 3  # 2: the support facet; 3: the language facet
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
 RESULT_CACHE_SIZE = 256
@@ -65,6 +65,7 @@ FACET_FIELDS = {
     "type": "type",
     "year": "year",
     "support": "support",
+    "language": "language",
     "claimant": "f_claimant",
     "publisher": "f_publisher",
     "topic": "f_topic",
@@ -81,6 +82,7 @@ QUERY_FIELDS = {
     "status": "status",
     "type": "type",
     "year": "year",
+    "language": "language",
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -102,6 +104,7 @@ def _schema() -> Schema:
         type=KEYWORD(lowercase=True),
         year=ID(),
         support=KEYWORD(lowercase=True),
+        language=KEYWORD(lowercase=True),
         f_claimant=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_publisher=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_topic=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
@@ -151,6 +154,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "status": document.status,
         "type": document.claim_type,
         "support": document.support_origins,
+        "language": document.language.split("-", 1)[0].lower(),
         "f_claimant": _labelled(claimant),
         "f_publisher": _labelled(document.publishers),
         "f_topic": _labelled(document.topics),
@@ -166,6 +170,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
             "claimed": document.claimed.isoformat() if document.claimed else None,
             "deadline": document.deadline.isoformat() if document.deadline else None,
             "support": document.support_origins,
+            "language": document.language,
         },
     }
     if document.year:
@@ -183,7 +188,7 @@ def filter_query(filters: Mapping[str, str]) -> list[query.Query]:
         if facet in LABELLED:
             clauses.append(query.Prefix(field, value + SEP))
         else:
-            clauses.append(query.Term(field, value))
+            clauses.append(query.Term(field, value.lower() if facet == "language" else value))
     return clauses
 
 
@@ -290,6 +295,7 @@ def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: fl
         score=score,
         snippet_html=snippet_html(data, marked, analyzer),
         support_origins=data.get("support", NO_SUPPORT),
+        language=data.get("language", "en"),
     )
 
 
