@@ -67,6 +67,23 @@ SELECT ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?
 ORDER BY DESC(?claimed) ?slug
 """
 
+# The claims linked to ?this as the same claim made elsewhere (ck:sameClaimAs, read both ways).
+SAME_CLAIMS = """
+SELECT DISTINCT ?this ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?deadline WHERE {
+  { ?this ck:sameClaimAs ?claim } UNION { ?claim ck:sameClaimAs ?this }
+  FILTER(?claim != ?this)
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim ck:claimType ?type }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:author ?claimant . OPTIONAL { ?claimant schema:name ?claimantName } }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+ORDER BY DESC(?claimed) ?slug
+"""
+
 CLAIMS_IN_TOPIC = "SELECT ?topic ?claim WHERE { ?claim dcterms:subject ?topic }"
 
 CLAIM_TOPICS = """

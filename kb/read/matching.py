@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from claims import matching
 from kb.errors import KBError
+from kb.store.cache import RevisionCache
 from kb.language import detect_or_default
 from kb.search import SearchHit, SearchRequest, SearchResult
 
@@ -149,3 +150,17 @@ class Matcher:
             language=hit.language,
             claimant=hit.claimant,
         )
+
+
+def similar_claims(
+    matcher: Matcher, cache: RevisionCache, iri: str, text: str, language: str | None, limit: int = 5
+) -> list[Match]:
+    """The claims most like the claim ``iri`` (itself left out), cached until the next revision."""
+
+    def compute() -> list[Match]:
+        try:
+            return matcher.match(text, language=language, limit=limit, exclude=iri)
+        except MatchRequestError:  # a claim text the matcher refuses (too long) has no similar claims listed
+            return []
+
+    return cache.get(("similar claims", iri, text, language, limit), compute)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kb.read import matching
 from kb.write import submitted as editing
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 200}
@@ -369,7 +370,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
         "servers": [{"url": base_path or "/api"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**_schemas(), **_suggestion_schemas()},
+            "schemas": {**_schemas(), **_suggestion_schemas(), **_match_schemas()},
             "responses": {
                 "BadRequest": _json(error, "The request is malformed (for instance the body is not a JSON object)"),
                 "NotFound": _json(error, "Nothing by that name"),
@@ -446,6 +447,21 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                     },
                 }
             },
+            "/match": {
+                "get": _read(
+                    "Claims already recorded that say the same as a text, best first",
+                    "MatchResponse",
+                    [
+                        {"name": "text", "in": "query", "required": True,
+                         "schema": {"type": "string", "minLength": 1, "maxLength": matching.MAX_TEXT_CHARS}},
+                        {"name": "limit", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 1, "maximum": matching.MAX_LIMIT, "default": 5}},
+                        {"name": "language", "in": "query", "required": False,
+                         "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"}},
+                        {"name": "claimant", "in": "query", "required": False, "schema": SLUG},
+                    ],
+                )
+            },
             "/revisions": {"get": _read("Recent revisions", "RevisionList")},
             "/revisions/{number}": {"get": _read("One revision and what it changed", "Revision", [number])},
             "/revisions/{number}/revert": {
@@ -456,3 +472,10 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             },
         },
     }
+
+
+def _match_schemas() -> dict[str, Any]:
+    """GET /api/match's answer, from its pydantic model (``kb.read.matching.MatchResponse``)."""
+    schema = matching.MatchResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    defined = schema.pop("$defs", {})
+    return {"MatchResponse": schema, **defined}
