@@ -184,6 +184,18 @@ def _on_pole(word: str, pole: tuple[frozenset[str], tuple[str, ...]]) -> bool:
     return word in pole[0] or (bool(pole[1]) and word.startswith(pole[1]))
 
 
+@lru_cache(maxsize=100_000)
+def _poles_of(language: str, word: str) -> frozenset[str]:
+    """The poles (``"amount+"`` …) a word puts a text on; most words, none."""
+    found = set()
+    for axis, (plus, minus) in _POLES[language].items():
+        if _on_pole(word, plus):
+            found.add(f"{axis}+")
+        if _on_pole(word, minus):
+            found.add(f"{axis}-")
+    return frozenset(found)
+
+
 _PERCENT_WORDS: dict[str, str] = {
     "en": r"per\s*cent(?:age points?)?|percent(?:age points?)?|pct",
     "es": r"por\s+ciento",
@@ -401,8 +413,16 @@ def figures_in(text: str, language: str = DEFAULT_LANGUAGE) -> tuple[Figure, ...
     return tuple(found)
 
 
+# Names said in several words, folded to one before the words are read.
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {"united states": "us", "u.s.": "us", "u. s.": "us"},
+}
+
+
 def _words(text: str, language: str) -> list[str]:
     folded = fold(text)
+    for phrase, word in PHRASES.get(language, {}).items():
+        folded = folded.replace(phrase, word)
     if language == "en":
         folded = re.sub(r"n't\b", " n't", folded)
     if language == "fr":
@@ -422,7 +442,6 @@ def analyse(text: str, language: str | None = DEFAULT_LANGUAGE, claimant: str | 
     stops = _stop_words(language)
     synonyms = SYNONYMS.get(language, {})
     negations = NEGATIONS[language]
-    poles = _POLES[language]
     stems: set[str] = set()
     surface: dict[str, str] = {}
     negated = False
@@ -431,11 +450,7 @@ def analyse(text: str, language: str | None = DEFAULT_LANGUAGE, claimant: str | 
         if word in negations or (language == "fr" and word == "n'"):
             negated = True
             continue
-        for axis, (plus, minus) in poles.items():
-            if _on_pole(word, plus):
-                moved.add(f"{axis}+")
-            if _on_pole(word, minus):
-                moved.add(f"{axis}-")
+        moved |= _poles_of(language, word)
         word = synonyms.get(word, word)
         if not word or word in stops or len(word) < 2:
             continue

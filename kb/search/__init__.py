@@ -46,6 +46,10 @@ class SearchRequest:
     per_page: int = 20
     facets: bool = True
     correct: bool = True  # look for a spelling correction when the query finds little
+    snippets: bool = True  # mark the matched words in each hit's snippet (matching needs no snippets)
+    # Instead of a query: the per_page best claims holding any of these words (BM25; no facets,
+    # no paging, the total estimated). Claim matching asks this way: no parsing, top hits only.
+    any_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

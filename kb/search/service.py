@@ -347,6 +347,8 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
         per_page=request.per_page,
         facets=request.facets,
         correct=request.correct,
+        snippets=request.snippets,
+        any_words=request.any_words,
     )
     return cleaned, notices
 

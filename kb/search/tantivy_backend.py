@@ -33,6 +33,9 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from claims.matching import LANGUAGES
+from kb.search.analysis import marked as with_language_mark
+from kb.search.analysis import query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
@@ -49,7 +52,7 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: the support facet; 3: the language facet
+SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 WRITER_WAIT = 30.0
@@ -95,7 +98,7 @@ class TantivyIndex(RevisionState):
         self._stem = self._whoosh_schema["content"].analyzer
         self._names = StandardAnalyzer(stoplist=None, minsize=1)
         self._words = StandardAnalyzer(stoplist=None, minsize=2)
-        self._parser = _make_parser(self._whoosh_schema)
+        self._parsers = {language: _make_parser(_schema(language)) for language in LANGUAGES}
         self.schema = _tantivy_schema()
         state = self._read_state()
         fresh = state.get("schema") != SCHEMA_VERSION
@@ -138,7 +141,7 @@ class TantivyIndex(RevisionState):
         fields: dict[str, Any] = {
             "claim": document.iri,
             "sortkey": _sort_key(document),
-            "content": self._analysed(self._stem, content),
+            "content": self._analysed(self._stem, with_language_mark(content, document.language)),
             "words": self._analysed(self._words, content),
             "status": document.status,
             "type": document.claim_type,
@@ -214,8 +217,8 @@ class TantivyIndex(RevisionState):
 
     # --- reads ------------------------------------------------------------------------------
 
-    def _parse(self, text: str) -> query.Query | None:
-        return parse_query(self._parser, text)
+    def _parse(self, text: str, language: str | None = None) -> query.Query | None:
+        return parse_query(self._parsers[query_language(language)], text)
 
     def _translate(self, node: query.Query) -> tantivy.Query:
         """A parsed Whoosh query as the Tantivy query that matches the same documents."""
@@ -261,7 +264,36 @@ class TantivyIndex(RevisionState):
                 clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
         return clauses
 
+    def _best_with_any(self, request: SearchRequest) -> SearchResult:
+        """The best claims holding any of ``request.any_words`` (analysed in the request's language)."""
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE))
+        analyzer = self._parsers[query_language(request.filters.get("language"))].schema["content"].analyzer
+        terms = sorted({token.text for word in request.any_words for token in analyzer(word, mode="query")})
+        if not terms:
+            return SearchResult(hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None)
+        words = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "content", term)) for term in terms]
+        )
+        final = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, clause) for clause in [words, *self._filters(request.filters)]]
+        )
+        self._index.reload()
+        searcher = self._index.searcher()
+        found = searcher.search(final, limit=per_page)
+        hits = [self._hit(searcher.doc(address), set(), float(score)) for score, address in found.hits]
+        return SearchResult(
+            hits=hits,
+            total=int(getattr(found, "count", 0) or 0),
+            page=1,
+            per_page=per_page,
+            facets={},
+            parsed_query=" OR ".join(terms),
+            query_tree=None,
+        )
+
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.any_words:
+            return self._best_with_any(request)
         text, notices = clean_query(request.query)
         per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
         page = max(1, request.page)
@@ -269,7 +301,7 @@ class TantivyIndex(RevisionState):
             raise SearchQueryError(
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
-        parsed = self._parse(text)
+        parsed = self._parse(text, request.filters.get("language"))
         self._index.reload()
         searcher = self._index.searcher()
         result = self._run(searcher, parsed, text, request, page, per_page)
@@ -306,7 +338,7 @@ class TantivyIndex(RevisionState):
             found = searcher.search(final, limit=per_page, offset=offset, order_by_field="sortkey")
         else:
             found = searcher.search(final, limit=per_page, offset=offset)
-        marked = self._marked_words(parsed)
+        marked = self._marked_words(parsed) if request.snippets else set()
         hits = [
             self._hit(searcher.doc(address), marked, None if by_date else float(key)) for key, address in found.hits
         ]
@@ -363,7 +395,7 @@ class TantivyIndex(RevisionState):
                 corrected = corrected[:start] + better + corrected[end:]
         if corrected == text:
             return None
-        reparsed = self._parse(corrected)
+        reparsed = self._parse(corrected, request.filters.get("language"))
         result = self._run(searcher, reparsed, corrected, request, page, per_page)
         result.suggestion = corrected
         if result.total:

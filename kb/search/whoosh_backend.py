@@ -47,12 +47,15 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from claims.matching import LANGUAGES
+from kb.search.analysis import marked as with_language_mark
+from kb.search.analysis import multilingual_analyzer, query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: the support facet; 3: the language facet
+SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
 RESULT_CACHE_SIZE = 256
@@ -88,13 +91,14 @@ QUERY_FIELDS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
-def _schema() -> Schema:
+def _schema(language: str = "en") -> Schema:
+    """The index's fields; ``language`` is the one queries on ``content`` are analysed in (see kb.search.analysis)."""
     names = StandardAnalyzer(stoplist=None, minsize=1)
     return Schema(
         claim=ID(stored=True, unique=True),
         slug=ID(sortable=True),
         date=ID(sortable=True),
-        content=TEXT(analyzer=StemmingAnalyzer(), phrase=True, spelling=True),
+        content=TEXT(analyzer=multilingual_analyzer(language), phrase=True, spelling=True),
         pairs=TEXT(analyzer=StemmingAnalyzer() | BiWordFilter(sep=" "), phrase=False),
         claimant=TEXT(analyzer=names),
         about=TEXT(analyzer=names),
@@ -145,7 +149,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "claim": document.iri,
         "slug": document.slug,
         "date": document.claimed.isoformat() if document.claimed else "",
-        "content": content,
+        "content": with_language_mark(content, document.language),
         "pairs": content,
         "claimant": _names(claimant),
         "about": _names(document.about),
@@ -331,7 +335,7 @@ class WhooshIndex(RevisionState):
             self._revision = 0
             self._write_state(0)
         self._content_analyzer = self._index.schema["content"].analyzer
-        self._parser = self._make_parser()
+        self._parsers = {language: self._make_parser(language) for language in LANGUAGES}
         self._searcher: Searcher | None = None
         # Per segment (and its number of live documents), built once: the documents holding each
         # facet value, and the documents newest first.
@@ -416,8 +420,8 @@ class WhooshIndex(RevisionState):
         assert self._searcher is not None
         return [(s.reader(), offset) for s, offset in self._searcher.leaf_searchers()]
 
-    def _make_parser(self) -> qparser.QueryParser:
-        schema = self._index.schema
+    def _make_parser(self, language: str) -> qparser.QueryParser:
+        schema = _schema(language)  # the index's fields, with queries on content analysed in ``language``
         parser = qparser.QueryParser("content", schema, group=qparser.AndGroup)
         parser.remove_plugin_class(qparser.WildcardPlugin)  # leading wildcards would scan the lexicon
         parser.remove_plugin_class(qparser.FieldsPlugin)
@@ -428,8 +432,8 @@ class WhooshIndex(RevisionState):
         )
         return parser
 
-    def _parse(self, text: str) -> query.Query | None:
-        return parse_query(self._parser, text)
+    def _parse(self, text: str, language: str | None = None) -> query.Query | None:
+        return parse_query(self._parsers[query_language(language)], text)
 
     def _rewrite(self, q: query.Query) -> query.Query:
         """Phrases in the text become word-pair terms (exact for two words, close for more)."""
@@ -442,7 +446,32 @@ class WhooshIndex(RevisionState):
             return q
         return q.apply(self._rewrite)
 
+    def _any_terms(self, request: SearchRequest) -> list[str]:
+        """The words of ``request.any_words`` analysed as a query in the request's language."""
+        analyzer = self._parsers[query_language(request.filters.get("language"))].schema["content"].analyzer
+        return sorted({token.text for word in request.any_words for token in analyzer(word, mode="query")})
+
+    def _best_with_any(self, request: SearchRequest) -> SearchResult:
+        """The best claims holding any of the words, by Whoosh's own collector (no facet pass)."""
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE))
+        terms = self._any_terms(request)
+        if not terms:
+            return SearchResult(hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None)
+        final = query.And([query.Or([query.Term("content", t) for t in terms]), *filter_query(request.filters)])
+        with self._lock:
+            searcher = self._current_searcher()
+            # limit=None: with a limit, whoosh-reloaded's top-k collector left the best claim out of
+            # some OR queries (seen on the labelled set); collecting all costs about the same.
+            found = searcher.search(final, limit=None)
+            hits = [self._hit(hit.fields(), set(), hit.score) for hit in found[:per_page]]
+            total = len(found)
+        return SearchResult(
+            hits=hits, total=total, page=1, per_page=per_page, facets={}, parsed_query=str(final), query_tree=None
+        )
+
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.any_words:
+            return self._best_with_any(request)
         text, notices = clean_query(request.query)
         per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
         page = max(1, request.page)
@@ -450,7 +479,7 @@ class WhooshIndex(RevisionState):
             raise SearchQueryError(
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
-        parsed = self._parse(text)
+        parsed = self._parse(text, request.filters.get("language"))
         key = (
             text,
             tuple(sorted(request.filters.items())),
@@ -459,6 +488,7 @@ class WhooshIndex(RevisionState):
             per_page,
             request.facets,
             request.correct,
+            request.snippets,
         )
         with self._lock:
             searcher = self._current_searcher()
@@ -491,7 +521,7 @@ class WhooshIndex(RevisionState):
             return None
         if not correction.string or correction.string == text:
             return None
-        corrected = self._parse(correction.string)
+        corrected = self._parse(correction.string, request.filters.get("language"))
         result = self._run(searcher, corrected, correction.string, request, page, per_page)
         result.suggestion = correction.string
         if result.total:
@@ -526,7 +556,7 @@ class WhooshIndex(RevisionState):
                 matches, best = self._scored(searcher, final, end)
             total = sum(reader.doc_count() if found is None else len(found) for reader, _, found in matches)
             counts = self._count(matches) if request.facets else {}
-            marked = self._highlight_terms(searcher, text_query)
+            marked = self._highlight_terms(searcher, text_query) if request.snippets else set()
             tree = query_tree(parsed, text) if parsed is not None else None
             if by_date:
                 newest = self._newest(matches, end)[start:end]
