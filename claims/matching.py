@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -113,8 +114,25 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset(
         {"not", "no", "never", "n't", "none", "nobody", "nothing", "neither", "nor", "cannot"}
         # the same without the apostrophe, as many claim files write them ("dont", "cant")
-        | {"dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "wont",
-           "wouldnt", "shouldnt", "couldnt", "cant", "aint", "mustnt"}
+        | {
+            "dont",
+            "doesnt",
+            "didnt",
+            "isnt",
+            "wasnt",
+            "arent",
+            "werent",
+            "havent",
+            "hasnt",
+            "hadnt",
+            "wont",
+            "wouldnt",
+            "shouldnt",
+            "couldnt",
+            "cant",
+            "aint",
+            "mustnt",
+        }
     ),
     "es": frozenset({"no", "nunca", "jamás", "ni", "ningún", "ninguna", "ninguno", "nadie", "nada"}),
     "fr": frozenset({"ne", "n'", "pas", "jamais", "aucun", "aucune", "rien", "ni"}),
@@ -127,13 +145,63 @@ NEGATIONS: dict[str, frozenset[str]] = {
 AXES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "en": {
         "amount": (
-            ("increas*", "rais*", "rose", "rise", "rises", "rising", "risen", "grew", "grow*", "hike*", "boost*",
-             "doubl*", "tripl*", "soar*", "jump*", "climb*", "gain*", "expand*", "up", "create", "created",
-             "creates", "creating", "produced", "add", "added", "adding", "surg*"),
-            ("cut", "cuts", "cutting", "decreas*", "reduc*", "lowered", "fell", "fall*", "drop*", "declin*",
-             "slash*", "shrink*", "shrank", "plummet*", "halv*", "lost", "lose*", "down", "eliminat*", "destroy*"),
+            (
+                "increas*",
+                "rais*",
+                "rose",
+                "rise",
+                "rises",
+                "rising",
+                "risen",
+                "grew",
+                "grow*",
+                "hike*",
+                "boost*",
+                "doubl*",
+                "tripl*",
+                "soar*",
+                "jump*",
+                "climb*",
+                "gain*",
+                "expand*",
+                "up",
+                "create",
+                "created",
+                "creates",
+                "creating",
+                "produced",
+                "add",
+                "added",
+                "adding",
+                "surg*",
+            ),
+            (
+                "cut",
+                "cuts",
+                "cutting",
+                "decreas*",
+                "reduc*",
+                "lowered",
+                "fell",
+                "fall*",
+                "drop*",
+                "declin*",
+                "slash*",
+                "shrink*",
+                "shrank",
+                "plummet*",
+                "halv*",
+                "lost",
+                "lose*",
+                "down",
+                "eliminat*",
+                "destroy*",
+            ),
         ),
-        "comparison": (("more", "higher", "highest", "greater", "larger"), ("less", "fewer", "lower", "lowest", "smaller")),
+        "comparison": (
+            ("more", "higher", "highest", "greater", "larger"),
+            ("less", "fewer", "lower", "lowest", "smaller"),
+        ),
         "wealth": (("rich*", "wealthi*"), ("poor*",)),
         "stance": (("support*", "favor*", "back", "backs", "backed", "endors*"), ("oppos*", "against", "reject*")),
         "quality": (("best", "better"), ("worst", "worse")),
@@ -144,26 +212,46 @@ AXES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
             ("aument*", "subi*", "sube", "suben", "subir*", "crec*", "increment*", "elev*", "duplic*"),
             ("reduj*", "reduc*", "baj*", "recort*", "disminu*", "cay*", "cae", "caen", "descend*"),
         ),
-        "comparison": (("más",), ("menos",)
-        ),
+        "comparison": (("más",), ("menos",)),
     },
     "fr": {
         "amount": (
             ("augment*", "hauss*", "accru*", "doubl*", "progress*"),
             ("baiss*", "rédu*", "redu*", "diminu*", "chut*", "recul*"),
         ),
-        "comparison": (("plus",), ("moins",)
-        ),
+        "comparison": (("plus",), ("moins",)),
     },
     "de": {
         "amount": (
-            ("erhöh*", "stieg", "steigt", "steigen", "gestiegen", "wächst", "wachsen", "wuchs", "verdoppel*",
-             "zugenommen", "zunehmen"),
-            ("gesenkt", "senkt", "senken", "sank", "gesunken", "reduz*", "kürz*", "gekürzt", "verringer*",
-             "gefallen", "fiel", "fällt"),
+            (
+                "erhöh*",
+                "stieg",
+                "steigt",
+                "steigen",
+                "gestiegen",
+                "wächst",
+                "wachsen",
+                "wuchs",
+                "verdoppel*",
+                "zugenommen",
+                "zunehmen",
+            ),
+            (
+                "gesenkt",
+                "senkt",
+                "senken",
+                "sank",
+                "gesunken",
+                "reduz*",
+                "kürz*",
+                "gekürzt",
+                "verringer*",
+                "gefallen",
+                "fiel",
+                "fällt",
+            ),
         ),
-        "comparison": (("mehr",), ("weniger",)
-        ),
+        "comparison": (("mehr",), ("weniger",)),
     },
 }
 
@@ -173,9 +261,7 @@ def _pole_matcher(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ..
 
 
 _POLES = {
-    language: {
-        axis: (_pole_matcher(plus), _pole_matcher(minus)) for axis, (plus, minus) in axes.items()
-    }
+    language: {axis: (_pole_matcher(plus), _pole_matcher(minus)) for axis, (plus, minus) in axes.items()}
     for language, axes in AXES.items()
 }
 
@@ -294,7 +380,11 @@ class Figure:
         for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
             if abs(self.value) >= size:
                 return f"{self.value / size:g} {word}"
-        return f"{self.value:,.0f}" if self.value == int(self.value) and not 1900 <= self.value <= 2100 else f"{self.value:g}"
+        return (
+            f"{self.value:,.0f}"
+            if self.value == int(self.value) and not 1900 <= self.value <= 2100
+            else f"{self.value:g}"
+        )
 
     @property
     def key(self) -> tuple[float, bool]:
@@ -344,7 +434,7 @@ def _stop_words(language: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _stemmer(language: str):  # type: ignore[no-untyped-def]  # whoosh's stemmers are untyped callables
+def _stemmer(language: str) -> Callable[[str], str]:
     return stemmer_for_language(language)
 
 
@@ -385,10 +475,8 @@ def figures_in(text: str, language: str = DEFAULT_LANGUAGE) -> tuple[Figure, ...
         folded = re.sub(r"\bhalf an? (thousand|million|billion|trillion)\b", r"0.5 \1", folded)
     # Figures already in digits keep their scale word, so the number reader cannot split them.
     folded = _SCALED.sub(lambda m: _scaled_digits(m, language), folded)
-    try:
+    with suppress(Exception):  # a text the number reader cannot take still has its digits
         folded = alpha2digit(folded, language)
-    except Exception:  # noqa: BLE001 - a text the number reader cannot take still has its digits
-        pass
     folded = re.sub(r"\ba (1000|1000000|1000000000)\b", r"\1", folded)  # "a thousand" -> "1000"
     found: list[Figure] = []
     previous_end = -10
@@ -561,7 +649,9 @@ def compare(query: Analysed, candidate: Analysed) -> Comparison:
     score = max(0.0, min(1.0, score))
     same = score >= SAME_CLAIM_THRESHOLD and not conflicts
 
-    shared = sorted({candidate.surface.get(s, s) for s in exact} | {candidate.surface.get(t, t) for t in typos.values()})
+    shared = sorted(
+        {candidate.surface.get(s, s) for s in exact} | {candidate.surface.get(t, t) for t in typos.values()}
+    )
     parts = []
     if shared:
         shown = ", ".join(f"“{w}”" for w in shared[:8]) + (" …" if len(shared) > 8 else "")
@@ -569,8 +659,12 @@ def compare(query: Analysed, candidate: Analysed) -> Comparison:
     else:
         parts.append("shares no words")
     if typos:
-        parts.append("reading " + ", ".join(f"“{query.surface.get(a, a)}” as “{candidate.surface.get(b, b)}”"
-                                            for a, b in sorted(typos.items())))
+        parts.append(
+            "reading "
+            + ", ".join(
+                f"“{query.surface.get(a, a)}” as “{candidate.surface.get(b, b)}”" for a, b in sorted(typos.items())
+            )
+        )
     parts += notes
     reason = "; ".join(parts)
     if conflicts:

@@ -9,12 +9,17 @@ from tests.conftest import AppFactory
 
 def test_match_finds_a_reworded_claim_with_a_reason(make_app: AppFactory, search_backend: str) -> None:
     client: FlaskClient = make_app().test_client()
-    answer = client.get("/api/match", query_string={"text": "Before the 2022 holidays, TikTok will launch TikTok Shop in the US."})
+    answer = client.get(
+        "/api/match", query_string={"text": "Before the 2022 holidays, TikTok will launch TikTok Shop in the US."}
+    )
     assert answer.status_code == 200
     matches = answer.get_json()["matches"]
     best = matches[0]
     assert set(best) == {"slug", "iri", "text", "score", "same_claim", "reason"}
-    assert best["text"] == "TikTok will launch its shopping service, TikTok Shop, in the US before the 2022 holiday season."
+    assert (
+        best["text"]
+        == "TikTok will launch its shopping service, TikTok Shop, in the US before the 2022 holiday season."
+    )
     assert best["same_claim"] is True and 0 < best["score"] <= 1
     assert "2022" in best["reason"] and best["iri"].endswith("/claims/" + best["slug"])
     assert all(a["score"] >= b["score"] for a, b in zip(matches, matches[1:], strict=False))
@@ -22,7 +27,10 @@ def test_match_finds_a_reworded_claim_with_a_reason(make_app: AppFactory, search
 
 def test_match_says_when_the_claim_is_not_the_same(make_app: AppFactory, search_backend: str) -> None:
     client = make_app().test_client()
-    answer = client.get("/api/match", query_string={"text": "TikTok will not launch TikTok Shop in the US before the 2022 holidays.", "limit": "3"})
+    answer = client.get(
+        "/api/match",
+        query_string={"text": "TikTok will not launch TikTok Shop in the US before the 2022 holidays.", "limit": "3"},
+    )
     matches = answer.get_json()["matches"]
     assert 1 <= len(matches) <= 3
     assert not any(m["same_claim"] for m in matches)

@@ -22,7 +22,10 @@ CLAIMS = [  # short sentences written for these tests
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> SearchIndex:
     built = open_index(tmp_path / request.param, request.param)
     built.rebuild(
-        [ClaimDocument(iri=f"https://example.org/claims/{s}", slug=s, name=t, text=t, language=lang) for s, lang, t in CLAIMS],
+        [
+            ClaimDocument(iri=f"https://example.org/claims/{s}", slug=s, name=t, text=t, language=lang)
+            for s, lang, t in CLAIMS
+        ],
         1,
     )
     return built

@@ -20,9 +20,9 @@ from pydantic import BaseModel, Field
 
 from claims import matching
 from kb.errors import KBError
-from kb.store.cache import RevisionCache
 from kb.language import detect_or_default
 from kb.search import SearchHit, SearchRequest, SearchResult
+from kb.store.cache import RevisionCache
 
 CANDIDATES = 20  # claims the index hands over for each text: recall@5 on the labelled set is the same from 15 to 40
 MAX_QUERY_WORDS = 30  # the index's parser takes at most 40 clauses

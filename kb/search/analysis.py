@@ -45,7 +45,7 @@ def query_language(language: str | None) -> str:
 class LanguageTokenizer(RegexTokenizer):
     """Whoosh's word tokenizer that reads (and drops) a leading language mark."""
 
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Any]:  # type: ignore[override]
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Any]:
         language = DEFAULT_LANGUAGE
         if value.startswith(MARK):
             end = value.find(MARK, 1)
@@ -60,7 +60,7 @@ def _language(token: Any, default: str) -> str:
     return default if getattr(token, "mode", "") == "query" else getattr(token, "language", DEFAULT_LANGUAGE)
 
 
-class LanguageStopFilter(Filter):  # type: ignore[misc]
+class LanguageStopFilter(Filter):
     """Drops the stop words of the stream's language (English: Whoosh's own list, as StemmingAnalyzer)."""
 
     def __init__(self, default: str = DEFAULT_LANGUAGE) -> None:
@@ -86,14 +86,16 @@ class LanguageStopFilter(Filter):  # type: ignore[misc]
         yield from self._filters[language](stream())
 
 
-class LanguageStemFilter(Filter):  # type: ignore[misc]
+class LanguageStemFilter(Filter):
     """Stems in the stream's language; outside English, also yields the English stem at the same position."""
 
     is_morph = True
 
     def __init__(self, default: str = DEFAULT_LANGUAGE) -> None:
         self.default = default
-        self._stems = {language: StemFilter() if language == "en" else StemFilter(lang=language) for language in LANGUAGES}
+        self._stems = {
+            language: StemFilter() if language == "en" else StemFilter(lang=language) for language in LANGUAGES
+        }
         self._english_stops = frozenset(StopFilter().stops)
 
     def __eq__(self, other: object) -> bool:

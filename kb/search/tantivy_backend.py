@@ -23,6 +23,7 @@ from whoosh import qparser, query
 from whoosh.analysis import StandardAnalyzer
 from whoosh.support.levenshtein import distance
 
+from claims.matching import LANGUAGES
 from kb.search import (
     FACETS,
     MAX_PER_PAGE,
@@ -33,7 +34,6 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
-from claims.matching import LANGUAGES
 from kb.search.analysis import marked as with_language_mark
 from kb.search.analysis import query_language
 from kb.search.documents import ClaimDocument, Linked
@@ -259,7 +259,9 @@ class TantivyIndex(RevisionState):
             if not value:
                 continue
             if facet in PLAIN_FACETS:
-                clauses.append(tantivy.Query.term_query(self.schema, facet, value.lower() if facet == "language" else value))
+                clauses.append(
+                    tantivy.Query.term_query(self.schema, facet, value.lower() if facet == "language" else value)
+                )
             elif facet in LABELLED:
                 clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
         return clauses
@@ -270,7 +272,9 @@ class TantivyIndex(RevisionState):
         analyzer = self._parsers[query_language(request.filters.get("language"))].schema["content"].analyzer
         terms = sorted({token.text for word in request.any_words for token in analyzer(word, mode="query")})
         if not terms:
-            return SearchResult(hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None)
+            return SearchResult(
+                hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
+            )
         words = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "content", term)) for term in terms]
         )

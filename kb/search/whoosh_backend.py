@@ -35,6 +35,7 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
 from claims.independence import NO_SUPPORT
+from claims.matching import LANGUAGES
 from kb.search import (
     FACETS,
     MAX_PER_PAGE,
@@ -47,7 +48,6 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
-from claims.matching import LANGUAGES
 from kb.search.analysis import marked as with_language_mark
 from kb.search.analysis import multilingual_analyzer, query_language
 from kb.search.documents import ClaimDocument, Linked
@@ -456,7 +456,9 @@ class WhooshIndex(RevisionState):
         per_page = max(1, min(request.per_page, MAX_PER_PAGE))
         terms = self._any_terms(request)
         if not terms:
-            return SearchResult(hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None)
+            return SearchResult(
+                hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
+            )
         final = query.And([query.Or([query.Term("content", t) for t in terms]), *filter_query(request.filters)])
         with self._lock:
             searcher = self._current_searcher()

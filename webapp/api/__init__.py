@@ -13,8 +13,8 @@ from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
 from claims.model import SLUG_RE
 from kb.accounts import User
-from kb.language import is_tag
 from kb.errors import KBError
+from kb.language import is_tag
 from kb.read import matching
 from kb.read.history import revision_json
 from kb.write.editing import Editor

@@ -452,12 +452,24 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                     "Claims already recorded that say the same as a text, best first",
                     "MatchResponse",
                     [
-                        {"name": "text", "in": "query", "required": True,
-                         "schema": {"type": "string", "minLength": 1, "maxLength": matching.MAX_TEXT_CHARS}},
-                        {"name": "limit", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 1, "maximum": matching.MAX_LIMIT, "default": 5}},
-                        {"name": "language", "in": "query", "required": False,
-                         "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"}},
+                        {
+                            "name": "text",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": matching.MAX_TEXT_CHARS},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": matching.MAX_LIMIT, "default": 5},
+                        },
+                        {
+                            "name": "language",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"},
+                        },
                         {"name": "claimant", "in": "query", "required": False, "schema": SLUG},
                     ],
                 )
