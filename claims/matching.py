@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -405,6 +406,7 @@ class Analysed:
     negated: bool = False
     poles: frozenset[str] = frozenset()  # "amount+", "amount-", "stance+" …: see AXES
     claimant: str | None = None
+    claimed: date | None = None  # when it was made, if known
 
     @property
     def figure_keys(self) -> frozenset[tuple[float, bool]]:
@@ -524,7 +526,9 @@ def _words(text: str, language: str) -> list[str]:
     return words
 
 
-def analyse(text: str, language: str | None = DEFAULT_LANGUAGE, claimant: str | None = None) -> Analysed:
+def analyse(
+    text: str, language: str | None = DEFAULT_LANGUAGE, claimant: str | None = None, claimed: date | None = None
+) -> Analysed:
     """``text`` read for comparison in ``language`` (a BCP 47 tag; unknown ones read as English)."""
     language = language_of(language)
     stops = _stop_words(language)
@@ -554,6 +558,7 @@ def analyse(text: str, language: str | None = DEFAULT_LANGUAGE, claimant: str | 
         negated=negated,
         poles=frozenset(moved),
         claimant=claimant,
+        claimed=claimed,
     )
 
 
@@ -644,6 +649,10 @@ def compare(query: Analysed, candidate: Analysed) -> Comparison:
     if query.claimant and candidate.claimant and query.claimant == candidate.claimant:
         score += SAME_CLAIMANT_BONUS
         notes.append("the same claimant")
+    if query.claimed and candidate.claimed:
+        # When says nothing of whether it is the same claim (claims are repeated for years); it is told.
+        days = abs((query.claimed - candidate.claimed).days)
+        notes.append("made the same day" if days == 0 else f"made {days} days apart")
     if conflicts:
         score *= CONFLICT_FACTOR
     score = max(0.0, min(1.0, score))

@@ -22,6 +22,15 @@ def test_match_finds_a_reworded_claim_with_a_reason(make_app: AppFactory, search
     )
     assert best["same_claim"] is True and 0 < best["score"] <= 1
     assert "2022" in best["reason"] and best["iri"].endswith("/claims/" + best["slug"])
+    with_claimant = client.get(
+        "/api/match",
+        query_string={
+            "text": "Before the 2022 holidays, TikTok will launch TikTok Shop in the US.",
+            "claimant": "financial-times",
+            "date": "2022-10-02",
+        },
+    ).get_json()["matches"][0]
+    assert "the same claimant" in with_claimant["reason"]
     assert all(a["score"] >= b["score"] for a, b in zip(matches, matches[1:], strict=False))
 
 
@@ -48,6 +57,8 @@ def test_match_refuses_bad_input_clearly(make_app: AppFactory, search_backend: s
         ({"text": "TikTok", "limit": "ten"}, "whole number"),
         ({"text": "TikTok", "language": "not a tag!"}, "BCP 47"),
         ({"text": "TikTok\x00"}, "control characters"),
+        ({"text": "TikTok", "date": "yesterday"}, "date must be"),
+        ({"text": "TikTok", "claimant": "Not A Slug"}, "slug"),
     ]:
         answer = client.get("/api/match", query_string=params)
         assert answer.status_code == 400, params

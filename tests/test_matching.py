@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from claims.matching import analyse, compare, figures_in
@@ -60,6 +62,14 @@ def test_same_claimant_raises_the_score_and_says_so() -> None:
     plain = compare(analyse(a), analyse(b))
     both = compare(analyse(a, claimant="x"), analyse(b, claimant="x"))
     assert both.score >= plain.score and "same claimant" in both.reason
+
+
+def test_dates_are_told_but_do_not_decide() -> None:
+    a = analyse("Taxes went up under the governor.", claimed=date(2020, 1, 1))
+    same_day = compare(a, analyse("Under the governor, taxes went up.", claimed=date(2020, 1, 1)))
+    years_apart = compare(a, analyse("Under the governor, taxes went up.", claimed=date(2023, 1, 1)))
+    assert "made the same day" in same_day.reason and "1096 days apart" in years_apart.reason
+    assert same_day.same_claim and years_apart.same_claim
 
 
 def test_other_languages_have_their_own_rules() -> None:

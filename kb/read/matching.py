@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
@@ -101,9 +102,9 @@ def search_words(analysed: matching.Analysed) -> list[str]:
 
 
 @lru_cache(maxsize=20_000)
-def _analysed_claim(text: str, language: str, claimant: str | None) -> matching.Analysed:
+def _analysed_claim(text: str, language: str, claimant: str | None, claimed: date | None) -> matching.Analysed:
     """A recorded claim as the rules read it; kept, since the same claims come up for many texts."""
-    return matching.analyse(text, language, claimant)
+    return matching.analyse(text, language, claimant, claimed)
 
 
 class Matcher:
@@ -119,6 +120,7 @@ class Matcher:
         *,
         language: str | None = None,
         claimant: str | None = None,
+        claimed: date | None = None,
         limit: int = 5,
         exclude: str | None = None,
     ) -> list[Match]:
@@ -127,7 +129,7 @@ class Matcher:
         if not 1 <= limit <= MAX_LIMIT:
             raise MatchRequestError(f"limit must be between 1 and {MAX_LIMIT}.")
         tag = language or detect_or_default(text)
-        analysed = matching.analyse(text, tag, claimant)
+        analysed = matching.analyse(text, tag, claimant, claimed)
         words = search_words(analysed)
         if not words:
             return []
@@ -146,7 +148,7 @@ class Matcher:
 
     @staticmethod
     def _compared(analysed: matching.Analysed, hit: SearchHit) -> Match:
-        candidate = _analysed_claim(hit.text, hit.language, hit.claimant)
+        candidate = _analysed_claim(hit.text, hit.language, hit.claimant, hit.claimed)
         result = matching.compare(analysed, candidate)
         return Match(
             slug=hit.slug,
@@ -163,12 +165,21 @@ class Matcher:
 def similar_claims(
     matcher: Matcher, cache: RevisionCache, iri: str, text: str, language: str | None, limit: int = 5
 ) -> list[Match]:
-    """The claims most like the claim ``iri`` (itself left out), cached until the next revision."""
+    """The claims most like the claim ``iri`` (itself left out), cached until the next revision.
+
+    A claim page shows them, so a search index that cannot be read just now (503) leaves the list
+    empty, uncached, and the page still answers.
+    """
 
     def compute() -> list[Match]:
         try:
             return matcher.match(text, language=language, limit=limit, exclude=iri)
-        except MatchRequestError:  # a claim text the matcher refuses (too long) has no similar claims listed
+        except MatchRequestError:  # a claim text the matcher refuses has no similar claims listed
             return []
 
-    return cache.get(("similar claims", iri, text, language, limit), compute)
+    try:
+        return cache.get(("similar claims", iri, text, language, limit), compute)
+    except KBError as error:
+        if error.status == 503:
+            return []
+        raise

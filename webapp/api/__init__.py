@@ -7,6 +7,7 @@ one shape: ``{"error": {"status", "title", "message", "details"}}``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
@@ -90,6 +91,12 @@ def match() -> Response:
     language = request.args.get("language") or None
     if language is not None and not is_tag(language):
         raise matching.MatchRequestError("language must be a BCP 47 tag such as en, es or pt-BR.")
+    claimed = None
+    if request.args.get("date"):
+        try:
+            claimed = date.fromisoformat(request.args["date"])
+        except ValueError:
+            raise matching.MatchRequestError("date must be a date like 2022-10-11.") from None
     claimant = request.args.get("claimant") or None
     if claimant is not None and (not SLUG_RE.match(claimant) or len(claimant) > 200):
         raise matching.MatchRequestError("claimant must be the slug of a person or organisation.")
@@ -98,6 +105,7 @@ def match() -> Response:
         limit=int(raw_limit),
         language=language,
         claimant=str(get_kb().iris.entity(claimant)) if claimant else None,
+        claimed=claimed,
     )
     return jsonify(matching.response(found).model_dump())
 

@@ -471,6 +471,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                             "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"},
                         },
                         {"name": "claimant", "in": "query", "required": False, "schema": SLUG},
+                        {"name": "date", "in": "query", "required": False, "schema": DATE},
                     ],
                 )
             },
