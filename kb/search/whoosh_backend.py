@@ -317,6 +317,19 @@ def snippet_html(data: Mapping[str, Any], marked: set[str], analyzer: Any) -> st
     return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
 
 
+COMMON_SHARE = 0.05  # a word in more claims than this share of them hardly ranks: left out of any-of searches
+MIN_TERMS = 4
+
+
+def _rarest(searcher: Searcher, terms: list[str]) -> list[str]:
+    """The terms without the very common ones (each costs a pass over a large share of the index,
+    in Python, for little ranking weight); the ``MIN_TERMS`` rarest are always kept."""
+    total = max(1, searcher.doc_count())
+    by_rarity = sorted(terms, key=lambda t: (searcher.doc_frequency("content", t), t))
+    kept = [t for t in by_rarity if searcher.doc_frequency("content", t) <= COMMON_SHARE * total]
+    return kept if len(kept) >= MIN_TERMS else by_rarity[:MIN_TERMS]
+
+
 class WhooshIndex(RevisionState):
     """A Whoosh index in one directory, following the store's revisions (see ``kb.search.service``)."""
 
@@ -459,9 +472,10 @@ class WhooshIndex(RevisionState):
             return SearchResult(
                 hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
             )
-        final = query.And([query.Or([query.Term("content", t) for t in terms]), *filter_query(request.filters)])
         with self._lock:
             searcher = self._current_searcher()
+            terms = _rarest(searcher, terms)
+            final = query.And([query.Or([query.Term("content", t) for t in terms]), *filter_query(request.filters)])
             # limit=None: with a limit, whoosh-reloaded's top-k collector left the best claim out of
             # some OR queries (seen on the labelled set); collecting all costs about the same.
             found = searcher.search(final, limit=None)
