@@ -39,6 +39,8 @@ from kb.search.analysis import query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
+    COMMON_SHARE,
+    MIN_TERMS,
     QUERY_FIELDS,
     SEP,
     _original,
@@ -275,14 +277,19 @@ class TantivyIndex(RevisionState):
             return SearchResult(
                 hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
             )
+        self._index.reload()
+        searcher = self._index.searcher()
+        # As the Whoosh backend: the very common words left out, the MIN_TERMS rarest always kept.
+        total = max(1, searcher.num_docs)
+        by_rarity = sorted(terms, key=lambda t: (searcher.doc_freq("content", t), t))
+        kept = [t for t in by_rarity if searcher.doc_freq("content", t) <= COMMON_SHARE * total]
+        terms = kept if len(kept) >= MIN_TERMS else by_rarity[:MIN_TERMS]
         words = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "content", term)) for term in terms]
         )
         final = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, clause) for clause in [words, *self._filters(request.filters)]]
         )
-        self._index.reload()
-        searcher = self._index.searcher()
         found = searcher.search(final, limit=per_page)
         hits = [self._hit(searcher.doc(address), set(), float(score)) for score, address in found.hits]
         return SearchResult(
