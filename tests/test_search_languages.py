@@ -9,6 +9,7 @@ import pytest
 from kb.search import SearchIndex, SearchRequest
 from kb.search.documents import ClaimDocument
 from kb.search.service import open_index
+from tests.conftest import AppFactory
 
 CLAIMS = [  # short sentences written for these tests
     ("es-1", "es", "Los impuestos subieron un 10 por ciento en España."),
@@ -59,3 +60,13 @@ def test_the_language_facet_counts_and_filters(index: SearchIndex) -> None:
     assert {(c.value, c.count) for c in result.facets["language"]} == {("es", 1), ("fr", 1), ("de", 1), ("en", 1)}
     assert _slugs(index, "", "fr") == ["fr-1"]
     assert [h.language for h in index.search(SearchRequest(filters={"language": "de"})).hits] == ["de"]
+
+
+def test_claims_with_no_recorded_language_are_indexed_as_detected(make_app: AppFactory, search_backend: str) -> None:
+    client = make_app().test_client()
+    everything = client.get("/search.json", query_string={"per_page": "100"}).get_json()
+    english = client.get("/search.json", query_string={"per_page": "100", "language": "en"}).get_json()
+    assert everything["total"] == english["total"] > 0  # the seed records no language; its claims read as English
+    assert {r["language"] for r in english["results"]} == {"en"}
+    assert [f["value"] for f in everything["facets"]["language"]] == ["en"]
+    assert client.get("/search.json", query_string={"language": "es"}).get_json()["total"] == 0
