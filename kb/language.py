@@ -9,6 +9,7 @@ and the caller keeps its default (``DEFAULT_LANGUAGE``).
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from typing import Any
@@ -25,17 +26,28 @@ MIN_COMMON_SHARE = 0.75
 MIN_LETTERS = 12
 TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # the shape of a BCP 47 tag, as we accept them
 
+log = logging.getLogger(__name__)
+
 _identifier: Any = None
 _lock = threading.Lock()
 
 
 def _model() -> Any:
+    """The detector, loaded on first use; ``None`` while it cannot be loaded.
+
+    py3langid unpacks its model through a temporary file: on a full disk that fails, and detection
+    answers ``None`` (callers keep their default) until a later call can load it.
+    """
     global _identifier
     with _lock:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            try:
+                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            except OSError as error:
+                log.warning("language detection unavailable for now: %s", error)
+                return None
         return _identifier
 
 
@@ -43,7 +55,10 @@ def detect(text: str) -> str | None:
     """The BCP 47 tag of ``text``'s language ("en", "es", …), or ``None`` when it cannot be told."""
     if sum(c.isalpha() for c in text) < MIN_LETTERS:
         return None
-    ranked = _model().rank(text)
+    model = _model()
+    if model is None:
+        return None
+    ranked = model.rank(text)
     tag, confidence = ranked[0]
     if confidence >= MIN_CONFIDENCE:
         return str(tag)
