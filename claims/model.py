@@ -387,6 +387,7 @@ class Claim:
     status: Status | None = None
     version: int = 0
     retracted: bool = False
+    language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
 
     @property
     def is_prediction(self) -> bool:
@@ -432,6 +433,8 @@ class Claim:
             graph.add((self.iri, CK.status, self.status.iri))
         if self.retracted:
             graph.add((self.iri, CK.retracted, Literal(True)))
+        if self.language:
+            graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         return graph
 
     @classmethod
@@ -460,4 +463,5 @@ class Claim:
             status=Status.from_iri(str(status)) if status else None,
             version=version if isinstance(version, int) else 0,
             retracted=bool(_one(graph, iri, CK.retracted)),
+            language=_str(graph, iri, SCHEMA.inLanguage),
         )

@@ -52,6 +52,7 @@ class CK(DefinedNamespace):
     slug: URIRef  # the readable last segment of the resource's IRI
     version: URIRef  # xsd:integer, raised by every revision that touches the resource
     retracted: URIRef  # xsd:boolean: the resource is withdrawn but kept
+    sameClaimAs: URIRef  # claim -> claim: the same claim, made elsewhere (symmetric; not owl:sameAs)
 
     # evidence event properties
     stance: URIRef

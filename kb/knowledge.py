@@ -162,6 +162,13 @@ class KnowledgeBase:
             raise NotFound(f"There is no claim called “{slug}”.")
         return pages.claim_page(graph, iri, self.today(), as_of)
 
+    def same_claims(self, iri: URIRef) -> list[ClaimSummary]:
+        """The claims linked to ``iri`` as the same claim made elsewhere (ck:sameClaimAs, both ways)."""
+        return self.cache.get(
+            ("same claims", iri),
+            lambda: [pages.summary_from_row(r) for r in self.store.select(queries.SAME_CLAIMS, {"this": iri})],
+        )
+
     def claims(self, filters: ClaimFilters | None = None) -> list[ClaimSummary]:
         filters = filters or ClaimFilters()
         bindings: dict[str, URIRef] = {}

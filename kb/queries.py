@@ -77,6 +77,23 @@ SELECT ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?
 ORDER BY DESC(?claimed) ?slug
 """
 
+# The claims linked to ?this as the same claim made elsewhere (ck:sameClaimAs, read both ways).
+SAME_CLAIMS = """
+SELECT DISTINCT ?this ?claim ?slug ?name ?text ?status ?type ?claimant ?claimantName ?claimed ?deadline WHERE {
+  { ?this ck:sameClaimAs ?claim } UNION { ?claim ck:sameClaimAs ?this }
+  FILTER(?claim != ?this)
+  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim ck:claimType ?type }
+  OPTIONAL { ?claim ck:status ?status }
+  OPTIONAL { ?claim schema:author ?claimant . OPTIONAL { ?claimant schema:name ?claimantName } }
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:datePublished ?claimed }
+  OPTIONAL { ?claim ck:deadline ?deadline }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+ORDER BY DESC(?claimed) ?slug
+"""
+
 CLAIMS_IN_TOPIC = "SELECT ?topic ?claim WHERE { ?claim dcterms:subject ?topic }"
 
 STATUS_COUNTS = """
@@ -212,9 +229,10 @@ CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
 # or with ?claim bound (one revision's changes), and grouped by claim in Python.
 
 SEARCH_CLAIM_FIELDS = """
-SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted WHERE {
+SELECT ?claim ?slug ?name ?text ?type ?status ?claimed ?deadline ?note ?retracted ?language WHERE {
   ?claim a schema:Claim ; ck:slug ?slug .
   OPTIONAL { ?claim schema:text ?text }
+  OPTIONAL { ?claim schema:inLanguage ?language }
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim ck:claimType ?type }
   OPTIONAL { ?claim ck:status ?status }

@@ -56,6 +56,7 @@ FACET_VALUES = {
     "topic": ["e-commerce"],
     "year": ["2022"],
     "support": sorted(SUPPORT_ORIGIN_LABELS),
+    "language": ["en", "es", "fr", "de", "pt-BR"],
 }
 search_words = st.one_of(
     st.sampled_from(["tiktok", "holidays launch", '"job listings"', "tiktok OR amazon", "claimant:tiktok"]),

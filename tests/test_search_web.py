@@ -160,7 +160,7 @@ def test_search_json_shape(web: FlaskClient) -> None:
     for result in body["results"]:
         assert result["status"] == "supported" and result["url"] == f"/claims/{result['slug']}"
         assert set(result) >= {"iri", "name", "text", "type", "claimant_name", "claimed", "snippet_html", "score"}
-    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year", "support"}
+    assert set(body["facets"]) == {"status", "type", "claimant", "publisher", "topic", "year", "support", "language"}
     assert body["facets"]["status"] == [
         {"value": "supported", "label": "Supported", "count": body["total"], "selected": True}
     ]

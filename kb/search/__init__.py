@@ -17,7 +17,7 @@ from kb.errors import KBError
 from kb.search.documents import ClaimDocument
 
 # The facets a reader can narrow by, in the order pages show them.
-FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year", "support")
+FACETS: tuple[str, ...] = ("status", "type", "claimant", "publisher", "topic", "year", "support", "language")
 SORTS: tuple[str, ...] = ("relevance", "date")
 MAX_QUERY_CHARS = 300
 MAX_PER_PAGE = 100
@@ -46,6 +46,10 @@ class SearchRequest:
     per_page: int = 20
     facets: bool = True
     correct: bool = True  # look for a spelling correction when the query finds little
+    snippets: bool = True  # mark the matched words in each hit's snippet (matching needs no snippets)
+    # Instead of a query: the per_page best claims holding any of these words (BM25; no facets,
+    # no paging, the total estimated). Claim matching asks this way: no parsing, top hits only.
+    any_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class SearchHit:
     score: float | None
     snippet_html: str  # escaped text with <mark> around the matched words; safe to render as is
     support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support (claims.independence)
+    language: str = "en"  # BCP 47 tag: recorded (schema:inLanguage), else detected when indexed
 
 
 @dataclass

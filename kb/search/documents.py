@@ -18,6 +18,7 @@ from rdflib.term import Node
 from claims.independence import NO_SUPPORT
 from claims.vocab import CK_IRI
 from kb import queries
+from kb.language import DEFAULT_LANGUAGE, detect_or_default
 from kb.read import independence
 from kb.store import Row, Store
 
@@ -49,6 +50,7 @@ class ClaimDocument:
     publishers: list[Linked] = field(default_factory=list)
     topics: list[Linked] = field(default_factory=list)
     support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support
+    language: str = DEFAULT_LANGUAGE  # BCP 47 tag: schema:inLanguage, else detected from the text
 
     @property
     def year(self) -> int | None:
@@ -160,4 +162,6 @@ def _document(
         about=links["about"],
         publishers=links["publisher"],
         topics=links["topic"],
+        # Claims recorded before languages were: detected from the text when indexed (not written back).
+        language=str(first["language"]) if first.get("language") else detect_or_default(text),
     )

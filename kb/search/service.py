@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from claims import concepts
 from claims.independence import SUPPORT_ORIGIN_LABELS
 from claims.model import SLUG_RE
-from kb import queries
+from kb import language, queries
 from kb.errors import KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.pages import ClaimSummary
@@ -329,6 +329,7 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
             "type": value in types,
             "year": value.isdigit() and len(value) == 4,
             "support": value in SUPPORT_ORIGIN_LABELS,
+            "language": language.is_tag(value),
         }.get(facet, facet in FACETS and bool(SLUG_RE.match(value)) and len(value) <= 200)
         if valid:
             filters[facet] = value
@@ -346,6 +347,8 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
         per_page=request.per_page,
         facets=request.facets,
         correct=request.correct,
+        snippets=request.snippets,
+        any_words=request.any_words,
     )
     return cleaned, notices
 

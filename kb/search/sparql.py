@@ -150,6 +150,11 @@ def search_as_sparql(iris: Iris, filters: Mapping[str, str], tree: QueryTree | N
     if filters.get("year"):
         year = _term(Literal(int(filters["year"]), datatype=XSD.integer))
         lines.append(f"  FILTER(YEAR(?date) = {year})")
+    if filters.get("language"):
+        # Claims with no recorded language count as English here (the index detects theirs).
+        lines.append("  OPTIONAL { ?claim schema:inLanguage ?language }")
+        tag = _term(Literal(filters["language"]))
+        lines.append(f'  FILTER(LANGMATCHES(COALESCE(?language, "en"), {tag}))')
     if filters.get("support"):
         lines += support_origins_pattern()
         condition = {NO_SUPPORT: "= 0", SINGLE_ORIGIN: "= 1"}.get(filters["support"], "> 1")

@@ -23,6 +23,7 @@ from whoosh import qparser, query
 from whoosh.analysis import StandardAnalyzer
 from whoosh.support.levenshtein import distance
 
+from claims.matching import LANGUAGES
 from kb.search import (
     FACETS,
     MAX_PER_PAGE,
@@ -33,9 +34,13 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from kb.search.analysis import marked as with_language_mark
+from kb.search.analysis import query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
+    COMMON_SHARE,
+    MIN_TERMS,
     QUERY_FIELDS,
     SEP,
     _original,
@@ -49,7 +54,7 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the support facet
+SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 WRITER_WAIT = 30.0
@@ -57,7 +62,7 @@ FACET_BUCKETS = 100_000
 
 TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
 LABELLED = ("claimant", "publisher", "topic")
-PLAIN_FACETS = ("status", "type", "year", "support")
+PLAIN_FACETS = ("status", "type", "year", "support", "language")
 
 
 def _tantivy_schema() -> tantivy.Schema:
@@ -95,7 +100,7 @@ class TantivyIndex(RevisionState):
         self._stem = self._whoosh_schema["content"].analyzer
         self._names = StandardAnalyzer(stoplist=None, minsize=1)
         self._words = StandardAnalyzer(stoplist=None, minsize=2)
-        self._parser = _make_parser(self._whoosh_schema)
+        self._parsers = {language: _make_parser(_schema(language)) for language in LANGUAGES}
         self.schema = _tantivy_schema()
         state = self._read_state()
         fresh = state.get("schema") != SCHEMA_VERSION
@@ -138,11 +143,12 @@ class TantivyIndex(RevisionState):
         fields: dict[str, Any] = {
             "claim": document.iri,
             "sortkey": _sort_key(document),
-            "content": self._analysed(self._stem, content),
+            "content": self._analysed(self._stem, with_language_mark(content, document.language)),
             "words": self._analysed(self._words, content),
             "status": document.status,
             "type": document.claim_type,
             "support": document.support_origins,
+            "language": document.language.split("-", 1)[0].lower(),
             "data": json.dumps(
                 {
                     "slug": document.slug,
@@ -156,6 +162,7 @@ class TantivyIndex(RevisionState):
                     "claimed": document.claimed.isoformat() if document.claimed else None,
                     "deadline": document.deadline.isoformat() if document.deadline else None,
                     "support": document.support_origins,
+                    "language": document.language,
                 }
             ),
         }
@@ -212,15 +219,15 @@ class TantivyIndex(RevisionState):
 
     # --- reads ------------------------------------------------------------------------------
 
-    def _parse(self, text: str) -> query.Query | None:
-        return parse_query(self._parser, text)
+    def _parse(self, text: str, language: str | None = None) -> query.Query | None:
+        return parse_query(self._parsers[query_language(language)], text)
 
     def _translate(self, node: query.Query) -> tantivy.Query:
         """A parsed Whoosh query as the Tantivy query that matches the same documents."""
         schema = self.schema
         if isinstance(node, query.Term):
             field, value = node.fieldname, str(node.text)
-            if field in ("status", "type", "year"):
+            if field in ("status", "type", "year", "language"):
                 return tantivy.Query.term_query(schema, field, value.lower())
             if field in TEXT_FIELDS:
                 return tantivy.Query.term_query(schema, field, value)
@@ -254,12 +261,50 @@ class TantivyIndex(RevisionState):
             if not value:
                 continue
             if facet in PLAIN_FACETS:
-                clauses.append(tantivy.Query.term_query(self.schema, facet, value))
+                clauses.append(
+                    tantivy.Query.term_query(self.schema, facet, value.lower() if facet == "language" else value)
+                )
             elif facet in LABELLED:
                 clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
         return clauses
 
+    def _best_with_any(self, request: SearchRequest) -> SearchResult:
+        """The best claims holding any of ``request.any_words`` (analysed in the request's language)."""
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE))
+        analyzer = self._parsers[query_language(request.filters.get("language"))].schema["content"].analyzer
+        terms = sorted({token.text for word in request.any_words for token in analyzer(word, mode="query")})
+        if not terms:
+            return SearchResult(
+                hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
+            )
+        self._index.reload()
+        searcher = self._index.searcher()
+        # As the Whoosh backend: the very common words left out, the MIN_TERMS rarest always kept.
+        total = max(1, searcher.num_docs)
+        by_rarity = sorted(terms, key=lambda t: (searcher.doc_freq("content", t), t))
+        kept = [t for t in by_rarity if searcher.doc_freq("content", t) <= COMMON_SHARE * total]
+        terms = kept if len(kept) >= MIN_TERMS else by_rarity[:MIN_TERMS]
+        words = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "content", term)) for term in terms]
+        )
+        final = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, clause) for clause in [words, *self._filters(request.filters)]]
+        )
+        found = searcher.search(final, limit=per_page)
+        hits = [self._hit(searcher.doc(address), set(), float(score)) for score, address in found.hits]
+        return SearchResult(
+            hits=hits,
+            total=int(getattr(found, "count", 0) or 0),
+            page=1,
+            per_page=per_page,
+            facets={},
+            parsed_query=" OR ".join(terms),
+            query_tree=None,
+        )
+
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.any_words:
+            return self._best_with_any(request)
         text, notices = clean_query(request.query)
         per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
         page = max(1, request.page)
@@ -267,7 +312,7 @@ class TantivyIndex(RevisionState):
             raise SearchQueryError(
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
-        parsed = self._parse(text)
+        parsed = self._parse(text, request.filters.get("language"))
         self._index.reload()
         searcher = self._index.searcher()
         result = self._run(searcher, parsed, text, request, page, per_page)
@@ -304,7 +349,7 @@ class TantivyIndex(RevisionState):
             found = searcher.search(final, limit=per_page, offset=offset, order_by_field="sortkey")
         else:
             found = searcher.search(final, limit=per_page, offset=offset)
-        marked = self._marked_words(parsed)
+        marked = self._marked_words(parsed) if request.snippets else set()
         hits = [
             self._hit(searcher.doc(address), marked, None if by_date else float(key)) for key, address in found.hits
         ]
@@ -361,7 +406,7 @@ class TantivyIndex(RevisionState):
                 corrected = corrected[:start] + better + corrected[end:]
         if corrected == text:
             return None
-        reparsed = self._parse(corrected)
+        reparsed = self._parse(corrected, request.filters.get("language"))
         result = self._run(searcher, reparsed, corrected, request, page, per_page)
         result.suggestion = corrected
         if result.total:

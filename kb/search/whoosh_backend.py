@@ -35,6 +35,7 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 
 from claims.independence import NO_SUPPORT
+from claims.matching import LANGUAGES
 from kb.search import (
     FACETS,
     MAX_PER_PAGE,
@@ -47,12 +48,14 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from kb.search.analysis import marked as with_language_mark
+from kb.search.analysis import multilingual_analyzer, query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the support facet
+SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
 SEP = "\x1f"  # between a facet value's slug and its label, inside one indexed term
 MAX_CLAUSES = 40
 RESULT_CACHE_SIZE = 256
@@ -65,6 +68,7 @@ FACET_FIELDS = {
     "type": "type",
     "year": "year",
     "support": "support",
+    "language": "language",
     "claimant": "f_claimant",
     "publisher": "f_publisher",
     "topic": "f_topic",
@@ -81,18 +85,20 @@ QUERY_FIELDS = {
     "status": "status",
     "type": "type",
     "year": "year",
+    "language": "language",
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
-def _schema() -> Schema:
+def _schema(language: str = "en") -> Schema:
+    """The index's fields; ``language`` is the one queries on ``content`` are analysed in (see kb.search.analysis)."""
     names = StandardAnalyzer(stoplist=None, minsize=1)
     return Schema(
         claim=ID(stored=True, unique=True),
         slug=ID(sortable=True),
         date=ID(sortable=True),
-        content=TEXT(analyzer=StemmingAnalyzer(), phrase=True, spelling=True),
+        content=TEXT(analyzer=multilingual_analyzer(language), phrase=True, spelling=True),
         pairs=TEXT(analyzer=StemmingAnalyzer() | BiWordFilter(sep=" "), phrase=False),
         claimant=TEXT(analyzer=names),
         about=TEXT(analyzer=names),
@@ -102,6 +108,7 @@ def _schema() -> Schema:
         type=KEYWORD(lowercase=True),
         year=ID(),
         support=KEYWORD(lowercase=True),
+        language=KEYWORD(lowercase=True),
         f_claimant=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_publisher=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         f_topic=KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
@@ -142,7 +149,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "claim": document.iri,
         "slug": document.slug,
         "date": document.claimed.isoformat() if document.claimed else "",
-        "content": content,
+        "content": with_language_mark(content, document.language),
         "pairs": content,
         "claimant": _names(claimant),
         "about": _names(document.about),
@@ -151,6 +158,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "status": document.status,
         "type": document.claim_type,
         "support": document.support_origins,
+        "language": document.language.split("-", 1)[0].lower(),
         "f_claimant": _labelled(claimant),
         "f_publisher": _labelled(document.publishers),
         "f_topic": _labelled(document.topics),
@@ -166,6 +174,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
             "claimed": document.claimed.isoformat() if document.claimed else None,
             "deadline": document.deadline.isoformat() if document.deadline else None,
             "support": document.support_origins,
+            "language": document.language,
         },
     }
     if document.year:
@@ -183,7 +192,7 @@ def filter_query(filters: Mapping[str, str]) -> list[query.Query]:
         if facet in LABELLED:
             clauses.append(query.Prefix(field, value + SEP))
         else:
-            clauses.append(query.Term(field, value))
+            clauses.append(query.Term(field, value.lower() if facet == "language" else value))
     return clauses
 
 
@@ -290,6 +299,7 @@ def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: fl
         score=score,
         snippet_html=snippet_html(data, marked, analyzer),
         support_origins=data.get("support", NO_SUPPORT),
+        language=data.get("language", "en"),
     )
 
 
@@ -305,6 +315,19 @@ def snippet_html(data: Mapping[str, Any], marked: set[str], analyzer: Any) -> st
                 return str(found)
     text = str(data["text"])
     return html.escape(text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …", quote=False)
+
+
+COMMON_SHARE = 0.05  # a word in more claims than this share of them hardly ranks: left out of any-of searches
+MIN_TERMS = 4
+
+
+def _rarest(searcher: Searcher, terms: list[str]) -> list[str]:
+    """The terms without the very common ones (each costs a pass over a large share of the index,
+    in Python, for little ranking weight); the ``MIN_TERMS`` rarest are always kept."""
+    total = max(1, searcher.doc_count())
+    by_rarity = sorted(terms, key=lambda t: (searcher.doc_frequency("content", t), t))
+    kept = [t for t in by_rarity if searcher.doc_frequency("content", t) <= COMMON_SHARE * total]
+    return kept if len(kept) >= MIN_TERMS else by_rarity[:MIN_TERMS]
 
 
 class WhooshIndex(RevisionState):
@@ -325,7 +348,7 @@ class WhooshIndex(RevisionState):
             self._revision = 0
             self._write_state(0)
         self._content_analyzer = self._index.schema["content"].analyzer
-        self._parser = self._make_parser()
+        self._parsers = {language: self._make_parser(language) for language in LANGUAGES}
         self._searcher: Searcher | None = None
         # Per segment (and its number of live documents), built once: the documents holding each
         # facet value, and the documents newest first.
@@ -410,8 +433,8 @@ class WhooshIndex(RevisionState):
         assert self._searcher is not None
         return [(s.reader(), offset) for s, offset in self._searcher.leaf_searchers()]
 
-    def _make_parser(self) -> qparser.QueryParser:
-        schema = self._index.schema
+    def _make_parser(self, language: str) -> qparser.QueryParser:
+        schema = _schema(language)  # the index's fields, with queries on content analysed in ``language``
         parser = qparser.QueryParser("content", schema, group=qparser.AndGroup)
         parser.remove_plugin_class(qparser.WildcardPlugin)  # leading wildcards would scan the lexicon
         parser.remove_plugin_class(qparser.FieldsPlugin)
@@ -422,8 +445,8 @@ class WhooshIndex(RevisionState):
         )
         return parser
 
-    def _parse(self, text: str) -> query.Query | None:
-        return parse_query(self._parser, text)
+    def _parse(self, text: str, language: str | None = None) -> query.Query | None:
+        return parse_query(self._parsers[query_language(language)], text)
 
     def _rewrite(self, q: query.Query) -> query.Query:
         """Phrases in the text become word-pair terms (exact for two words, close for more)."""
@@ -436,7 +459,35 @@ class WhooshIndex(RevisionState):
             return q
         return q.apply(self._rewrite)
 
+    def _any_terms(self, request: SearchRequest) -> list[str]:
+        """The words of ``request.any_words`` analysed as a query in the request's language."""
+        analyzer = self._parsers[query_language(request.filters.get("language"))].schema["content"].analyzer
+        return sorted({token.text for word in request.any_words for token in analyzer(word, mode="query")})
+
+    def _best_with_any(self, request: SearchRequest) -> SearchResult:
+        """The best claims holding any of the words, by Whoosh's own collector (no facet pass)."""
+        per_page = max(1, min(request.per_page, MAX_PER_PAGE))
+        terms = self._any_terms(request)
+        if not terms:
+            return SearchResult(
+                hits=[], total=0, page=1, per_page=per_page, facets={}, parsed_query="", query_tree=None
+            )
+        with self._lock:
+            searcher = self._current_searcher()
+            terms = _rarest(searcher, terms)
+            final = query.And([query.Or([query.Term("content", t) for t in terms]), *filter_query(request.filters)])
+            # limit=None: with a limit, whoosh-reloaded's top-k collector left the best claim out of
+            # some OR queries (seen on the labelled set); collecting all costs about the same.
+            found = searcher.search(final, limit=None)
+            hits = [self._hit(hit.fields(), set(), hit.score) for hit in found[:per_page]]
+            total = len(found)
+        return SearchResult(
+            hits=hits, total=total, page=1, per_page=per_page, facets={}, parsed_query=str(final), query_tree=None
+        )
+
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.any_words:
+            return self._best_with_any(request)
         text, notices = clean_query(request.query)
         per_page = max(1, min(request.per_page, MAX_PER_PAGE * 100))
         page = max(1, request.page)
@@ -444,7 +495,7 @@ class WhooshIndex(RevisionState):
             raise SearchQueryError(
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
-        parsed = self._parse(text)
+        parsed = self._parse(text, request.filters.get("language"))
         key = (
             text,
             tuple(sorted(request.filters.items())),
@@ -453,6 +504,7 @@ class WhooshIndex(RevisionState):
             per_page,
             request.facets,
             request.correct,
+            request.snippets,
         )
         with self._lock:
             searcher = self._current_searcher()
@@ -485,7 +537,7 @@ class WhooshIndex(RevisionState):
             return None
         if not correction.string or correction.string == text:
             return None
-        corrected = self._parse(correction.string)
+        corrected = self._parse(correction.string, request.filters.get("language"))
         result = self._run(searcher, corrected, correction.string, request, page, per_page)
         result.suggestion = correction.string
         if result.total:
@@ -520,7 +572,7 @@ class WhooshIndex(RevisionState):
                 matches, best = self._scored(searcher, final, end)
             total = sum(reader.doc_count() if found is None else len(found) for reader, _, found in matches)
             counts = self._count(matches) if request.facets else {}
-            marked = self._highlight_terms(searcher, text_query)
+            marked = self._highlight_terms(searcher, text_query) if request.snippets else set()
             tree = query_tree(parsed, text) if parsed is not None else None
             if by_date:
                 newest = self._newest(matches, end)[start:end]

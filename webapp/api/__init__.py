@@ -7,18 +7,21 @@ one shape: ``{"error": {"status", "title", "message", "details"}}``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from kb.accounts import User
 from kb.errors import KBError
+from kb.language import is_tag
+from kb.read import matching
 from kb.read.history import revision_json
 from kb.write.editing import Editor
 from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
-from webapp.extensions import get_kb
+from webapp.extensions import get_kb, get_search
 from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -68,6 +71,37 @@ def _no_cache_for_writes(response: Response) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document(url_for("api.openapi", _external=False).removesuffix("/openapi.json")))
+
+
+# --- matching ---------------------------------------------------------------------------------------
+
+
+@bp.get("/match")
+def match() -> Response:
+    """The claims already recorded that say what ``text`` says (kb.read.matching)."""
+    raw_limit = request.args.get("limit", "5")
+    if not raw_limit.isdigit():
+        raise matching.MatchRequestError(f"limit must be a whole number from 1 to {matching.MAX_LIMIT}.")
+    language = request.args.get("language") or None
+    if language is not None and not is_tag(language):
+        raise matching.MatchRequestError("language must be a BCP 47 tag such as en, es or pt-BR.")
+    claimed = None
+    if request.args.get("date"):
+        try:
+            claimed = date.fromisoformat(request.args["date"])
+        except ValueError:
+            raise matching.MatchRequestError("date must be a date like 2022-10-11.") from None
+    claimant = request.args.get("claimant") or None
+    if claimant is not None and (not SLUG_RE.match(claimant) or len(claimant) > 200):
+        raise matching.MatchRequestError("claimant must be the slug of a person or organisation.")
+    found = matching.Matcher(get_search()).match(
+        request.args.get("text", ""),
+        limit=int(raw_limit),
+        language=language,
+        claimant=str(get_kb().iris.entity(claimant)) if claimant else None,
+        claimed=claimed,
+    )
+    return jsonify(matching.response(found).model_dump())
 
 
 # --- claims -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from kb.read import matching
 from kb.write.fields import ANSWERS, BODIES, SLUG_SCHEMA
 
 REF = "#/components/schemas/{model}"
@@ -71,7 +72,7 @@ def schemas() -> dict[str, Any]:
     """Every body's and answer's JSON Schema, generated from its declaration, by the model's name."""
     models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
         *((model, "validation") for model in BODIES),
-        *((model, "serialization") for model in ANSWERS),
+        *((model, "serialization") for model in (*ANSWERS, matching.MatchResponse)),
     ]
     _keys, definitions = models_json_schema(models, ref_template=REF)
     return dict(definitions.get("$defs", {}))
@@ -165,6 +166,34 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                     errors={**WRITE_ERRORS, **TOO_LARGE},
                 )
             },
+            "/match": {
+                "get": _read(
+                    "Claims already recorded that say the same as a text, best first",
+                    "MatchResponse",
+                    [
+                        {
+                            "name": "text",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": matching.MAX_TEXT_CHARS},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": matching.MAX_LIMIT, "default": 5},
+                        },
+                        {
+                            "name": "language",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"},
+                        },
+                        {"name": "claimant", "in": "query", "required": False, "schema": SLUG},
+                        {"name": "date", "in": "query", "required": False, "schema": DATE},
+                    ],
+                )
+            },
             "/revisions": {"get": _read("Recent revisions", "RevisionList")},
             "/revisions/{number}": {"get": _read("One revision and what it changed", "RevisionAnswer", number)},
             "/revisions/{number}/revert": {
@@ -174,3 +203,4 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             },
         },
     }
+

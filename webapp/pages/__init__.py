@@ -10,6 +10,7 @@ from claims import concepts
 from claims.model import SLUG_RE
 from kb.knowledge import ClaimFilters
 from kb.read.independence import claim_independence
+from kb.read.matching import Matcher, similar_claims
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_search
 from webapp.slugs import checked_slug
@@ -88,6 +89,9 @@ def claim(slug: str) -> str:
         except ValueError:
             abort(400, "The date must look like 2022-11-30.")
     page = kb.claim_page(checked_slug(slug), as_of=as_of)
+    same_claims = kb.same_claims(page.claim.iri)
+    linked = {str(c.iri) for c in same_claims}
+    similar = similar_claims(Matcher(get_search()), kb.cache, str(page.claim.iri), page.claim.text, page.claim.language)
     return render_template(
         "pages/claim.html",
         page=page,
@@ -95,6 +99,8 @@ def claim(slug: str) -> str:
         timeline_svg=timeline_svg.render(page, kb.today()),
         stances=concepts.stances(),
         independence=claim_independence(kb, page.claim.iri, as_of),
+        same_claims=same_claims,
+        similar=[m for m in similar if m.iri not in linked],
     )
 
 

@@ -25,6 +25,7 @@ FACET_TITLES = {
     "topic": "Topic",
     "year": "Year claimed",
     "support": "Support",
+    "language": "Language",
 }
 PARAMS = ("q", *FACETS, "sort", "page")
 
@@ -145,6 +146,7 @@ def search_json() -> Response:
                 "score": hit.score,
                 "snippet_html": hit.snippet_html,
                 "support": hit.support_origins,
+                "language": hit.language,
             }
             for hit in result.hits
         ],

@@ -43,6 +43,7 @@ class ReviewedClaim:
     claimed_on: date | None = None
     first_appearance: Source | None = None
     appearances: list[Source] = field(default_factory=list)
+    language: str | None = None  # BCP 47 tag of the claim's wording (schema:inLanguage)
 
     @classmethod
     def from_page(cls, page: ClaimPage) -> ReviewedClaim:
@@ -55,6 +56,7 @@ class ReviewedClaim:
             claimed_on=page.claim.claimed_on,
             first_appearance=page.first_appearance,
             appearances=list(page.appearances),
+            language=page.claim.language,
         )
 
 
@@ -76,6 +78,8 @@ def claim_review(claim: ReviewedClaim, *, published: datetime | None, publisher:
         rating |= {"ratingValue": claim.status.rating, "bestRating": BEST, "worstRating": WORST}
     rating["ratingExplanation"] = claim.status.definition
     item: dict[str, Any] = {"@type": "Claim", "text": claim.text}
+    if claim.language:
+        item["inLanguage"] = claim.language
     if claim.claimant:
         item["author"] = _entity(claim.claimant)
     if claim.claimed_on:

@@ -1,0 +1,130 @@
+"""Matching benchmark: one match (with its reason) among N claims, and the cost of matching an import.
+
+The pool is made of real claims — LIAR train + valid and AVeriTeC dev-400, about 11,900 — and, past
+that, of variants of them (another claimant, another figure), so that word frequencies stay those of
+real claims and the pool holds many near-duplicates, the hard case for matching. Claims are indexed
+straight into the search engine (no store: a match reads only the index). Queries are the labelled
+set's texts (``tests/data/matching-pairs.jsonl``), so they are rewordings, near misses and
+unrelated claims, as editors would type them.
+
+Prints, for each size and engine: the index build time, the median and 95th percentile of one
+``Matcher.match`` (candidates from the index, comparison and reason), and the process's peak memory.
+With ``--import-rows N`` it also imports the first N LIAR validation rows into a fresh knowledge base
+(the real importer) and matches each of those records against the pool, to compare per-record times.
+
+Run: ``.venv/bin/python -m bench.bench_match`` (default 10,000 claims, Whoosh);
+``--claims 10000 100000 --search whoosh tantivy`` for more; ``--import-rows 300``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from bench.timing import describe, timed
+from kb.read.matching import Matcher, _analysed_claim
+from kb.search.documents import ClaimDocument
+from kb.search.service import BACKENDS, open_index
+from tests.matching_eval import SHARED, pairs, pool_documents
+
+_FIGURE = re.compile(r"\d+")
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pool(size: int) -> Iterator[ClaimDocument]:
+    """``size`` claims: the real ones first, then variants of them with other figures and claimants."""
+    real = list(pool_documents(train_claims=100_000))
+    rng = random.Random(16)
+    for n in range(size):
+        document = real[n % len(real)]
+        if n < len(real):
+            yield document
+            continue
+        text = _FIGURE.sub(lambda m: str(int(m.group(0)) + rng.randint(1, 9)), document.text)
+        slug = f"{document.slug}-v{n // len(real)}"
+        yield replace(document, iri=document.iri + f"-v{n // len(real)}", slug=slug, text=text, name=text)
+
+
+def bench_size(size: int, backend: str, runs: int, directory: Path) -> Matcher:
+    index = open_index(directory / f"{backend}-{size}", backend)
+    documents = list(pool(size))
+    start = time.perf_counter()
+    index.rebuild(documents, 1)
+    build = time.perf_counter() - start
+    matcher = Matcher(index)
+    queries = [p.query for p in pairs()]
+    matcher.match(queries[0])  # load the language model and warm the index
+    cursor = iter(range(10**9))
+
+    def one() -> object:
+        return matcher.match(queries[next(cursor) % len(queries)], limit=5)
+
+    def cold() -> object:
+        _analysed_claim.cache_clear()  # every candidate analysed afresh: the worst case
+        return one()
+
+    samples = timed(one, max(runs, len(queries)))
+    print(f"{backend:<8} {size:>7} claims  index built in {build:6.1f} s   one match: {describe(samples)}")
+    print(f"{'':<8} {'':>7} with no candidate analysed before:   one match: {describe(timed(cold, len(queries)))}")
+    print(f"{'':<8} peak resident memory so far: {peak_rss_mib():.0f} MiB")
+    return matcher
+
+
+def bench_import(matcher: Matcher, rows: int, directory: Path) -> None:
+    """The real import of ``rows`` LIAR records, and matching each of them, per record."""
+    from kb.interchange.imports.run import import_file
+    from kb.knowledge import KnowledgeBase
+
+    directory.mkdir(parents=True, exist_ok=True)
+    source = SHARED / "liar" / "valid.tsv"
+    sample = directory / "liar-sample.tsv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)[:rows]
+    sample.write_text("".join(lines), encoding="utf-8")
+    kb = KnowledgeBase.open(directory / "import-kb", base_iri="http://localhost:5000/")
+    try:
+        report = import_file(kb, "liar", sample)
+    finally:
+        kb.close()
+    texts = [line.split("\t")[2] for line in lines if line.count("\t") > 3]
+    importing = report.seconds / max(1, report.imported) * 1000
+    print(f"import of {report.imported} LIAR records: {importing:.1f} ms per record")
+    for candidates in (matcher.candidates, 5):
+        _analysed_claim.cache_clear()
+        quick = Matcher(matcher.index, candidates=candidates)
+        start = time.perf_counter()
+        for text in texts:
+            quick.match(text, limit=1)
+        matching = (time.perf_counter() - start) / len(texts) * 1000
+        print(
+            f"  matching each record ({candidates} candidates): {matching:.1f} ms per record "
+            f"(+{matching / importing:.0%} of the import's time)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--search", nargs="+", choices=BACKENDS, default=["whoosh"], help="search engines to measure")
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--import-rows", type=int, default=0, help="also time an import of this many LIAR rows")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.claims:
+            for backend in args.search:
+                matcher = bench_size(size, backend, args.runs, Path(tmp))
+                if args.import_rows:
+                    bench_import(matcher, args.import_rows, Path(tmp) / f"import-{backend}-{size}")
+
+
+if __name__ == "__main__":
+    main()
