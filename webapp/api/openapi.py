@@ -189,8 +189,8 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"},
                         },
-                        {"name": "claimant", "in": "query", "required": False, "schema": SLUG},
-                        {"name": "date", "in": "query", "required": False, "schema": DATE},
+                        {"name": "claimant", "in": "query", "required": False, "schema": SLUG_SCHEMA},
+                        {"name": "date", "in": "query", "required": False, "schema": {"type": "string", "format": "date", "example": "2022-10-11"}},
                     ],
                 )
             },
