@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from claims.model import SLUG_RE
 from kb.accounts import User
 from kb.errors import KBError
 from kb.language import is_tag

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from kb.read import matching
-from kb.write.fields import ANSWERS, BODIES, SLUG_SCHEMA
+from kb.write.fields import ANSWERS, BODIES, DATE_SCHEMA, SLUG_SCHEMA
 
 REF = "#/components/schemas/{model}"
 
@@ -190,7 +190,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                             "schema": {"type": "string", "description": "BCP 47 tag; detected when absent"},
                         },
                         {"name": "claimant", "in": "query", "required": False, "schema": SLUG_SCHEMA},
-                        {"name": "date", "in": "query", "required": False, "schema": {"type": "string", "format": "date", "example": "2022-10-11"}},
+                        {"name": "date", "in": "query", "required": False, "schema": DATE_SCHEMA},
                     ],
                 )
             },
@@ -203,4 +203,3 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             },
         },
     }
-
