@@ -14,7 +14,6 @@ REVISION_COUNT = "SELECT ?kb ?n WHERE { ?kb ck:revisionNumber ?n }"
 
 VERSION_OF = "SELECT ?s ?v WHERE { ?s ck:version ?v }"
 
-STATUS_OF = "SELECT ?s ?v WHERE { ?s ck:status ?v }"
 
 TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
