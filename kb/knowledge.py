@@ -16,7 +16,6 @@ from claims.model import Entity, Iris
 from claims.status import Status
 from claims.vocab import CK, SCHEMA
 from kb import queries
-from kb.accounts import Accounts
 from kb.errors import KBError, NotFound
 from kb.read import pages
 from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
@@ -305,10 +304,6 @@ class KnowledgeBase:
 
     def topics(self) -> list[tuple[str, str]]:
         return [(str(r["slug"]), str(r["label"])) for r in self.store.select(queries.ALL_TOPICS)]
-
-    def accounts(self) -> Accounts:
-        """The editors' accounts, kept in the store's private graph of accounts."""
-        return Accounts(self.store, self.iris)
 
 
 def remember_base_iri(data_dir: Path, base_iri: str) -> str:

@@ -72,7 +72,8 @@ def schemas() -> dict[str, Any]:
     """Every body's and answer's JSON Schema, generated from its declaration, by the model's name."""
     models: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
         *((model, "validation") for model in BODIES),
-        *((model, "serialization") for model in (*ANSWERS, matching.MatchResponse)),
+        *((model, "serialization") for model in ANSWERS),
+        (matching.MatchResponse, "serialization"),
     ]
     _keys, definitions = models_json_schema(models, ref_template=REF)
     return dict(definitions.get("$defs", {}))
