@@ -56,6 +56,23 @@ class ClaimDocument:
     def year(self) -> int | None:
         return self.claimed.year if self.claimed else None
 
+    def stored(self) -> dict[str, object]:
+        """What an index keeps of the claim to show it as a hit without asking the store (both engines)."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "text": self.text,
+            "quotes": self.quotes,
+            "note": self.note,
+            "status": self.status,
+            "type": self.claim_type,
+            "claimant": [self.claimant.iri, self.claimant.label] if self.claimant else None,
+            "claimed": self.claimed.isoformat() if self.claimed else None,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "support": self.support_origins,
+            "language": self.language,
+        }
+
 
 def _notation(value: Node | None, default: str) -> str:
     return str(value).removeprefix(CK_IRI) if value is not None else default

@@ -149,22 +149,7 @@ class TantivyIndex(RevisionState):
             "type": document.claim_type,
             "support": document.support_origins,
             "language": document.language.split("-", 1)[0].lower(),
-            "data": json.dumps(
-                {
-                    "slug": document.slug,
-                    "name": document.name,
-                    "text": document.text,
-                    "quotes": document.quotes,
-                    "note": document.note,
-                    "status": document.status,
-                    "type": document.claim_type,
-                    "claimant": [document.claimant.iri, document.claimant.label] if document.claimant else None,
-                    "claimed": document.claimed.isoformat() if document.claimed else None,
-                    "deadline": document.deadline.isoformat() if document.deadline else None,
-                    "support": document.support_origins,
-                    "language": document.language,
-                }
-            ),
+            "data": json.dumps(document.stored()),
         }
         for name, values in linked.items():
             fields[name] = self._analysed(self._names, " ".join(f"{v.slug} {v.label}" for v in values))

@@ -162,20 +162,7 @@ def _fields_of(document: ClaimDocument) -> dict[str, Any]:
         "f_claimant": _labelled(claimant),
         "f_publisher": _labelled(document.publishers),
         "f_topic": _labelled(document.topics),
-        "data": {
-            "slug": document.slug,
-            "name": document.name,
-            "text": document.text,
-            "quotes": document.quotes,
-            "note": document.note,
-            "status": document.status,
-            "type": document.claim_type,
-            "claimant": [document.claimant.iri, document.claimant.label] if document.claimant else None,
-            "claimed": document.claimed.isoformat() if document.claimed else None,
-            "deadline": document.deadline.isoformat() if document.deadline else None,
-            "support": document.support_origins,
-            "language": document.language,
-        },
+        "data": document.stored(),
     }
     if document.year:
         fields["year"] = str(document.year)
