@@ -19,7 +19,6 @@ the fact-check can be, again said in the note. A record without a speaker is att
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from kb.interchange.imports.records import (
     clean_text,
     host_of,
     http_url,
+    read_json_file,
     share_entity,
     share_web_source,
     short_hash,
@@ -45,7 +45,6 @@ from kb.interchange.imports.records import (
 
 AGENT = "import-averitec"
 UNATTRIBUTED = "Unattributed"
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def _claim_date(value: object) -> date:
@@ -157,13 +156,9 @@ def record_from_item(item: Any, number: int, iris: Iris) -> Record:
 
 def read(path: Path, iris: Iris) -> Iterator[Record | tuple[int, str]]:
     """Each item of the JSON list in ``path`` as a record, or ``(record number, problem)``."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        yield 0, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
-        return
-    try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        yield 0, f"not a JSON file: {error}"
+    items, problem = read_json_file(path)
+    if problem is not None:
+        yield 0, problem
         return
     if not isinstance(items, list):
         yield 0, "expected a JSON list of AVeriTeC records"

@@ -10,7 +10,6 @@ The reviewed claim's author (with ``sameAs`` Wikidata), date and appearances com
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from kb.interchange.imports.records import (
     clean_text,
     host_of,
     http_url,
+    read_json_file,
     share_entity,
     share_web_source,
     short_hash,
@@ -37,7 +37,6 @@ from kb.interchange.imports.records import (
 
 AGENT = "import-claimreview"
 UNATTRIBUTED = "Unattributed"
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -189,13 +188,9 @@ def record_from_review(review: Any, number: int, iris: Iris) -> Record:
 
 def read(path: Path, iris: Iris) -> Iterator[Record | tuple[int, str]]:
     """Each ClaimReview in ``path`` as a record, or ``(record number, problem)``."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        yield 0, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
-        return
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        yield 0, f"not a JSON file: {error}"
+    document, problem = read_json_file(path)
+    if problem is not None:
+        yield 0, problem
         return
     for number, review in enumerate(reviews(document), start=1):
         try:

@@ -9,9 +9,12 @@ as it is, so that an import never gives an existing entity a second name.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
@@ -215,3 +218,16 @@ def add_claim(
         note=note or None,
     )
     return record.model
+
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_json_file(path: Path) -> tuple[Any, str | None]:
+    """The JSON document in an import file, or ``(None, problem)`` when it is too large or not JSON."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, f"not a JSON file: {error}"
