@@ -27,8 +27,6 @@ SELECT ?rev ?n ?time ?agent ?reason WHERE {
 }
 """
 
-REVISION_CHANGED = "SELECT ?changed WHERE { ?rev ck:changed ?changed }"
-
 GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 EXISTS = "ASK { ?s ?p ?o }"

@@ -118,10 +118,8 @@ def test_a_bad_description_breaks_the_shapes() -> None:
     assert not ok
 
 
-def test_a_release_never_holds_private_data(kb: KnowledgeBase, tmp_path: Path) -> None:
-    from kb.accounts import Accounts
-
-    Accounts(kb.store, kb.iris).add("release-tester", "editor", "a long made-up password")
+def test_a_release_never_holds_private_data(app: Flask, kb: KnowledgeBase, tmp_path: Path) -> None:
+    app.extensions["claimkb_accounts"].add("release-tester", "editor", "a long made-up password")
     directory = _release(kb, "2026.2", tmp_path)
     for path in directory.iterdir():
         body = path.read_bytes()

@@ -200,14 +200,17 @@ def test_the_site_starts_while_the_server_is_down_and_seeds_when_it_returns(make
         server.stop()
 
 
-def test_the_public_sparql_endpoint_points_to_the_servers_own(make_app: AppFactory) -> None:
-    """The public endpoint's limits need the embedded store; on a server it says so instead of answering."""
+def test_the_public_sparql_endpoint_answers_on_a_server_store(make_app: AppFactory) -> None:
+    """The public endpoint sends checked queries to the SPARQL server (its limits: tests/test_sparql_live.py)."""
     server = OxigraphServer().start()
     try:
         client = make_app(store=server.store_url).test_client()
-        response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/json"})
-        assert response.status_code == 501
-        assert "server's own read-only endpoint" in response.text
-        assert client.get("/claims").status_code == 200  # the rest of the site works
+        response = client.get(
+            "/sparql",
+            query_string={"query": "ASK { ?claim a <http://schema.org/Claim> }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert response.status_code == 200 and response.json == {"head": {}, "boolean": True}
+        assert client.get("/sparql", query_string={"query": "LOAD <http://example.org/>"}).status_code in (400, 403)
     finally:
         server.stop()
