@@ -388,6 +388,9 @@ class Claim:
     version: int = 0
     retracted: bool = False
     language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
+    # The same claim, made elsewhere (ck:sameClaimAs): symmetric, stored on one of the two claims
+    # only (the one whose revision linked them), read both ways by the pages.
+    same_as: list[URIRef] = field(default_factory=list)
 
     @property
     def is_prediction(self) -> bool:
@@ -435,6 +438,8 @@ class Claim:
             graph.add((self.iri, CK.retracted, Literal(True)))
         if self.language:
             graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
+        for iri in self.same_as:
+            graph.add((self.iri, CK.sameClaimAs, iri))
         return graph
 
     @classmethod
@@ -464,4 +469,5 @@ class Claim:
             version=version if isinstance(version, int) else 0,
             retracted=bool(_one(graph, iri, CK.retracted)),
             language=_str(graph, iri, SCHEMA.inLanguage),
+            same_as=_iris(graph, iri, CK.sameClaimAs),
         )
