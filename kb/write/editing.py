@@ -224,7 +224,7 @@ class Editor:
                 raise LikelyMatches(
                     f"{len(likely)} claim(s) already recorded likely say the same. Open one, link the new "
                     "claim to it (same_as), or save it as a different claim (matches_seen).",
-                    details={"matches": [_match_json(m) for m in likely]},
+                    details={"matches": [match_json(m) for m in likely]},
                 )
         if same is not None:
             claim.same_as = [same]
@@ -235,18 +235,19 @@ class Editor:
 
     def likely_matches(self, claim: Claim) -> list[Match]:
         """The recorded claims that likely say what ``claim`` says (none without a matcher)."""
+        claimant = str(claim.claimant) if claim.claimant else None
+        return self.likely(claim.text, language=claim.language, claimant=claimant, claimed=claim.claimed_on)
+
+    def likely(
+        self, text: str, *, language: str | None = None, claimant: str | None = None, claimed: date | None = None
+    ) -> list[Match]:
+        """The recorded claims that likely say what ``text`` says, best first (none without a matcher)."""
         if self.matcher is None:
             return []
         try:
-            found = self.matcher.match(
-                claim.text,
-                language=claim.language,
-                claimant=str(claim.claimant) if claim.claimant else None,
-                claimed=claim.claimed_on,
-                limit=5,
-            )
+            found = self.matcher.match(text, language=language, claimant=claimant, claimed=claimed, limit=5)
         except KBError as error:  # an index that cannot be read just now does not stop the save
-            if error.status == 503:
+            if error.status in (400, 503):  # nor does a text the matcher refuses (the form says why)
                 return []
             raise
         return [m for m in found if m.same_claim or m.score >= LIKELY]
@@ -585,7 +586,7 @@ class Editor:
         }
 
 
-def _match_json(match: Match) -> dict[str, Any]:
+def match_json(match: Match) -> dict[str, Any]:
     return {
         "slug": match.slug,
         "iri": match.iri,

@@ -410,6 +410,14 @@ class AcceptedClaim(Fields):
     new_claimant_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
     claimed_on: Annotated[str | None, Day("The date claimed")] = None
     deadline: Annotated[str | None, Day("The deadline")] = None
+    appearance_of: Annotated[
+        str | None,
+        Slug(
+            "The claim recorded already",
+            help="Slug of a recorded claim: the article becomes a new appearance of it, with the quote, "
+            "instead of a new claim.",
+        ),
+    ] = None
 
 
 class AcceptInput(SourceFields, SuggestInput, Reason):

@@ -10,6 +10,7 @@ from rdflib import URIRef
 from tqdm import tqdm
 
 from claims.model import Iris
+from kb import queries
 from kb.errors import KBError
 from kb.interchange.imports import averitec, claimreview, liar
 from kb.interchange.imports.batch import DEFAULT_BATCH, BatchWriter, ImportReport
@@ -40,7 +41,7 @@ FORMATS: dict[str, Format] = {
 IMPORT_CANDIDATES = 5
 
 
-def link_same_claim(record: Record, matcher: Matcher) -> bool:
+def link_same_claim(record: Record, matcher: Matcher, recorded: Callable[[URIRef], bool]) -> bool:
     """Link the record's claim to the claim recorded before that says the same, if there is one.
 
     Only a ``same_claim`` verdict links (the rules' confident answer), within the record's language
@@ -63,6 +64,8 @@ def link_same_claim(record: Record, matcher: Matcher) -> bool:
     if not found or not found[0].same_claim:
         return False
     same = URIRef(found[0].iri)
+    if not recorded(same):  # an index built from another store (or behind it) links nothing
+        return False
     if same not in model.same_as:
         model.same_as.append(same)
         record._own = None  # made again with the link
@@ -95,6 +98,10 @@ def import_file(
         kb, agent=fmt.agent, reason=f"Imported {fmt.title} file {path.name}", unit=fmt.unit, batch_size=batch_size
     )
     first_seen: dict[str, int] = {}
+
+    def recorded(iri: URIRef) -> bool:
+        return kb.store.ask(queries.EXISTS, {"s": iri})
+
     with tqdm(desc=f"{fmt.title} {path.name}", unit=fmt.unit, disable=not progress, mininterval=0.5) as bar:
         for item in fmt.read(path, kb.iris):
             bar.update(1)
@@ -113,7 +120,7 @@ def import_file(
             if item.model is not None and not item.model.language:
                 item.model.language = fmt.language or detect_or_default(item.model.text)
                 item._own = None
-            if matcher is not None and link_same_claim(item, matcher):
+            if matcher is not None and link_same_claim(item, matcher, recorded):
                 writer.report.linked += 1
             writer.add(item)
     return writer.finish()
