@@ -193,6 +193,7 @@ class Quote:
     suffix: str | None = None
     start: int | None = None
     end: int | None = None
+    language: str | None = None  # BCP 47 tag of the quoted words (schema:inLanguage); None: not recorded
 
     @property
     def selector(self) -> URIRef:
@@ -219,6 +220,8 @@ class Quote:
             graph.add((self.position_selector, RDF.type, OA.TextPositionSelector))
             graph.add((self.position_selector, OA.start, Literal(self.start)))
             graph.add((self.position_selector, OA.end, Literal(self.end)))
+        if self.language:
+            graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         return graph
 
     @classmethod
@@ -246,6 +249,7 @@ class Quote:
             suffix=suffix,
             start=start,
             end=end,
+            language=_str(graph, iri, SCHEMA.inLanguage),
         )
 
 
@@ -264,6 +268,7 @@ class Source:
     note: str | None = None
     kind: str = "NewsArticle"  # or "CreativeWork"
     retracted: bool = False
+    language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
 
     def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
@@ -283,6 +288,8 @@ class Source:
             graph.add((self.iri, CK.note, Literal(self.note)))
         if self.retracted:
             graph.add((self.iri, CK.retracted, Literal(True)))
+        if self.language:
+            graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         return graph
 
     @classmethod
@@ -301,6 +308,7 @@ class Source:
             note=_str(graph, iri, CK.note),
             kind="NewsArticle" if (iri, RDF.type, SCHEMA.NewsArticle) in graph else "CreativeWork",
             retracted=bool(_one(graph, iri, CK.retracted)),
+            language=_str(graph, iri, SCHEMA.inLanguage),
         )
 
 

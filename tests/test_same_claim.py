@@ -204,3 +204,30 @@ def test_claim_page_links_and_unlinks_a_similar_claim(editor_client: FlaskClient
     unlink = {**form, "csrf_token": csrf_token(shown), "unlink": "1", "version": version}
     assert editor_client.post(f"/claims/{EXISTING}/same-as", data=unlink).status_code == 302
     assert same_claim_links(editor_client.get(f"/claims/{other}").text) == []
+
+
+def test_source_and_quote_carry_their_language(client: FlaskClient, kb: KnowledgeBase, auth: dict) -> None:
+    version = client.get(f"/api/claims/{EXISTING}").get_json()["version"]
+    body = {
+        "headline": "TikTok Shop llegará a Estados Unidos antes de las fiestas",
+        "url": "https://example.org/es/tiktok-shop",
+        "new_publisher_name": "Diario de Ejemplo",
+        "quote_exact": "TikTok lanzará su tienda en Estados Unidos antes de las fiestas de 2022",
+        "version": version,
+    }
+    added = client.post(f"/api/claims/{EXISTING}/sources", json=body, headers=auth)
+    assert added.status_code == 201, added.get_json()
+    source = added.get_json()
+    assert source["language"] == "es"  # detected from the headline
+    page = client.get(f"/sources/{source['slug']}").text
+    assert "<code>es</code>" in page
+    assert 'lang="es">TikTok lanzará' in client.get(f"/claims/{EXISTING}").text
+    version = client.get(f"/api/claims/{EXISTING}").get_json()["version"]
+    given = {**body, "url": "https://example.org/x", "language": "es-MX", "quote_language": "es-MX", "version": version}
+    assert client.post(f"/api/claims/{EXISTING}/sources", json=given, headers=auth).get_json()["language"] == "es-MX"
+    bad = client.post(
+        f"/api/claims/{EXISTING}/sources",
+        json={**given, "url": "https://example.org/y", "quote_language": "??"},
+        headers=auth,
+    )
+    assert bad.status_code == 422 and "quote_language" in bad.get_json()["error"]["details"]["fields"]

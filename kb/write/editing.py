@@ -131,7 +131,15 @@ class Editor:
         if source is None:
             f.problems.add("quote_exact", "A quote needs the source it is taken from.")
             return None
-        quote = Quote(iri=self.fresh(self.iris.quote, words), source=source, exact=exact, prefix=prefix, suffix=suffix)
+        language = f.get("quote_language") or detect_or_default(exact)
+        quote = Quote(
+            iri=self.fresh(self.iris.quote, words),
+            source=source,
+            exact=exact,
+            prefix=prefix,
+            suffix=suffix,
+            language=language,
+        )
         draft.put(quote)
         return quote.iri
 
@@ -351,6 +359,7 @@ class Editor:
             "derived_from": self.slug_of(source.derived_from[0]) if source.derived_from else "",
             "derivation_kind": source.derivation_kind or "",
             "note": source.note or "",
+            "language": source.language or "",
             "retracted": source.retracted,
             "version": self.version_of(iri),
         }
@@ -369,7 +378,10 @@ class Editor:
         if derivation_kind and not derived_from and "derived_from" not in f.problems.fields:
             f.problems.add("derived_from", "Say which source it derives from.")
         note = f.get("note")
+        # The language given, else the one recorded, else the one detected from the headline.
+        language = f.get("language") or source.language or (detect_or_default(headline) if headline else None)
         f.fill(source, fields.SourceFields)
+        source.language = language
         source.headline, source.url, source.kind, source.publisher = headline or "", url, kind, publisher
         source.published = published
         source.derived_from = [derived_from] if derived_from and derived_from != source.iri else []

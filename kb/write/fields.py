@@ -292,6 +292,7 @@ class SourceFields(Fields):
         str | None, Choice("How it derives", path=CK.derivationKind, options=DERIVATION_KINDS)
     ] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
+    language: Annotated[str | None, Language(path=SCHEMA.inLanguage)] = None
 
 
 class QuoteFields(Fields):
@@ -301,6 +302,9 @@ class QuoteFields(Fields):
     quote_exact: Annotated[str | None, Text("The quote", limit=MAX_QUOTE, path=OA.exact)] = None
     quote_prefix: Annotated[str | None, Text("The words before", limit=MAX_CONTEXT, path=OA.prefix)] = None
     quote_suffix: Annotated[str | None, Text("The words after", limit=MAX_CONTEXT, path=OA.suffix)] = None
+    quote_language: Annotated[
+        str | None, Language("The quote's language", path=SCHEMA.inLanguage, help="A BCP 47 tag; detected when empty.")
+    ] = None
 
 
 class EventFields(Fields):
