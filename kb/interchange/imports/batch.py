@@ -45,6 +45,7 @@ class ImportReport:
     imported: int = 0  # claims written (new or changed)
     unchanged: int = 0  # claims the knowledge base already held exactly
     linked: int = 0  # claims linked to a claim recorded before as the same claim (ck:sameClaimAs)
+    matching_seconds: float = 0.0  # of ``seconds``, the time spent matching records
     triples: int = 0  # triples added
     revisions: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,9 @@ def import_file(
             if item.model is not None and not item.model.language:
                 item.model.language = fmt.language or detect_or_default(item.model.text)
                 item._own = None
-            if matcher is not None and link_same_claim(item, matcher, recorded):
-                writer.report.linked += 1
+            if matcher is not None:
+                started = time.perf_counter()
+                writer.report.linked += link_same_claim(item, matcher, recorded)
+                writer.report.matching_seconds += time.perf_counter() - started
             writer.add(item)
     return writer.finish()
