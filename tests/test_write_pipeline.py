@@ -127,11 +127,12 @@ def test_a_field_needing_only_its_declaration_reaches_the_model() -> None:
     submitted.fill(claim, fields.ClaimFields)
     assert claim.name == "Short name" and claim.note == "kept" and claim.text is None
 
-    class WithLanguage(fields.ClaimFields):
-        language: Annotated[str | None, fields.Text("The language", limit=20, path=SCHEMA.inLanguage)] = None
+    class WithAudience(fields.ClaimFields):
+        audience: Annotated[str | None, fields.Text("The audience", limit=20, path=SCHEMA.audience)] = None
 
-    with pytest.raises(AttributeError, match="language"):
-        fields.Submitted(WithLanguage, {"language": "en"}).fill(claim, WithLanguage)
+    # A declared field the model has no attribute for fails loudly instead of being dropped.
+    with pytest.raises(AttributeError, match="audience"):
+        fields.Submitted(WithAudience, {"audience": "voters"}).fill(claim, WithAudience)
 
 
 def test_a_change_through_the_model_leaves_other_stored_triples_as_they_are(kb: KnowledgeBase) -> None:
