@@ -171,7 +171,7 @@ class Editor:
             "version": claim.version,
         }
 
-    def _claim_fields(self, f: Submitted, claim: Claim, draft: Draft) -> None:
+    def _claim_fields(self, f: Submitted, claim: Claim, draft: Draft, *, creating: bool = False) -> None:
         """Set the claim's form fields from the submitted values (problems are recorded on ``f``)."""
         text = f.get("text")
         name = f.get("name")
@@ -198,8 +198,11 @@ class Editor:
             else:
                 f.problems.add("topics", f"There is no topic called “{slug}”.")
         note = f.get("note")
-        # The language given, else the one recorded, else the one detected from the text.
-        language = f.get("language") or claim.language or (detect_or_default(text) if text else None)
+        # The language given, else the one recorded; a new claim's is detected from its text (an edit
+        # records none by itself: it changes only what the form changed).
+        language = f.get("language") or claim.language
+        if language is None and text and creating:
+            language = detect_or_default(text)
         f.fill(claim, fields.ClaimFields)
         f.problems.raise_if_any()
         claim.language = language
@@ -225,7 +228,7 @@ class Editor:
         same = self.iris.claim(same_slug) if same_slug else None
         if same is not None and not self.has_type(same, SCHEMA.Claim):
             f.problems.add("same_as", f"There is no claim called “{same_slug}”.")
-        self._claim_fields(f, claim, draft)
+        self._claim_fields(f, claim, draft, creating=True)
         if same is None and not seen:
             likely = self.likely_matches(claim)
             if likely:
@@ -378,8 +381,10 @@ class Editor:
         if derivation_kind and not derived_from and "derived_from" not in f.problems.fields:
             f.problems.add("derived_from", "Say which source it derives from.")
         note = f.get("note")
-        # The language given, else the one recorded, else the one detected from the headline.
-        language = f.get("language") or source.language or (detect_or_default(headline) if headline else None)
+        # The language given, else the one recorded; a new source's is detected from its headline.
+        language = f.get("language") or source.language
+        if language is None and headline and not self.exists(source.iri):
+            language = detect_or_default(headline)
         f.fill(source, fields.SourceFields)
         source.language = language
         source.headline, source.url, source.kind, source.publisher = headline or "", url, kind, publisher
