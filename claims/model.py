@@ -193,6 +193,7 @@ class Quote:
     suffix: str | None = None
     start: int | None = None
     end: int | None = None
+    language: str | None = None  # BCP 47 tag of the quoted words (schema:inLanguage); None: not recorded
 
     @property
     def selector(self) -> URIRef:
@@ -219,6 +220,8 @@ class Quote:
             graph.add((self.position_selector, RDF.type, OA.TextPositionSelector))
             graph.add((self.position_selector, OA.start, Literal(self.start)))
             graph.add((self.position_selector, OA.end, Literal(self.end)))
+        if self.language:
+            graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         return graph
 
     @classmethod
@@ -246,6 +249,7 @@ class Quote:
             suffix=suffix,
             start=start,
             end=end,
+            language=_str(graph, iri, SCHEMA.inLanguage),
         )
 
 
@@ -264,6 +268,7 @@ class Source:
     note: str | None = None
     kind: str = "NewsArticle"  # or "CreativeWork"
     retracted: bool = False
+    language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
 
     def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
@@ -283,6 +288,8 @@ class Source:
             graph.add((self.iri, CK.note, Literal(self.note)))
         if self.retracted:
             graph.add((self.iri, CK.retracted, Literal(True)))
+        if self.language:
+            graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         return graph
 
     @classmethod
@@ -301,6 +308,7 @@ class Source:
             note=_str(graph, iri, CK.note),
             kind="NewsArticle" if (iri, RDF.type, SCHEMA.NewsArticle) in graph else "CreativeWork",
             retracted=bool(_one(graph, iri, CK.retracted)),
+            language=_str(graph, iri, SCHEMA.inLanguage),
         )
 
 
@@ -388,6 +396,9 @@ class Claim:
     version: int = 0
     retracted: bool = False
     language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
+    # The same claim, made elsewhere (ck:sameClaimAs): symmetric, stored on one of the two claims
+    # only (the one whose revision linked them), read both ways by the pages.
+    same_as: list[URIRef] = field(default_factory=list)
 
     @property
     def is_prediction(self) -> bool:
@@ -435,6 +446,8 @@ class Claim:
             graph.add((self.iri, CK.retracted, Literal(True)))
         if self.language:
             graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
+        for iri in self.same_as:
+            graph.add((self.iri, CK.sameClaimAs, iri))
         return graph
 
     @classmethod
@@ -464,4 +477,5 @@ class Claim:
             version=version if isinstance(version, int) else 0,
             retracted=bool(_one(graph, iri, CK.retracted)),
             language=_str(graph, iri, SCHEMA.inLanguage),
+            same_as=_iris(graph, iri, CK.sameClaimAs),
         )

@@ -12,7 +12,9 @@ from commands import data_dir_option, main, open_kb
 from kb import settings as kb_settings
 from kb.interchange import exports
 from kb.interchange.imports.batch import DEFAULT_BATCH
-from kb.interchange.imports.run import FORMATS, import_file
+from kb.interchange.imports.run import FORMATS, IMPORT_CANDIDATES, import_file
+from kb.read.matching import Matcher
+from kb.search.service import SearchService, index_dir
 
 MAX_SHOWN = 100
 
@@ -28,16 +30,28 @@ MAX_SHOWN = 100
     type=click.IntRange(1, 1000),
     help="Claims written per revision.",
 )
-def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int) -> None:
+@click.option(
+    "--match/--no-match",
+    default=True,
+    show_default=True,
+    help="Link each record to a claim recorded before that says the same (through the search index).",
+)
+def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int, match: bool) -> None:
     """Import FILE: a ClaimReview JSON-LD document or DataFeed, a LIAR TSV file or an AVeriTeC JSON file.
 
     Each claim is written with its verdict as an evidence event, in revisions by the import's own
     agent. Bad rows are reported with their line or record number and skipped; importing the same
-    file again changes nothing.
+    file again changes nothing. A record saying what a claim recorded before says is linked to it as
+    the same claim (ck:sameClaimAs), unless --no-match.
     """
     kb = open_kb(data_dir)
     try:
-        report = import_file(kb, format_name, file, batch_size=batch_size, progress=True)
+        matcher = None
+        if match:
+            backend = kb_settings.from_environment()["search"]
+            search = SearchService.open(kb, index_dir(data_dir.resolve(), backend), backend=backend)
+            matcher = Matcher(search, candidates=IMPORT_CANDIDATES)
+        report = import_file(kb, format_name, file, batch_size=batch_size, progress=True, matcher=matcher)
     finally:
         kb.close()
     for problem in report.problems[:MAX_SHOWN]:
@@ -47,7 +61,8 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
     rate = report.imported / report.seconds if report.seconds else 0.0
     click.echo(
         f"Read {report.records} records: {report.imported} claims imported, {report.unchanged} already held, "
-        f"{report.skipped} skipped; {report.triples} triples in {len(report.revisions)} revision(s), "
+        f"{report.skipped} skipped, {report.linked} linked to a claim recorded before as the same claim; "
+        f"{report.triples} triples in {len(report.revisions)} revision(s), "
         f"{report.seconds:.1f} s ({rate:.0f} claims/s)."
     )
 

@@ -36,6 +36,17 @@ class NotFound(KBError):
     title = "Not found"
 
 
+class LikelyMatches(KBError):
+    """A new claim that likely says what a recorded one says: ``details["matches"]`` lists them.
+
+    The writer saves anyway by sending ``matches_seen``, or links the new claim to one of them
+    with ``same_as``.
+    """
+
+    status = 409
+    title = "Likely recorded already"
+
+
 class ValidationFailed(KBError):
     """Input that breaks the rules: ``details["fields"]`` maps a field (or node) to its messages."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -24,8 +24,9 @@ from claims.model import WIKIDATA_RE, Claim, Entity, EvidenceEvent, Quote, Sourc
 from claims.status import Stance
 from claims.vocab import CK, SCHEMA
 from kb import queries
-from kb.errors import NotFound
+from kb.errors import KBError, LikelyMatches, NotFound
 from kb.knowledge import KnowledgeBase
+from kb.language import detect_or_default
 from kb.read.history import History, shorten
 from kb.write import fields
 from kb.write.fields import CLAIM_FIELDS, ENTITY_FIELDS, EVENT_FIELDS, SOURCE_FIELDS, Submitted
@@ -34,15 +35,20 @@ from kb.write.repository import RevisionInfo
 from kb.write.revert import revert
 from kb.write.submitted import MAX_REASON, stem
 
+if TYPE_CHECKING:
+    from kb.read.matching import Match, Matcher
+
 ENTITY_TYPES = (SCHEMA.Organization, SCHEMA.Person)
+LIKELY = 0.55  # a match this close (or judged the same claim) is shown before a new claim is saved
 SOURCE_TYPES = (SCHEMA.NewsArticle, SCHEMA.CreativeWork)
 
 
 class Editor:
     """The editing operations of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
         self.kb = kb
+        self.matcher = matcher  # without one, a new claim is saved without looking for matches
         self.repo = kb.repository
         self.iris = kb.iris
         self.store = kb.store
@@ -125,7 +131,15 @@ class Editor:
         if source is None:
             f.problems.add("quote_exact", "A quote needs the source it is taken from.")
             return None
-        quote = Quote(iri=self.fresh(self.iris.quote, words), source=source, exact=exact, prefix=prefix, suffix=suffix)
+        language = f.get("quote_language") or detect_or_default(exact)
+        quote = Quote(
+            iri=self.fresh(self.iris.quote, words),
+            source=source,
+            exact=exact,
+            prefix=prefix,
+            suffix=suffix,
+            language=language,
+        )
         draft.put(quote)
         return quote.iri
 
@@ -150,12 +164,14 @@ class Editor:
             "about": [self.slug_of(e) for e in claim.about],
             "topics": [self.slug_of(t) for t in claim.topics],
             "note": claim.note or "",
+            "language": claim.language or "",
+            "same_as": [self.slug_of(c) for c in claim.same_as],
             "status": claim.status.value if claim.status else None,
             "retracted": claim.retracted,
             "version": claim.version,
         }
 
-    def _claim_fields(self, f: Submitted, claim: Claim, draft: Draft) -> None:
+    def _claim_fields(self, f: Submitted, claim: Claim, draft: Draft, *, creating: bool = False) -> None:
         """Set the claim's form fields from the submitted values (problems are recorded on ``f``)."""
         text = f.get("text")
         name = f.get("name")
@@ -182,24 +198,112 @@ class Editor:
             else:
                 f.problems.add("topics", f"There is no topic called “{slug}”.")
         note = f.get("note")
+        # The language given, else the one recorded; a new claim's is detected from its text (an edit
+        # records none by itself: it changes only what the form changed).
+        language = f.get("language") or claim.language
+        if language is None and text and creating:
+            language = detect_or_default(text)
         f.fill(claim, fields.ClaimFields)
         f.problems.raise_if_any()
+        claim.language = language
         claim.text, claim.name, claim.claim_type = text, name, claim_type
         claim.claimant = claimant  # type: ignore[assignment]  # present: a problem is raised otherwise
         claim.claimed_on, claim.deadline = claimed_on, deadline
         claim.about, claim.topics, claim.note = about, topics, note
 
     def create_claim(self, data: Mapping[str, Any], *, agent: URIRef) -> tuple[URIRef, RevisionInfo]:
+        """Add a claim, after looking for the claims already recorded that likely say the same.
+
+        With likely matches, nothing is written and ``LikelyMatches`` lists them, unless the writer
+        says it has seen them (``matches_seen``) or names the one it is the same claim as
+        (``same_as``: the new claim is linked to it by ck:sameClaimAs in the same revision).
+        """
         f = Submitted(fields.ClaimInput, data)
         reason = f.get("reason")
+        seen = f.get("matches_seen")
+        same_slug = f.get("same_as")
         iri = self.fresh(self.iris.claim, stem(data, "name", "text"))
         draft = Draft(claims={iri}, expected={iri: 0})
         claim = Claim(iri=iri, slug=_slug(iri), text="", claim_type="statement", claimant=URIRef(""))
-        self._claim_fields(f, claim, draft)
+        same = self.iris.claim(same_slug) if same_slug else None
+        if same is not None and not self.has_type(same, SCHEMA.Claim):
+            f.problems.add("same_as", f"There is no claim called “{same_slug}”.")
+        self._claim_fields(f, claim, draft, creating=True)
+        if same is None and not seen:
+            likely = self.likely_matches(claim)
+            if likely:
+                raise LikelyMatches(
+                    f"{len(likely)} claim(s) already recorded likely say the same. Open one, link the new "
+                    "claim to it (same_as), or save it as a different claim (matches_seen).",
+                    details={"matches": [match_json(m) for m in likely]},
+                )
+        if same is not None:
+            claim.same_as = [same]
         draft.put(claim)
         info = self._save(draft, agent, reason, "Added a claim", status_needs_reason=False)
         assert info is not None
         return iri, info
+
+    def likely_matches(self, claim: Claim) -> list[Match]:
+        """The recorded claims that likely say what ``claim`` says (none without a matcher)."""
+        claimant = str(claim.claimant) if claim.claimant else None
+        return self.likely(claim.text, language=claim.language, claimant=claimant, claimed=claim.claimed_on)
+
+    def likely(
+        self, text: str, *, language: str | None = None, claimant: str | None = None, claimed: date | None = None
+    ) -> list[Match]:
+        """The recorded claims that likely say what ``text`` says, best first (none without a matcher)."""
+        if self.matcher is None:
+            return []
+        try:
+            found = self.matcher.match(text, language=language, claimant=claimant, claimed=claimed, limit=5)
+        except KBError as error:  # an index that cannot be read just now does not stop the save
+            if error.status in (400, 503):  # nor does a text the matcher refuses (the form says why)
+                return []
+            raise
+        return [m for m in found if m.same_claim or m.score >= LIKELY]
+
+    def link_same(self, slug: str, data: Mapping[str, Any], *, agent: URIRef) -> RevisionInfo | None:
+        """Link the claim ``slug`` to ``other`` as the same claim made elsewhere, or unlink them.
+
+        The link is stored on ``slug``'s claim (ck:sameClaimAs is symmetric: the pages read it both
+        ways); unlinking removes it whichever of the two holds it. One revision, with its reason.
+        """
+        iri = self.iris.claim(slug)
+        current = self._require(iri, SCHEMA.Claim, what="claim")
+        f = Submitted(fields.SameClaim, data)
+        version = self._expected_version(f)
+        reason = f.get("reason")
+        other_slug = f.get("other")
+        unlink = f.get("unlink")
+        other = self.iris.claim(other_slug) if other_slug else None
+        if other is not None and other == iri:
+            f.problems.add("other", "A claim is not linked to itself.")
+        elif other is not None and not self.has_type(other, SCHEMA.Claim):
+            f.problems.add("other", f"There is no claim called “{other_slug}”.")
+        f.problems.raise_if_any()
+        assert other is not None
+        draft = Draft(expected={iri: version})
+        claim = Claim.from_graph(current, iri)
+        if unlink:
+            held = self._require(other, SCHEMA.Claim, what="claim")
+            other_claim = Claim.from_graph(held, other)
+            if other not in claim.same_as and iri not in other_claim.same_as:
+                f.problems.add("other", "These two claims are not linked as the same claim.")
+                f.problems.raise_if_any()
+            if iri in other_claim.same_as:
+                other_claim.same_as = [c for c in other_claim.same_as if c != iri]
+                draft.put(other_claim, over=held)
+            claim.same_as = [c for c in claim.same_as if c != other]
+            default = "Unlinked the same claim"
+        else:
+            if other in claim.same_as or (other, CK.sameClaimAs, iri) in self.repo.describe([other]):
+                return None  # linked already: nothing to change
+            claim.same_as = [*claim.same_as, other]
+            default = "Linked as the same claim"
+        draft.put(claim, over=current)
+        draft.changed = {iri, other}
+        return self._save(draft, agent, reason, default)
 
     def edit_claim(self, slug: str, data: Mapping[str, Any], *, agent: URIRef) -> RevisionInfo | None:
         iri = self.iris.claim(slug)
@@ -258,6 +362,7 @@ class Editor:
             "derived_from": self.slug_of(source.derived_from[0]) if source.derived_from else "",
             "derivation_kind": source.derivation_kind or "",
             "note": source.note or "",
+            "language": source.language or "",
             "retracted": source.retracted,
             "version": self.version_of(iri),
         }
@@ -276,7 +381,12 @@ class Editor:
         if derivation_kind and not derived_from and "derived_from" not in f.problems.fields:
             f.problems.add("derived_from", "Say which source it derives from.")
         note = f.get("note")
+        # The language given, else the one recorded; a new source's is detected from its headline.
+        language = f.get("language") or source.language
+        if language is None and headline and not self.exists(source.iri):
+            language = detect_or_default(headline)
         f.fill(source, fields.SourceFields)
+        source.language = language
         source.headline, source.url, source.kind, source.publisher = headline or "", url, kind, publisher
         source.published = published
         source.derived_from = [derived_from] if derived_from and derived_from != source.iri else []
@@ -491,6 +601,17 @@ class Editor:
             "claim_types": [(k, c.label) for k, c in concepts.claim_types().items()],
             "stances": [(k, c.label) for k, c in concepts.stances().items()],
         }
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    return {
+        "slug": match.slug,
+        "iri": match.iri,
+        "text": match.text,
+        "score": match.score,
+        "same_claim": match.same_claim,
+        "reason": match.reason,
+    }
 
 
 def _slug(iri: URIRef) -> str:

@@ -25,6 +25,7 @@ from claims import concepts
 from claims.model import SLUG_RE
 from claims.status import Stance
 from claims.vocab import CK, OA, SCHEMA
+from kb.language import is_tag
 from kb.write.submitted import (
     MAX_CONTEXT,
     MAX_HEADLINE,
@@ -49,6 +50,7 @@ PRECISIONS = ("day", "month", "year")
 MAX_WIKIDATA = 200
 MAX_ARTICLE = 60_000  # characters: a long feature is about 30,000
 MAX_ACCEPTED = 100  # claims accepted in one suggestion submission
+MAX_LANGUAGE = 35  # the longest BCP 47 tag we take
 
 SLUG_SCHEMA: dict[str, Any] = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 200}
 DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "example": "2022-10-11"}
@@ -134,6 +136,45 @@ class Url(Spec):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "maxLength": MAX_URL}
+
+
+@dataclass(frozen=True)
+class Language(Spec):
+    """A BCP 47 language tag; left empty, the writer detects it from the text."""
+
+    label: str = "The language"
+    help: str | None = "A BCP 47 tag such as en, es or pt-BR; detected from the text when left empty."
+
+    def read(self, reader: Reader, name: str, required: bool) -> str | None:
+        value = reader.text(name, required=required, limit=MAX_LANGUAGE, label=self.label)
+        if value is not None and not is_tag(value):
+            reader.problems.add(name, f"{self.label} must be a BCP 47 tag such as en, es or pt-BR.")
+            return None
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": MAX_LANGUAGE, "example": "en"}
+
+
+@dataclass(frozen=True)
+class Flag(Spec):
+    """Yes or no: JSON true/false, or a form's checkbox or hidden field ("1", "true", "on")."""
+
+    def read(self, reader: Reader, name: str, required: bool) -> bool:
+        value = reader.data.get(name)
+        if isinstance(value, bool):
+            return value
+        if value is None or value == "":
+            return False
+        if isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes"):
+            return True
+        if isinstance(value, str) and value.strip().lower() in ("0", "false", "off", "no"):
+            return False
+        reader.problems.add(name, f"{self.label} must be true or false.")
+        return False
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
 
 
 @dataclass(frozen=True)
@@ -232,6 +273,7 @@ class ClaimFields(Fields):
     about: Annotated[list[str] | None, Slugs("About", path=SCHEMA.about)] = None
     topics: Annotated[list[str] | None, Slugs("Topics", path=DCTERMS.subject)] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
+    language: Annotated[str | None, Language(path=SCHEMA.inLanguage)] = None
 
 
 class SourceFields(Fields):
@@ -250,6 +292,7 @@ class SourceFields(Fields):
         str | None, Choice("How it derives", path=CK.derivationKind, options=DERIVATION_KINDS)
     ] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
+    language: Annotated[str | None, Language(path=SCHEMA.inLanguage)] = None
 
 
 class QuoteFields(Fields):
@@ -259,6 +302,9 @@ class QuoteFields(Fields):
     quote_exact: Annotated[str | None, Text("The quote", limit=MAX_QUOTE, path=OA.exact)] = None
     quote_prefix: Annotated[str | None, Text("The words before", limit=MAX_CONTEXT, path=OA.prefix)] = None
     quote_suffix: Annotated[str | None, Text("The words after", limit=MAX_CONTEXT, path=OA.suffix)] = None
+    quote_language: Annotated[
+        str | None, Language("The quote's language", path=SCHEMA.inLanguage, help="A BCP 47 tag; detected when empty.")
+    ] = None
 
 
 class EventFields(Fields):
@@ -291,7 +337,24 @@ class EntityFields(Fields):
 
 
 class ClaimInput(ClaimFields, Reason):
-    pass
+    # The check for claims already recorded (see ``Editor.create_claim``): a new claim whose text
+    # matches one is refused with its likely matches until the writer says it has seen them, or
+    # names the claim it is the same as (the new claim is then linked to it by ck:sameClaimAs).
+    matches_seen: Annotated[
+        bool | None,
+        Flag("Matches seen", help="True: save even if likely matches are recorded (the writer has seen them)."),
+    ] = None
+    same_as: Annotated[
+        str | None, Slug("The same claim", help="Slug of a recorded claim the new one is the same claim as.")
+    ] = None
+
+
+class SameClaim(Reason):
+    """Link a claim to another as the same claim, made elsewhere (or unlink them)."""
+
+    other: Annotated[str, Slug("The other claim", help="Slug of the other claim.")]
+    unlink: Annotated[bool | None, Flag("Unlink", help="True: remove the link instead of adding it.")] = None
+    version: Annotated[int, Version(help="The claim's version the change started from (from a GET).")]
 
 
 class ClaimEdit(ClaimFields, Reason, Edit):
@@ -351,6 +414,14 @@ class AcceptedClaim(Fields):
     new_claimant_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
     claimed_on: Annotated[str | None, Day("The date claimed")] = None
     deadline: Annotated[str | None, Day("The deadline")] = None
+    appearance_of: Annotated[
+        str | None,
+        Slug(
+            "The claim recorded already",
+            help="Slug of a recorded claim: the article becomes a new appearance of it, with the quote, "
+            "instead of a new claim.",
+        ),
+    ] = None
 
 
 class AcceptInput(SourceFields, SuggestInput, Reason):
@@ -369,6 +440,7 @@ BODIES: tuple[type[Fields], ...] = (
     EntityEdit,
     Retract,
     Revert,
+    SameClaim,
     SuggestInput,
     AcceptInput,
 )

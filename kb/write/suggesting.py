@@ -16,12 +16,14 @@ from datetime import date
 from typing import Any
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
 
 from claims import suggestions as rules
 from claims.model import Claim, Entity, Quote, Source
 from claims.vocab import SCHEMA
 from kb import queries
 from kb.errors import KBError
+from kb.read.matching import Match
 from kb.write import fields
 from kb.write.editing import ENTITY_TYPES, Editor
 from kb.write.fields import MAX_ACCEPTED, MAX_ARTICLE, Submitted
@@ -45,6 +47,7 @@ class Proposal:
     suggestion: rules.Suggestion
     claimant: str  # slug of a known entity, or PUBLISHER
     new_claimant_name: str  # the named speaker, when no entity by that name exists yet
+    match: Match | None = None  # the claim recorded already that the sentence likely says
 
 
 def article_text(data: Mapping[str, Any]) -> str:
@@ -86,7 +89,9 @@ class Suggester:
             if suggestion.speaker:
                 known = self.entity_named(suggestion.speaker)
                 claimant, new_name = (known, "") if known else (PUBLISHER, suggestion.speaker)
-            proposals.append(Proposal(number, suggestion, claimant, new_name[:MAX_NAME]))
+            likely = self.editor.likely(suggestion.exact, claimed=published)
+            match = likely[0] if likely else None
+            proposals.append(Proposal(number, suggestion, claimant, new_name[:MAX_NAME], match))
         return proposals
 
     def entity_named(self, name: str) -> str | None:
@@ -124,6 +129,7 @@ class Suggester:
         published = f.get("published")
         problems = f.problems
         created: list[URIRef] = []
+        appeared: list[URIRef] = []  # recorded claims the article becomes an appearance of
         names = {
             str(graph.value(iri, SCHEMA.name)).lower(): iri
             for iri, graph in draft.after.items()
@@ -131,6 +137,11 @@ class Suggester:
         }
         for index, item in enumerate(claims):
             key = str(item.get("id", index))[:20]
+            if item.get("appearance_of"):
+                recorded = self._appearance(item, key, text, source, draft, taken, problems)
+                if recorded is not None:
+                    appeared.append(recorded)
+                continue
             claim = self._claim(item, key, text, source, publisher, published, draft, taken, names, problems)
             if claim is not None:
                 created.append(claim)
@@ -146,6 +157,8 @@ class Suggester:
             else str(draft.after[source].value(source, SCHEMA.headline))
         )
         default = f"Added {len(created)} claim{'s' if len(created) != 1 else ''} suggested from “{headline}”"
+        if appeared:
+            default += f", and the article as an appearance of {len(appeared)} recorded claim(s)"
         info = self.editor.pipeline.write(draft, agent=agent, reason=reason or default[:MAX_REASON])
         assert info is not None  # new claims always change something
         return source, created, info
@@ -225,6 +238,50 @@ class Suggester:
                 quotes=[quote.iri],
             )
         )
+        return iri
+
+    def _appearance(
+        self,
+        item: Mapping[str, Any],
+        key: str,
+        text: str,
+        source: URIRef | None,
+        draft: Draft,
+        taken: set[URIRef],
+        problems: Problems,
+    ) -> URIRef | None:
+        """Add the article (and the quote) to a claim recorded already, as a new appearance of it."""
+        f = Submitted(fields.AcceptedClaim, item)
+        slug = f.get("appearance_of")
+        exact = f.get("quote_exact")
+        start = item.get("start", 0)
+        near = start if isinstance(start, int) and not isinstance(start, bool) else 0
+        at = rules.locate(text, exact, near) if exact else None
+        if exact and at is None:
+            f.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
+        iri = self.iris.claim(slug) if slug else None
+        current = self.kb.repository.describe([iri]) if iri is not None else None
+        if iri is not None and current is not None and (iri, RDF.type, SCHEMA.Claim) not in current:
+            f.problems.add("appearance_of", f"There is no claim called “{slug}”.")
+        for name, messages in f.problems.fields.items():
+            for message in messages:
+                problems.add(f"claims.{key}.{name}", message)
+        if f.problems.fields or source is None or iri is None or current is None or at is None or exact is None:
+            return None
+        claim = Claim.from_graph(draft.after[iri], iri) if iri in draft.after else Claim.from_graph(current, iri)
+        found = rules.selector(text, at, at + len(exact))
+        quote = Quote(
+            iri=self.editor.fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
+            source=source,
+            exact=found.exact,
+            prefix=found.prefix.strip() and found.prefix,
+            suffix=found.suffix.strip() and found.suffix,
+        )
+        draft.put(quote)
+        if source not in claim.appearances and source != claim.first_appearance:
+            claim.appearances.append(source)
+        claim.quotes.append(quote.iri)
+        draft.put(claim, over=current)
         return iri
 
     def _claimant(

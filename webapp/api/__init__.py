@@ -145,6 +145,14 @@ def create_claim() -> tuple[Response, int]:
     return _written(info, _claim(iri.rsplit("/", 1)[1]), 201)
 
 
+@bp.post("/claims/<slug>/same-as")
+def same_claim(slug: str) -> tuple[Response, int]:
+    """Link the claim to ``other`` as the same claim made elsewhere (or unlink, ``unlink: true``)."""
+    user = _user()
+    info = _editor().link_same(_slug(slug), _body(), agent=user.iri)
+    return _written(info, _claim(slug))
+
+
 @bp.put("/claims/<slug>")
 def edit_claim(slug: str) -> tuple[Response, int]:
     user = _user()

@@ -101,7 +101,11 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                 "BadRequest": _json(error, "The request is malformed (for instance the body is not a JSON object)"),
                 "NotFound": _json(error, "Nothing by that name"),
                 "Unauthorized": _json(error, "No valid token of an active editor"),
-                "Conflict": _json(error, "Someone saved a newer version meanwhile, or a revert would undo later work"),
+                "Conflict": _json(
+                    error,
+                    "Someone saved a newer version meanwhile, a revert would undo later work, or a new claim "
+                    "likely says what a recorded one says (error.details.matches)",
+                ),
                 "Invalid": _json(error, "Invalid values; error.details.fields maps each field to its messages"),
                 "TooLarge": _json(error, "The article (or the request) is too large"),
             },
@@ -109,7 +113,22 @@ def openapi_document(base_path: str) -> dict[str, Any]:
         "paths": {
             "/claims": {
                 "get": _read("List the claims", "ClaimList"),
-                "post": _write("Add a claim", "ClaimInput", "ClaimAnswer", "201"),
+                "post": {
+                    **_write("Add a claim", "ClaimInput", "ClaimAnswer", "201"),
+                    "description": "Before saving, the claims already recorded that likely say the same are "
+                    "looked for. If there are any, nothing is written and the answer is 409 with them in "
+                    "`error.details.matches` (each like a /match item). Send the claim again with "
+                    "`matches_seen: true` to save it as a different claim, or with `same_as: SLUG` to save "
+                    "it linked to that claim as the same claim made elsewhere (ck:sameClaimAs).",
+                },
+            },
+            "/claims/{slug}/same-as": {
+                "post": _write(
+                    "Link a claim to another as the same claim made elsewhere, or unlink them (unlink: true)",
+                    "SameClaim",
+                    "ClaimAnswer",
+                    params=slug,
+                )
             },
             "/claims/{slug}": {
                 "get": _read("One claim, with its version", "ClaimAnswer", slug),

@@ -19,7 +19,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from kb.errors import ConflictError, KBError, ValidationFailed
+from kb.errors import ConflictError, KBError, LikelyMatches, ValidationFailed
+from kb.language import detect_or_default
+from kb.read.matching import Matcher
 from kb.write.editing import Editor
 from kb.write.fields import LIST_FIELDS
 from webapp.editor.auth import (
@@ -33,7 +35,7 @@ from webapp.editor.auth import (
     login_required,
     throttles,
 )
-from webapp.extensions import get_kb
+from webapp.extensions import get_kb, get_search
 from webapp.markdown_render import render_markdown
 from webapp.slugs import checked_slug as _slug
 
@@ -62,7 +64,7 @@ def _template_globals() -> dict[str, Any]:
 def get_editor() -> Editor:
     editor = current_app.extensions.get("claimkb_editor")
     if editor is None:
-        editor = current_app.extensions["claimkb_editor"] = Editor(get_kb())
+        editor = current_app.extensions["claimkb_editor"] = Editor(get_kb(), Matcher(get_search()))
     return editor
 
 
@@ -147,6 +149,7 @@ def _form(
     """
     errors: dict[str, list[str]] = {}
     conflict = None
+    matches: list[dict[str, Any]] = []
     preview = None
     status = 200
     if request.method == "POST":
@@ -161,6 +164,11 @@ def _form(
             except ValidationFailed as error:
                 errors = error.details.get("fields", {"__all__": [error.message]})
                 status = 422
+            except LikelyMatches as error:
+                # Not an error: the step before saving a claim that may be recorded already.
+                matches = error.details["matches"]
+                if not values.get("language") and values.get("text"):
+                    values["language"] = detect_or_default(str(values["text"]))
             except ConflictError as error:
                 conflict = error
                 status = 409
@@ -175,6 +183,7 @@ def _form(
         values=values,
         errors=errors,
         conflict=conflict,
+        matches=matches,
         preview=preview,
         choices=get_editor().choices(),
         **context,
@@ -210,6 +219,23 @@ def edit_claim(slug: str) -> Page:
         return _saved(info, "Claim saved"), url_for("pages.claim", slug=slug)
 
     return _form("editor/claim_form.html", values, submit, creating=False, slug=slug)
+
+
+@bp.post("/claims/<slug>/same-as")
+@login_required
+def same_claim(slug: str) -> Page:
+    """Link the claim to another as the same claim made elsewhere, or unlink them (a revision)."""
+    check_csrf()
+    data = form_data()
+    try:
+        info = get_editor().link_same(_slug(slug), data, agent=_agent())
+    except (ValidationFailed, ConflictError) as error:
+        message = " ".join(m for ms in error.details.get("fields", {}).values() for m in ms) or error.message
+        flash(f"Not changed: {message}", "error")
+        return redirect(url_for("pages.claim", slug=slug))
+    done = "Unlinked" if data.get("unlink") else "Linked as the same claim"
+    flash(_saved(info, done), "success")
+    return redirect(url_for("pages.claim", slug=slug))
 
 
 @bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")

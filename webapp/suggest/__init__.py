@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
 from kb.errors import KBError
+from kb.write.editing import match_json
 from kb.write.fields import AcceptedClaim, AcceptInput, Submitted, SuggestInput
 from kb.write.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
 from webapp.api import _user as api_user
@@ -104,8 +105,12 @@ def accept() -> Page:
         return _render("suggest/paste.html", values, fields, error.status, message=error.message)
     claims = []
     for key in request.form:
-        if key.startswith("s") and key.endswith("-accept") and key[1:-7].isdigit():
-            number = key[1:-7]
+        # A suggestion is kept as a new claim ("-accept"), or as an appearance of a recorded claim.
+        suffix = next((end for end in ("-accept", "-appearance_of") if key.endswith(end)), None)
+        if key.startswith("s") and suffix and key[1 : -len(suffix)].isdigit():
+            number = key[1 : -len(suffix)]
+            if suffix == "-appearance_of" and request.form.get(f"s{number}-accept"):
+                continue  # counted once, under "-accept"
             item: dict[str, Any] = {field: request.form.get(f"s{number}-{field}", "") for field in CLAIM_FIELDS}
             start = str(item["start"])
             item["start"] = int(start) if start.isascii() and start.isdigit() and len(start) < 10 else 0
@@ -180,6 +185,7 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
         "speaker": s.speaker,
         "claimant": proposal.claimant,
         "new_claimant_name": proposal.new_claimant_name or None,
+        "match": match_json(proposal.match) if proposal.match else None,
     }
 
 

@@ -44,6 +44,8 @@ class ImportReport:
     records: int = 0  # rows or items read
     imported: int = 0  # claims written (new or changed)
     unchanged: int = 0  # claims the knowledge base already held exactly
+    linked: int = 0  # claims linked to a claim recorded before as the same claim (ck:sameClaimAs)
+    matching_seconds: float = 0.0  # of ``seconds``, the time spent matching records
     triples: int = 0  # triples added
     revisions: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -175,7 +177,9 @@ class BatchWriter:
         draft = self.pipeline.additions(
             self._graph(records, existing), before=before, claims={record.claim for record in records}
         )
-        draft.whole = True
+        # Every node of the batch is checked; but a claim linked to one recorded before (ck:sameClaimAs)
+        # points at a claim the batch does not describe, which only the written nodes' check leaves be.
+        draft.whole = not any(record.model is not None and record.model.same_as for record in records)
         return self.pipeline.prepare(draft, refuse=shape_report)
 
     def _validated(

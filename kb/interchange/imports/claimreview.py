@@ -34,6 +34,7 @@ from kb.interchange.imports.records import (
     short_hash,
     wikidata_id,
 )
+from kb.language import is_tag
 
 AGENT = "import-claimreview"
 UNATTRIBUTED = "Unattributed"
@@ -166,6 +167,12 @@ def record_from_review(review: Any, number: int, iris: Iris) -> Record:
         claimed_on=claimed_on,
         note=f"From a ClaimReview by {reviewer}.",
     )
+    # The language the data gives (the claim's, else the review's); otherwise the importer detects it.
+    language = item.get("inLanguage") or review.get("inLanguage")
+    language = language.get("alternateName") or language.get("name") if isinstance(language, dict) else language
+    if isinstance(language, str) and is_tag(language.strip()):
+        assert record.model is not None
+        record.model.language = language.strip()
     _appearances(item, record, iris)
     headline = review.get("name") or review.get("headline")
     headline = " ".join(headline.split())[:300] if isinstance(headline, str) and headline.strip() else None
