@@ -58,6 +58,9 @@ class NaiveStore:
             rows.append(row)
         return rows
 
+    def select_values(self, query: str, bindings: Bindings | None = None) -> list[dict[str, str]]:
+        return [{name: str(value) for name, value in row.items()} for row in self.select(query, bindings)]
+
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self._query(query, bindings).askAnswer)
 

@@ -280,6 +280,11 @@ class KnowledgeBase:
         return pages.source_page(graph, iri, list(seen.values()))
 
     def entity_page(self, slug: str) -> EntityPage:
+        """The entity and its claim and source lists, cached until the next revision (at 10k claims a
+        busy publisher's lists took most of a second to read on every view)."""
+        return self.cache.get(("entity-page", slug, self.today()), lambda: self._entity_page(slug))
+
+    def _entity_page(self, slug: str) -> EntityPage:
         iri = self.iris.entity(slug)
         graph = self.repository.describe([iri])
         if (iri, SCHEMA.name, None) not in graph:

@@ -627,12 +627,15 @@ SELECT ?entity ?lname WHERE {
 # Counts for track records (kb/read/track_records.py) and the statistics page (kb/read/statistics.py).
 # Retracted claims are never counted. Claims are recognised by their ck:claimType (only claims have
 # one): on Oxigraph, `?claim a schema:Claim` with a bound claimant makes a count 40 times slower.
+# Retracted claims and evidence are left out with MINUS rather than FILTER NOT EXISTS: the same
+# answer here (?claim / ?event is always bound), and Oxigraph evaluates it as one anti-join instead of
+# a lookup per row (the publishers' counts 4 times, the claimants' 1.6 times faster at 10k claims).
 
 # Claims of each claimant by status and type; ?claimant may be bound (one entity's page).
 TRACK_CLAIMANT_COUNTS = """
 SELECT ?claimant ?status ?type (COUNT(DISTINCT ?claim) AS ?n) WHERE {
   ?claim schema:author ?claimant ; ck:status ?status ; ck:claimType ?type .
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
 } GROUP BY ?claimant ?status ?type
 """
 
@@ -644,7 +647,7 @@ SELECT ?claimant ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim schema:datePublished ?claimed }
   OPTIONAL { ?claim ck:deadline ?deadline }
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
 }
 """
 
@@ -661,7 +664,7 @@ SELECT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHER
     }
   }
   ?claim ck:claimType ?type ; ck:slug ?slug ; schema:text ?text .
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
   OPTIONAL { ?claim ck:status ?status }
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim schema:datePublished ?claimed }
@@ -693,7 +696,7 @@ SELECT ?publisher ?status ?type (COUNT(?claim) AS ?n) WHERE {
     }
   }
   ?claim ck:status ?status ; ck:claimType ?type .
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
 } GROUP BY ?publisher ?status ?type
 """
 
@@ -724,15 +727,16 @@ SELECT DISTINCT ?claim ?source ?publisher WHERE {
 TRACK_CLAIM_STATUS = """
 SELECT ?claim ?status ?type WHERE {
   ?claim ck:status ?status ; ck:claimType ?type .
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
 }
 """
 
-# Names and slugs of the entities that made or published claims.
+# Names and slugs of the entities that made or published claims (found first: an EXISTS test on
+# every slugged resource, claims included, took twice as long).
 TRACK_ENTITY_NAMES = """
 SELECT ?entity ?slug ?name WHERE {
+  { SELECT DISTINCT ?entity WHERE { { ?claim schema:author ?entity } UNION { ?source schema:publisher ?entity } } }
   ?entity ck:slug ?slug ; schema:name ?name .
-  FILTER(EXISTS { ?claim schema:author ?entity } || EXISTS { ?source schema:publisher ?entity })
 }
 """
 
@@ -742,7 +746,7 @@ TRACK_EVENTS_UNTIL = """
 SELECT ?asOf ?claim ?event ?date ?stance WHERE {
   ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
   FILTER(?date <= ?asOf)
-  FILTER NOT EXISTS { ?event ck:retracted true }
+  MINUS { ?event ck:retracted true }
 }
 """
 
@@ -752,7 +756,7 @@ SELECT ?claim ?claimant ?type ?claimed ?deadline WHERE {
   ?claim ck:claimType ?type ; schema:author ?claimant .
   OPTIONAL { ?claim schema:datePublished ?claimed }
   OPTIONAL { ?claim ck:deadline ?deadline }
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
 }
 """
 
@@ -761,7 +765,7 @@ TRACK_CLAIMANT_EVENTS_UNTIL = """
 SELECT ?asOf ?claimant ?claim ?event ?date ?stance WHERE {
   ?claim schema:author ?claimant ; ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
   FILTER(?date <= ?asOf)
-  FILTER NOT EXISTS { ?event ck:retracted true }
+  MINUS { ?event ck:retracted true }
 }
 """
 
@@ -776,7 +780,7 @@ SELECT ?asOf ?publisher ?claim ?event ?date ?stance WHERE {
   }
   ?claim ck:evidence ?event . ?event dcterms:date ?date ; ck:stance ?stance .
   FILTER(?date <= ?asOf)
-  FILTER NOT EXISTS { ?event ck:retracted true }
+  MINUS { ?event ck:retracted true }
 }
 """
 
@@ -811,7 +815,7 @@ STATS_BY_MONTH = {
     (basis, dimension): f"""SELECT ?month ?value (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
   {month}
   {pattern}
-  FILTER NOT EXISTS {{ ?claim ck:retracted true }}
+  MINUS {{ ?claim ck:retracted true }}
 }} GROUP BY ?month ?value ORDER BY ?month ?value
 """
     for basis, month in _STATS_MONTH.items()
@@ -823,7 +827,7 @@ STATS_PREDICTIONS_COMING_DUE = """SELECT ?today ?month (COUNT(?claim) AS ?claims
   ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:status ?status .
   FILTER(?deadline >= ?today)
   FILTER(?status NOT IN (ck:due, ck:resolved-true, ck:resolved-partly, ck:resolved-false))
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
   BIND(SUBSTR(STR(?deadline), 1, 7) AS ?month)
 } GROUP BY ?today ?month ORDER BY ?month
 """
@@ -832,7 +836,7 @@ STATS_PREDICTIONS_COMING_DUE = """SELECT ?today ?month (COUNT(?claim) AS ?claims
 STATS_MOST_CHECKED = """SELECT ?claimant ?name ?status (COUNT(?claim) AS ?claims) WHERE {
   ?claim a schema:Claim ; schema:author ?claimant ; ck:status ?status .
   FILTER(?status != ck:unverified)
-  FILTER NOT EXISTS { ?claim ck:retracted true }
+  MINUS { ?claim ck:retracted true }
   ?claimant schema:name ?name .
 } GROUP BY ?claimant ?name ?status ORDER BY ?claimant
 """

@@ -99,10 +99,10 @@ class Statistics:
     def _by_month(self, basis: str, dimension: str) -> MonthChart:
         query = queries.STATS_BY_MONTH[(basis, dimension)]
         values: dict[str, dict[str, int]] = defaultdict(dict)
-        for row in self.kb.store.select(query):
+        for row in self.kb.store.select_values(query):
             key = self._key(dimension, str(row["value"]))
             month = str(row["month"])
-            values[month][key] = values[month].get(key, 0) + int(str(row["claims"]))
+            values[month][key] = values[month].get(key, 0) + int(row["claims"])
         dated = sorted(m for m in values if _is_month(m))
         months = month_range(dated[0], dated[-1]) if dated else []
         outside = {m: sum(v.values()) for m, v in values.items() if not _is_month(m)}
@@ -144,8 +144,8 @@ class Statistics:
     def _coming_due(self) -> MonthChart:
         bindings = {"today": Literal(self.kb.today())}
         values: dict[str, dict[str, int]] = {}
-        for row in self.kb.store.select(queries.STATS_PREDICTIONS_COMING_DUE, bindings):
-            values[str(row["month"])] = {"prediction": int(str(row["claims"]))}
+        for row in self.kb.store.select_values(queries.STATS_PREDICTIONS_COMING_DUE, bindings):
+            values[str(row["month"])] = {"prediction": int(row["claims"])}
         dated = sorted(values)
         return MonthChart(
             id="predictions-coming-due",
@@ -162,13 +162,13 @@ class Statistics:
     def _most_checked(self) -> BarChart:
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         names: dict[str, str] = {}
-        for row in self.kb.store.select(queries.STATS_MOST_CHECKED):
+        for row in self.kb.store.select_values(queries.STATS_MOST_CHECKED):
             iri = str(row["claimant"])
             kind_slug = self.kb.iris.kind_and_slug(iri)
             slug = kind_slug[1] if kind_slug else iri
             names[slug] = str(row["name"])
             status = str(row["status"]).removeprefix(CK_IRI)
-            counts[slug][status] = counts[slug].get(status, 0) + int(str(row["claims"]))
+            counts[slug][status] = counts[slug].get(status, 0) + int(row["claims"])
         top = sorted(counts, key=lambda s: (-sum(counts[s].values()), names[s].lower()))[:MOST_CHECKED]
         return BarChart(
             id="most-checked-claimants",

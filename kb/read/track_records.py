@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from claims import concepts
 from claims.scorecard import summary_line
@@ -25,8 +24,8 @@ from claims.vocab import CK_IRI
 from kb import queries
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
-from kb.read import pages
 from kb.read.pages import ClaimSummary
+from kb.store import ValueRow
 
 CLAIMANT = "claimant"
 PUBLISHER = "publisher"
@@ -97,17 +96,44 @@ class TrackedClaim:
     report: str | None = None
 
 
-def _status(value: Node | None) -> Status:
-    return Status.from_iri(str(value)) if value else Status.UNVERIFIED
+# Rows here are plain strings (``Store.select_values``): at 10k claims and more, building an rdflib
+# term for every value cost as much as the query itself.
 
 
-def _notation(value: Node | None) -> str:
-    return str(value).removeprefix(CK_IRI) if value else ""
+def _status(value: str | None) -> Status:
+    return Status.from_iri(value) if value else Status.UNVERIFIED
 
 
-def _date(value: Node | None) -> date | None:
-    python = value.toPython() if isinstance(value, Literal) else None
-    return python if isinstance(python, date) else None
+def _notation(value: str | None) -> str:
+    return value.removeprefix(CK_IRI) if value else ""
+
+
+def _date(value: str | None) -> date | None:
+    """An ``xsd:date``'s lexical form as a date (a time zone, if any, left aside); None for anything else."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _summary(row: ValueRow, status: Status) -> ClaimSummary:
+    """``pages.summary_from_row`` for a row of plain strings."""
+    text = row.get("text", "")
+    type_key = _notation(row.get("type"))
+    return ClaimSummary(
+        iri=URIRef(row["claim"]),
+        slug=row.get("slug", ""),
+        name=row.get("name") or text,
+        text=text,
+        status=concepts.status(status),
+        claim_type=concepts.claim_types().get(type_key) if type_key else None,
+        claimant=URIRef(row["claimant"]) if row.get("claimant") else None,
+        claimant_name=row.get("claimantName") or None,
+        claimed_on=_date(row.get("claimed")),
+        deadline=_date(row.get("deadline")),
+    )
 
 
 class TrackRecords:
@@ -119,8 +145,8 @@ class TrackRecords:
 
     def entity(self, slug: str) -> Named:
         iri = self.kb.iris.entity(slug)
-        rows = self.kb.store.select(queries.LABEL_OF, {"s": iri})
-        names = [str(r["label"]) for r in rows if str(r["p"]).endswith("name")]
+        rows = self.kb.store.select_values(queries.LABEL_OF, {"s": iri})
+        names = [r["label"] for r in rows if r["p"].endswith("name")]
         if not names:
             raise NotFound(f"There is no entity called “{slug}”.")
         return Named(iri, slug, min(names))
@@ -140,13 +166,13 @@ class TrackRecords:
         record = TrackRecord(entity, role, self.minimum, as_of)
         if role == CLAIMANT and as_of is None:
             # The current record of a claimant is one aggregate.
-            for row in self.kb.store.select(queries.TRACK_CLAIMANT_COUNTS, {"claimant": entity.iri}):
-                _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])))
+            for row in self.kb.store.select_values(queries.TRACK_CLAIMANT_COUNTS, {"claimant": entity.iri}):
+                _count(record, _status(row["status"]), _notation(row["type"]), int(row["n"]))
             return record
         if role == PUBLISHER and as_of is None:
             # So is a publisher's, with the (few) repeated claims moved out of "reported first".
-            for row in self.kb.store.select(queries.TRACK_PUBLISHER_COUNTS, {"publisher": entity.iri}):
-                _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])), ORIGIN)
+            for row in self.kb.store.select_values(queries.TRACK_PUBLISHER_COUNTS, {"publisher": entity.iri}):
+                _count(record, _status(row["status"]), _notation(row["type"]), int(row["n"]), ORIGIN)
             _move_repeated({str(entity.iri): record}, self._repeated_rows())
             return record
         for claim in self.claims(slug, role, as_of):
@@ -163,10 +189,10 @@ class TrackRecords:
     def _claims(self, slug: str, role: str, as_of: date | None) -> list[TrackedClaim]:
         entity = self.entity(slug)
         if role == CLAIMANT:
-            rows = self.kb.store.select(queries.TRACK_CLAIMANT_CLAIMS, {"claimant": entity.iri})
+            rows = self.kb.store.select_values(queries.TRACK_CLAIMANT_CLAIMS, {"claimant": entity.iri})
             reports: dict[str, str | None] = {str(r["claim"]): None for r in rows}
         else:
-            rows = self.kb.store.select(queries.TRACK_PUBLISHER_CLAIMS, {"publisher": entity.iri})
+            rows = self.kb.store.select_values(queries.TRACK_PUBLISHER_CLAIMS, {"publisher": entity.iri})
             repeated = self._repeated()
             reports = {
                 str(r["claim"]): REPEATED if (str(entity.iri), str(r["claim"])) in repeated else ORIGIN for r in rows
@@ -174,7 +200,7 @@ class TrackRecords:
         statuses = None
         if as_of is not None:
             query = queries.TRACK_CLAIMANT_EVENTS_UNTIL if role == CLAIMANT else queries.TRACK_PUBLISHER_EVENTS_UNTIL
-            events = self.kb.store.select(query, {role: entity.iri, "asOf": Literal(as_of)})
+            events = self.kb.store.select_values(query, {role: entity.iri, "asOf": Literal(as_of)})
             statuses = statuses_as_of(rows, events, as_of)
         seen: dict[str, TrackedClaim] = {}
         for row in rows:
@@ -182,7 +208,7 @@ class TrackRecords:
             if iri in seen or (statuses is not None and iri not in statuses):
                 continue
             status = statuses[iri] if statuses is not None else _status(row.get("status"))
-            summary = pages.summary_from_row({**row, "status": status.iri})
+            summary = _summary(row, status)
             seen[iri] = TrackedClaim(summary, status, _notation(row.get("type")), reports.get(iri))
         return sorted(seen.values(), key=lambda c: (c.summary.claimed_on or date.min, c.summary.slug), reverse=True)
 
@@ -219,20 +245,20 @@ class TrackRecords:
 
     def _compute_repeated(self) -> set[tuple[str, str]]:
         upstream: dict[str, set[str]] = defaultdict(set)
-        for row in self.kb.store.select(queries.TRACK_DERIVATION_PAIRS):
+        for row in self.kb.store.select_values(queries.TRACK_DERIVATION_PAIRS):
             upstream[str(row["down"])].add(str(row["up"]))
         if not upstream:
             return set()
         carried: dict[str, set[str]] = {}
         for source in sorted(set(upstream) | {up for ups in upstream.values() for up in ups}):
-            rows = self.kb.store.select(queries.TRACK_CLAIMS_CARRIED_BY, {"source": URIRef(source)})
+            rows = self.kb.store.select_values(queries.TRACK_CLAIMS_CARRIED_BY, {"source": URIRef(source)})
             carried[source] = {str(r["claim"]) for r in rows}
         candidates = {
             claim for down, ups in upstream.items() for claim in carried[down] if any(claim in carried[u] for u in ups)
         }
         repeated: set[tuple[str, str]] = set()
         for claim in sorted(candidates):
-            rows = self.kb.store.select(queries.TRACK_CARRIERS_OF, {"claim": URIRef(claim)})
+            rows = self.kb.store.select_values(queries.TRACK_CARRIERS_OF, {"claim": URIRef(claim)})
             repeats = repeating({str(r["source"]) for r in rows}, upstream)
             by_publisher: dict[str, list[bool]] = defaultdict(list)
             for row in rows:
@@ -256,7 +282,7 @@ class TrackRecords:
         info = {
             str(r["claim"]): (_status(r.get("status")), _notation(r.get("type")))
             for claim in sorted(claims)
-            for r in self.kb.store.select(queries.TRACK_CLAIM_STATUS, {"claim": URIRef(claim)})
+            for r in self.kb.store.select_values(queries.TRACK_CLAIM_STATUS, {"claim": URIRef(claim)})
         }
         for pair in repeated:
             if pair[1] in info:
@@ -273,7 +299,7 @@ class TrackRecords:
     def _all_records(self, as_of: date | None) -> tuple[list[TrackRecord], list[TrackRecord]]:
         names = {
             str(r["entity"]): Named(URIRef(str(r["entity"])), str(r["slug"]), str(r["name"]))
-            for r in self.kb.store.select(queries.TRACK_ENTITY_NAMES)
+            for r in self.kb.store.select_values(queries.TRACK_ENTITY_NAMES)
         }
         claimants: dict[str, TrackRecord] = {}
         publishers: dict[str, TrackRecord] = {}
@@ -286,22 +312,22 @@ class TrackRecords:
             return records[iri]
 
         if as_of is None:
-            for row in self.kb.store.select(queries.TRACK_CLAIMANT_COUNTS):
+            for row in self.kb.store.select_values(queries.TRACK_CLAIMANT_COUNTS):
                 record = record_of(claimants, str(row["claimant"]), CLAIMANT)
                 if record:
-                    _count(record, _status(row["status"]), _notation(row["type"]), int(str(row["n"])))
+                    _count(record, _status(row["status"]), _notation(row["type"]), int(row["n"]))
             repeated_rows = self._repeated_rows()
-            for row in self.kb.store.select(queries.TRACK_PUBLISHER_COUNTS):
+            for row in self.kb.store.select_values(queries.TRACK_PUBLISHER_COUNTS):
                 record = record_of(publishers, str(row["publisher"]), PUBLISHER)
                 if record:
-                    n = int(str(row["n"]))
+                    n = int(row["n"])
                     status, claim_type = _status(row["status"]), _notation(row["type"])
                     # Every claim counts as reported first, but those found repeated (few) below.
                     _count(record, status, claim_type, n, ORIGIN)
             _move_repeated(publishers, repeated_rows)
         else:
-            claim_rows = self.kb.store.select(queries.TRACK_ALL_CLAIMS)
-            events = self.kb.store.select(queries.TRACK_EVENTS_UNTIL, {"asOf": Literal(as_of)})
+            claim_rows = self.kb.store.select_values(queries.TRACK_ALL_CLAIMS)
+            events = self.kb.store.select_values(queries.TRACK_EVENTS_UNTIL, {"asOf": Literal(as_of)})
             statuses = statuses_as_of(claim_rows, events, as_of)
             for row in claim_rows:
                 iri = str(row["claim"])
@@ -311,7 +337,7 @@ class TrackRecords:
                         _count(record, statuses[iri], _notation(row["type"]), 1)
             repeated = self._repeated()
             types = {str(row["claim"]): _notation(row["type"]) for row in claim_rows}
-            for row in self.kb.store.select(queries.TRACK_PUBLISHER_PAIRS):
+            for row in self.kb.store.select_values(queries.TRACK_PUBLISHER_PAIRS):
                 publisher, claim = str(row["publisher"]), str(row["claim"])
                 if claim in statuses:
                     record = record_of(publishers, publisher, PUBLISHER)
@@ -348,7 +374,7 @@ def _move_repeated(records: Mapping[str, TrackRecord], repeated: Mapping[tuple[s
 
 
 def statuses_as_of(
-    claim_rows: Iterable[Mapping[str, Node]], event_rows: Iterable[Mapping[str, Node]], as_of: date
+    claim_rows: Iterable[Mapping[str, str]], event_rows: Iterable[Mapping[str, str]], as_of: date
 ) -> dict[str, Status]:
     """The status of each claim on ``as_of`` by the status rule; claims made after that day left out.
 

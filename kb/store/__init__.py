@@ -25,6 +25,7 @@ from kb.errors import StoreUnavailable
 log = logging.getLogger(__name__)
 
 Row = dict[str, Node]
+ValueRow = dict[str, str]  # a row of plain values: IRIs and literals' lexical forms (no rdflib terms)
 Bindings = Mapping[str, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]
 
@@ -41,6 +42,11 @@ class Store(Protocol):
     """What every backend offers. Queries are prepared text; values come in through ``bindings``."""
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]: ...
+
+    def select_values(self, query: str, bindings: Bindings | None = None) -> list[ValueRow]:
+        """Like ``select``, but each value as a plain string: for large aggregates and lists that
+        need only IRIs and lexical forms, where building rdflib terms would cost more than the query."""
+        ...
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
 
@@ -127,6 +133,20 @@ def rows_of(solutions: ox.QuerySolutions) -> list[Row]:
     return rows
 
 
+def values_of(solutions: ox.QuerySolutions) -> list[ValueRow]:
+    """SELECT solutions as rows of plain strings (an IRI, a blank node's id or a literal's lexical form)."""
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row: ValueRow = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = value.value
+        rows.append(row)
+    return rows
+
+
 def _graph_name(graph: object) -> URIRef | None:
     return None if isinstance(graph, ox.DefaultGraph) else URIRef(graph.value)  # type: ignore[attr-defined]
 
@@ -171,6 +191,11 @@ class OxigraphStore:
         solutions = self._query(query, bindings)
         assert isinstance(solutions, ox.QuerySolutions)
         return rows_of(solutions)
+
+    def select_values(self, query: str, bindings: Bindings | None = None) -> list[ValueRow]:
+        solutions = self._query(query, bindings)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return values_of(solutions)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self._query(query, bindings))

@@ -38,7 +38,19 @@ from rdflib import Graph
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import STAGING_PREFIX, Bindings, Quad, Row, StoreError, from_ox, new_graph, rows_of, to_ox
+from kb.store import (
+    STAGING_PREFIX,
+    Bindings,
+    Quad,
+    Row,
+    StoreError,
+    ValueRow,
+    from_ox,
+    new_graph,
+    rows_of,
+    to_ox,
+    values_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +239,11 @@ class RemoteSparqlStore:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         return rows_of(solutions)
+
+    def select_values(self, query: str, bindings: Bindings | None = None) -> list[ValueRow]:
+        solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return values_of(solutions)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         answer = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
