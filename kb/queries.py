@@ -416,9 +416,11 @@ SELECT ?resource (MIN(?time) AS ?first) (MAX(?time) AS ?last) WHERE {
 
 # What the ClaimReview DataFeed says of every claim (several rows for a claimant with several types).
 REVIEW_CLAIMS = """
-SELECT ?claim ?slug ?text ?name ?status ?claimed ?claimant ?claimantSlug ?claimantName ?claimantType ?wikidata WHERE {
+SELECT ?claim ?slug ?text ?name ?language ?status ?claimed ?claimant ?claimantSlug ?claimantName ?claimantType ?wikidata
+WHERE {
   ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text ; ck:status ?status ; schema:author ?claimant .
   OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim schema:inLanguage ?language }
   OPTIONAL { ?claim schema:datePublished ?claimed }
   OPTIONAL { ?claimant schema:name ?claimantName }
   OPTIONAL { ?claimant ck:slug ?claimantSlug }

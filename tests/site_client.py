@@ -91,7 +91,7 @@ class Editor:
     def create_claim(self) -> Ack:
         tag, reason = self._unique()
         words = f"Example Org {RUN_WORD} {tag} opens a shop."
-        body = {"text": words, "claim_type": "statement", "claimant": "tiktok", "reason": reason}
+        body = {"text": words, "claim_type": "statement", "claimant": "tiktok", "reason": reason, "matches_seen": True}
         data = self._send("create claim", "POST", "/api/claims", body, (201,)).json()
         ack = Ack("claim", data["slug"], data["slug"], words, reason, data["revision"])
         self.own.append(data["slug"])

@@ -52,7 +52,12 @@ def store_server(tmp_path: Path) -> Iterator[str | None]:
 def new_claim(http: httpx.Client, token: str) -> tuple[httpx.Response, str]:
     """Send one new claim with a unique word; returns the answer and the word."""
     tag = uuid.uuid4().hex[:10]
-    body = {"text": f"Example Org {RUN_WORD} {tag} opens a shop.", "claim_type": "statement", "claimant": "tiktok"}
+    body = {
+        "text": f"Example Org {RUN_WORD} {tag} opens a shop.",
+        "claim_type": "statement",
+        "claimant": "tiktok",
+        "matches_seen": True,  # deliberately alike: these tests are about faults, not matching
+    }
     return http.post("/api/claims", json=body, headers={"Authorization": f"Bearer {token}"}), tag
 
 

@@ -202,7 +202,13 @@ def test_the_writer_killed_mid_write_loses_nothing_and_a_503_saved_nothing(
             with httpx.Client(base_url=cluster.sites[site_index].base, timeout=60) as http:
                 while not stop.is_set():
                     words = f"Example Org {RUN_WORD} {uuid.uuid4().hex[:10]} opens a shop."
-                    body = {"text": words, "claim_type": "statement", "claimant": "tiktok", "reason": words}
+                    body = {
+                        "text": words,
+                        "claim_type": "statement",
+                        "claimant": "tiktok",
+                        "reason": words,
+                        "matches_seen": True,
+                    }
                     answer = http.post("/api/claims", json=body, headers={"Authorization": f"Bearer {cluster.token}"})
                     kind = {201: "acknowledged", 503: "refused"}.get(answer.status_code, "other")
                     with lock:

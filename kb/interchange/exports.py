@@ -92,6 +92,7 @@ def reviewed_claims(kb: KnowledgeBase) -> list[ReviewedClaim]:
             iri=iri,
             text=str(row["text"]),
             name=str(row["name"]) if row.get("name") else None,
+            language=str(row["language"]) if row.get("language") else None,
             status=status,
             claimant=Entity(
                 iri=claimant,
