@@ -28,16 +28,17 @@ install-test: install
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
-# Tests run in parallel (pytest-xdist, JOBS workers, one module per worker at a time). Three passes:
+# Tests run in parallel (pytest-xdist, JOBS workers, one module per worker at a time; three on two
+# cores, since many tests wait on servers and browsers rather than compute). Three passes:
 # the whole suite on the embedded store (the store, writer and many-hosts tests start the oxigraph and
 # Virtuoso servers they need themselves, in this pass); then the tests marked `store` (those whose
 # outcome depends on the store: writes, search, the stores themselves) on a real `oxigraph serve`
 # started by the tests; then the crash and fault tests, the public SPARQL endpoint's tests (protocol,
 # safety, runaway queries) and the secrets tests on a real Virtuoso. A test that only reads the seed
 # runs once; `make soak` runs the whole suite on the server too.
-JOBS   ?= auto
+JOBS   ?= 3
 PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
-SERVER_PASS := CLAIMKB_TEST_STORE=oxigraph-server $(PYTEST) -m "store and not embedded_store"
+SERVER_PASS := CLAIMKB_TEST_STORE=oxigraph-server HYPOTHESIS_PROFILE=server $(PYTEST) -m "store and not embedded_store"
 VIRTUOSO_PASS := tests/test_crash.py tests/test_faults.py tests/test_sparql_endpoint.py tests/test_sparql_protocol.py \
 	tests/test_sparql_live.py tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py \
 	tests/test_accounts_postgres.py

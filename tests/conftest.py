@@ -42,6 +42,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("soak", parent=settings.get_profile("quick"), max_examples=2500)
+# The server pass of ``make test`` runs the same hostile-input properties on a SPARQL server with a
+# quarter of the cases (the first pass has run them all on the embedded store); ``make soak`` runs the
+# full ``soak`` profile on the server as well.
+settings.register_profile("server", parent=settings.get_profile("quick"), max_examples=25)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 

@@ -188,6 +188,7 @@ def test_a_host_killed_mid_write_leaves_nothing_half_done(
     assert missing == [], missing[:5]
 
 
+@pytest.mark.skipif(not SOAK, reason="long form only: make soak (CLAIMKB_SOAK=1)")
 def test_the_writer_killed_mid_write_loses_nothing_and_a_503_saved_nothing(
     tmp_path: Path, seeded_template: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
