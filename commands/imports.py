@@ -67,15 +67,18 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
     )
 
 
-@main.command("export-claimreview")
-@data_dir_option
-@click.option(
+output_option = click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="File to write (default: standard output).",
 )
+
+
+@main.command("export-claimreview")
+@data_dir_option
+@output_option
 def export_claimreview(data_dir: Path, output: Path | None) -> None:
     """Write a ClaimReview DataFeed (JSON-LD) of every claim with a verdict."""
     kb = open_kb(data_dir)
@@ -92,13 +95,7 @@ def export_claimreview(data_dir: Path, output: Path | None) -> None:
 
 @main.command("export-csv")
 @data_dir_option
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write (default: standard output).",
-)
+@output_option
 def export_csv(data_dir: Path, output: Path | None) -> None:
     """Write the claim table as CSV: IRI, text, claimant, type, status, dates, source count."""
     kb = open_kb(data_dir)

@@ -198,31 +198,18 @@ class Suggester:
         claim_text = f.get("text")
         claim_type = f.get("claim_type")
         exact = f.get("quote_exact")
-        start = item.get("start", 0)
-        near = start if isinstance(start, int) and not isinstance(start, bool) else 0
-        at = rules.locate(text, exact, near) if exact else None
-        if exact and at is None:
-            f.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
+        at = _locate(f, item, text, exact)
         claimant = self._claimant(f, publisher, draft, taken, names)
         claimed_on = f.get("claimed_on") or published
         deadline = f.get("deadline")
         if claim_type == "prediction" and deadline is None and "deadline" not in f.problems.fields:
             f.problems.add("deadline", "A prediction needs a deadline: the date by which it says something happens.")
-        for name, messages in f.problems.fields.items():
-            for message in messages:
-                problems.add(f"claims.{key}.{name}", message)
+        _report(f, key, problems)
         if f.problems.fields or source is None or claim_text is None or at is None or exact is None:
             return None
         iri = self.editor.fresh(self.iris.claim, claim_text, taken)
         slug = iri.rsplit("/", 1)[1]
-        found = rules.selector(text, at, at + len(exact))
-        quote = Quote(
-            iri=self.editor.fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
-            source=source,
-            exact=found.exact,
-            prefix=found.prefix.strip() and found.prefix,
-            suffix=found.suffix.strip() and found.suffix,
-        )
+        quote = self._quote(text, at, exact, slug, source, taken)
         draft.put(quote)
         draft.put(
             Claim(
@@ -240,6 +227,17 @@ class Suggester:
         )
         return iri
 
+    def _quote(self, text: str, at: int, exact: str, slug: str, source: URIRef, taken: set[URIRef]) -> Quote:
+        """The quote of ``exact`` found at ``at`` in the article, with the words around it."""
+        found = rules.selector(text, at, at + len(exact))
+        return Quote(
+            iri=self.editor.fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
+            source=source,
+            exact=found.exact,
+            prefix=found.prefix.strip() and found.prefix,
+            suffix=found.suffix.strip() and found.suffix,
+        )
+
     def _appearance(
         self,
         item: Mapping[str, Any],
@@ -254,29 +252,16 @@ class Suggester:
         f = Submitted(fields.AcceptedClaim, item)
         slug = f.get("appearance_of")
         exact = f.get("quote_exact")
-        start = item.get("start", 0)
-        near = start if isinstance(start, int) and not isinstance(start, bool) else 0
-        at = rules.locate(text, exact, near) if exact else None
-        if exact and at is None:
-            f.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
+        at = _locate(f, item, text, exact)
         iri = self.iris.claim(slug) if slug else None
         current = self.kb.repository.describe([iri]) if iri is not None else None
         if iri is not None and current is not None and (iri, RDF.type, SCHEMA.Claim) not in current:
             f.problems.add("appearance_of", f"There is no claim called “{slug}”.")
-        for name, messages in f.problems.fields.items():
-            for message in messages:
-                problems.add(f"claims.{key}.{name}", message)
+        _report(f, key, problems)
         if f.problems.fields or source is None or iri is None or current is None or at is None or exact is None:
             return None
         claim = Claim.from_graph(draft.after[iri], iri) if iri in draft.after else Claim.from_graph(current, iri)
-        found = rules.selector(text, at, at + len(exact))
-        quote = Quote(
-            iri=self.editor.fresh(self.iris.quote, f"{slug}-{source.rsplit('/', 1)[1]}", taken),
-            source=source,
-            exact=found.exact,
-            prefix=found.prefix.strip() and found.prefix,
-            suffix=found.suffix.strip() and found.suffix,
-        )
+        quote = self._quote(text, at, exact, slug, source, taken)
         draft.put(quote)
         if source not in claim.appearances and source != claim.first_appearance:
             claim.appearances.append(source)
@@ -317,3 +302,20 @@ class Suggester:
             f.problems.add("claimant", f"There is no person or organisation called “{slug}”.")
             return None
         return iri
+
+
+def _locate(f: Submitted, item: Mapping[str, Any], text: str, exact: str | None) -> int | None:
+    """Where the accepted quote stands in the article (near the suggestion's offset), or a problem."""
+    start = item.get("start", 0)
+    near = start if isinstance(start, int) and not isinstance(start, bool) else 0
+    at = rules.locate(text, exact, near) if exact else None
+    if exact and at is None:
+        f.problems.add("quote_exact", "The quote must be copied exactly from the article's text.")
+    return at
+
+
+def _report(f: Submitted, key: str, problems: Problems) -> None:
+    """An accepted claim's problems, each under its place in the request (``claims.KEY.FIELD``)."""
+    for name, messages in f.problems.fields.items():
+        for message in messages:
+            problems.add(f"claims.{key}.{name}", message)
