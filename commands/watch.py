@@ -59,7 +59,10 @@ def remind(data_dir: Path) -> None:
 @data_dir_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="Seconds per answer (default: setting).")
 @click.option(
-    "--interval", type=click.FloatRange(min=0.0), default=None, help="Seconds between requests to one host (default: setting)."
+    "--interval",
+    type=click.FloatRange(min=0.0),
+    default=None,
+    help="Seconds between requests to one host (default: setting).",
 )
 def check_links(data_dir: Path, timeout: float | None, interval: float | None) -> None:
     """Fetch every source's address (politely) and record whether it is alive, moved or gone.

@@ -45,7 +45,7 @@ STATES = ("alive", "moved", "gone", "failed", "blocked")
 BROKEN = ("gone", "moved", "failed", "blocked")  # listed on the report page
 MAX_REDIRECTS = 5
 MAX_ROBOTS = 512 * 1024  # bytes of robots.txt read (Google reads 500 KiB)
-AGENT_TOKEN = "claimkb-linkcheck"  # the product token robots.txt rules are matched against
+ROBOTS_NAME = "claimkb-linkcheck"  # the product token robots.txt rules are matched against
 
 links_table = Table(
     "link_checks",
@@ -248,7 +248,7 @@ class LinkChecker:
         rules = self._robots[origin]
         if isinstance(rules, str):
             return rules
-        return None if rules.can_fetch(AGENT_TOKEN, url) else "robots.txt disallows it"
+        return None if rules.can_fetch(ROBOTS_NAME, url) else "robots.txt disallows it"
 
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | str:
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
@@ -270,7 +270,7 @@ class LinkChecker:
         if status == 200:
             parser.parse(body[:MAX_ROBOTS].decode("utf-8", "replace").splitlines())
         elif 400 <= status < 500:
-            parser.allow_all = True  # no robots.txt: everything may be fetched (RFC 9309, 2.3.1.3)
+            parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt: everything may be fetched (RFC 9309, 2.3.1.3)
         else:
             return f"robots.txt answered {status}, so nothing there is fetched"
         return parser
@@ -292,4 +292,4 @@ def in_turn(urls: list[str]) -> list[str]:
 
 def user_agent(site: str, publisher: str) -> str:
     """The User-Agent of the checks: names the site, and where to read about it."""
-    return f"{AGENT_TOKEN}/1.0 (+{site}; link checker of {publisher}'s fact-check sources)"
+    return f"{ROBOTS_NAME}/1.0 (+{site}; link checker of {publisher}'s fact-check sources)"

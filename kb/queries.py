@@ -873,4 +873,3 @@ SELECT ?source ?slug ?headline ?url ?archived WHERE {
   FILTER NOT EXISTS { ?source ck:retracted true }
 } ORDER BY ?slug
 """
-

@@ -16,6 +16,7 @@ from rdflib import URIRef
 from kb import queries
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
+from kb.read import pages
 from kb.read.feeds import FeedScope, revisions
 from kb.read.pages import ClaimSummary, RevisionSummary
 from kb.watchlists import Follow
@@ -108,9 +109,21 @@ def due_predictions(kb: KnowledgeBase, followed: list[Followed], days: int) -> l
     watched = watched_claims(kb, followed)
     today = kb.today()
     horizon = today + timedelta(days=days)
-    coming, overdue = kb.predictions()
     result = []
-    for claim in [*overdue, *coming]:
+    for claim in open_predictions(kb):
         if claim.iri in watched and claim.deadline is not None and claim.deadline <= horizon:
             result.append(DuePrediction(claim, (claim.deadline - today).days, watched[claim.iri]))
     return sorted(result, key=lambda d: (d.claim.deadline or date.min, d.claim.slug))
+
+
+def open_predictions(kb: KnowledgeBase) -> list[ClaimSummary]:
+    """Every unresolved prediction with a deadline, nearest first (cached until the next revision).
+
+    Read from the store rather than ``kb.predictions()``, which counts a prediction past its deadline
+    as overdue only once it has been marked due: a reminder must not miss one in between."""
+
+    def compute() -> list[ClaimSummary]:
+        summaries = [pages.summary_from_row(r) for r in kb.store.select(queries.PREDICTIONS_WITH_DEADLINE)]
+        return [s for s in summaries if s.deadline is not None and not s.status.notation.startswith("resolved")]
+
+    return kb.cache.get(("open predictions",), compute)
