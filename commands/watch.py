@@ -11,12 +11,11 @@ from pathlib import Path
 import click
 
 from commands import data_dir_option, main, open_kb
-from kb import queries
 from kb import settings as kb_settings
 from kb.accounts import Accounts
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
-from kb.links import LinkChecker, LinkChecks, user_agent
+from kb.links import LinkChecker, LinkChecks, source_addresses, user_agent
 from kb.mail import Mailer
 from kb.reminders import send_reminders
 from kb.watchlists import Watchlists
@@ -77,8 +76,7 @@ def check_links(data_dir: Path, timeout: float | None, interval: float | None) -
             interval = interval if interval is not None else kb_settings.number(values, "link_check_interval")
         except ValueError as error:
             raise KBError(str(error)) from error
-        rows = kb.store.select(queries.SOURCE_ADDRESSES)
-        urls = list(dict.fromkeys(str(r["url"]) for r in rows))
+        urls = list(dict.fromkeys(source.url for source in source_addresses(kb)))
         checks = LinkChecks(accounts)
         counts: dict[str, int] = {}
         agent = user_agent(str(kb.iris.base), values["publisher_name"])

@@ -39,7 +39,9 @@ import httpx
 from sqlalchemy import Column, Float, Integer, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kb import queries
 from kb.accounts import Accounts, metadata
+from kb.knowledge import KnowledgeBase
 
 STATES = ("alive", "moved", "gone", "failed", "blocked")
 BROKEN = ("gone", "moved", "failed", "blocked")  # listed on the report page
@@ -70,6 +72,24 @@ class Outcome:
     detail: str = ""
     checked_at: float = 0.0
     since: float = 0.0
+
+
+@dataclass(frozen=True)
+class SourceAddress:
+    slug: str
+    headline: str
+    url: str
+    archived: str | None  # the archived copy's address, if one is recorded
+
+
+def source_addresses(kb: KnowledgeBase) -> list[SourceAddress]:
+    """Every source (not withdrawn) with a web address, by slug."""
+    return [
+        SourceAddress(
+            str(r["slug"]), str(r["headline"]), str(r["url"]), str(r["archived"]) if r.get("archived") else None
+        )
+        for r in kb.store.select(queries.SOURCE_ADDRESSES)
+    ]
 
 
 def _digest(url: str) -> str:

@@ -23,7 +23,7 @@ from kb.mail import Mailer, SmtpServer
 from kb.reminders import send_reminders
 from kb.watchlists import Watchlists
 from kb.write.editing import Editor
-from tests.helpers import AppFactory, csrf_token, login
+from tests.helpers import AppFactory, csrf_token, login, wait_until
 from tests.mail_server import Mailbox, smtp_server
 
 PASSWORD = "made-up test password"
@@ -278,3 +278,37 @@ def test_smtp_urls() -> None:
     assert SmtpServer.from_url("smtp://127.0.0.1:2525").port == 2525
     with pytest.raises(Exception, match="CLAIMKB_SMTP_URL must look like"):
         SmtpServer.from_url("http://mail.example.org")
+
+
+def test_the_server_sends_reminders_on_its_schedule(make_app: AppFactory, smtp: tuple[str, Mailbox]) -> None:
+    url, mailbox = smtp
+    app = make_app(smtp_url=url, remind_every="0.005")  # every 0.3 s
+    kb: KnowledgeBase = app.extensions["claimkb"]
+    accounts: Accounts = app.extensions["claimkb_accounts"]
+    accounts.add("fran", "editor", PASSWORD)
+    lists = Watchlists(accounts)
+    lists.set_settings("fran", "fran@claims.example.org", 3)
+    Editor(kb).create_claim(
+        {
+            "text": "Example Org will open a shop in Coimbra.",
+            "claim_type": "prediction",
+            "deadline": (kb.today() + timedelta(days=2)).isoformat(),
+            "new_claimant_name": "Example Org",
+            "reason": "A made-up prediction for the schedule",
+        },
+        agent=kb.agent("fran"),
+    )
+    lists.follow("fran", "claim", "example-org-will-open-a-shop-in-coimbra")
+    wait_until(lambda: mailbox.to("fran@claims.example.org"), 20, "the scheduled reminder")
+
+    def lease_until() -> float:
+        with accounts.engine.connect() as connection:
+            return float(connection.exec_driver_sql("SELECT until FROM job_leases WHERE name='remind'").scalar())
+
+    first = lease_until()
+    wait_until(lambda: lease_until() > first, 20, "another scheduled round")
+    second = lease_until()
+    wait_until(lambda: lease_until() > second, 20, "a third scheduled round")
+    assert len(mailbox.to("fran@claims.example.org")) == 1
+    stop = app.extensions["claimkb_remind_stop"]
+    assert kb.close_hooks[0] == stop.set  # closing the app stops the schedule first

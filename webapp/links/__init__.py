@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, render_template
 
-from kb import queries
-from kb.links import LinkChecks, Outcome
+from kb.links import LinkChecks, Outcome, source_addresses
 from webapp.extensions import get_accounts, get_kb
 
 bp = Blueprint("links", __name__)
@@ -47,11 +46,10 @@ def report() -> str:
     checks = get_link_checks()
     broken = {o.url: o for o in checks.broken()}
     rows = []
-    for row in get_kb().store.select(queries.SOURCE_ADDRESSES):
-        outcome = broken.get(str(row["url"]))
+    for source in source_addresses(get_kb()):
+        outcome = broken.get(source.url)
         if outcome is not None:
-            archived = str(row["archived"]) if row.get("archived") else None
-            rows.append((str(row["slug"]), str(row["headline"]), outcome, archived))
+            rows.append((source.slug, source.headline, outcome, source.archived))
     order = {"gone": 0, "moved": 1, "failed": 2, "blocked": 3}
     rows.sort(key=lambda r: (order.get(r[2].state, 9), r[1]))
     last = checks.last_checked()

@@ -59,5 +59,5 @@ def start_schedule(app: Flask) -> threading.Event | None:
     thread = threading.Thread(target=run, name="claimkb-reminders", daemon=True)
     thread.start()
     app.extensions["claimkb_remind_stop"] = stop
-    kb.close_hooks.append(stop.set)
+    kb.close_hooks.insert(0, stop.set)  # before the accounts database closes
     return stop
