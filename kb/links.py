@@ -42,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from kb import queries
 from kb.accounts import Accounts, metadata
 from kb.knowledge import KnowledgeBase
+from kb.watchlists import create_tables
 
 STATES = ("alive", "moved", "gone", "failed", "blocked")
 BROKEN = ("gone", "moved", "failed", "blocked")  # listed on the report page
@@ -101,7 +102,7 @@ class LinkChecks:
 
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        metadata.create_all(accounts.engine, tables=[links_table])
+        create_tables(accounts, [links_table])
 
     def record(self, outcome: Outcome) -> Outcome:
         """Record ``outcome``; ``since`` stays what it was while the state does not change."""

@@ -34,7 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from claims.model import SLUG_RE
 from kb.accounts import Accounts, metadata
@@ -112,7 +112,7 @@ class Watchlists:
 
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
-        metadata.create_all(accounts.engine)
+        create_tables(accounts, [follows_table, prefs_table, reminders_table, leases_table])
 
     # --- follows ------------------------------------------------------------------------------
 
@@ -297,6 +297,18 @@ class Watchlists:
             return True
         except IntegrityError:
             return False  # another host made the row at the same moment: it holds the job
+
+
+def create_tables(accounts: Accounts, tables: list[Table]) -> None:
+    """Create ``tables`` in the accounts database if missing (an older database gains them)."""
+    for attempt in range(3):
+        try:
+            metadata.create_all(accounts.engine, tables=tables)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            # Two hosts starting at once may both try to create a table; the loser looks again.
+            if attempt == 2:
+                raise
 
 
 def check_target(kind: str, slug: str) -> None:

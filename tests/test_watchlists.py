@@ -149,6 +149,10 @@ def test_private_feed_needs_its_secret(app: Flask) -> None:
     titles = [e.title for e in feed.entries]
     assert titles[0] == "Coming due in 3 days: Example Org will open a shop in Lisbon."
     assert any(t.startswith("Revision ") for t in titles)
+    secret = feed_path.split("token=", 1)[1]
+    basic = visitor.get("/watchlist/feed.atom", auth=("carol", secret))
+    assert basic.status_code == 200 and feedparser.parse(basic.data).entries[0].title == titles[0]
+    assert visitor.get("/watchlist/feed.atom", auth=("alice", secret)).status_code == 404
     assert visitor.get("/watchlist/feed.atom").status_code == 404
     assert visitor.get("/watchlist/feed.atom?token=guessed").status_code == 404
     # a new address stops the old one

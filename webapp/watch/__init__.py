@@ -65,6 +65,7 @@ def watchlist() -> str:
         settings=settings,
         mail=mail_configured(),
         feed_url=g.pop("claimkb_new_feed_url", None),
+        feed_basic=g.pop("claimkb_new_feed_basic", None),
         pages=PAGES,
         max_days=MAX_DAYS,
     )
@@ -139,6 +140,9 @@ def new_feed_token() -> str:
     else:
         token = get_watchlists().new_feed_token(user.name)
         g.claimkb_new_feed_url = url_for("watch.feed", token=token, _external=True)
+        plain = url_for("watch.feed", _external=True)
+        scheme, rest = plain.split("://", 1)
+        g.claimkb_new_feed_basic = f"{scheme}://{user.name}:{token}@{rest}"
     response: str = watchlist()
     return response
 
@@ -147,7 +151,13 @@ def new_feed_token() -> str:
 def feed() -> Response:
     """The private Atom feed: authenticated by its secret token (feed readers cannot log in)."""
     lists = get_watchlists()
-    account = lists.account_for_feed(request.args.get("token", ""))
+    # The secret comes as ?token= (any feed reader) or as HTTP Basic's password, which keeps it
+    # out of the web server's access log (the request line is logged, the header is not).
+    basic = request.authorization
+    token = basic.password if basic is not None and basic.type == "basic" and basic.password else None
+    account = lists.account_for_feed(token or request.args.get("token", ""))
+    if basic is not None and account is not None and basic.username and basic.username != account:
+        account = None  # the token is someone else's
     if account is None:
         abort(404, "There is no such feed (its address may have been replaced by a new one).")
     settings = lists.settings(account)
