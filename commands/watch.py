@@ -67,7 +67,7 @@ def check_links(data_dir: Path, timeout: float | None, interval: float | None) -
     """Fetch every source's address (politely) and record whether it is alive, moved or gone.
 
     The outcomes, with their dates, go to the operational database (CLAIMKB_ACCOUNTS_DB); the
-    site's /sources/broken lists the broken ones, and source and claim pages offer the archived
+    site's /reports/broken-links lists the broken ones, and source and claim pages offer the archived
     copy of a source that is gone. Exit status 0 even when links are broken: they are the news.
     """
     with _opened(data_dir) as (kb, accounts, values):
