@@ -269,6 +269,8 @@ class Source:
     kind: str = "NewsArticle"  # or "CreativeWork"
     retracted: bool = False
     language: str | None = None  # BCP 47 tag (schema:inLanguage); None: not recorded
+    archived_at: str | None = None  # an archived copy's address (schema:archivedAt); None: none recorded
+    content_hash: str | None = None  # "sha256:<hex>" of the text the quotes were taken from (ck:contentHash)
 
     def to_graph(self, graph: Into) -> Into:
         graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
@@ -290,11 +292,16 @@ class Source:
             graph.add((self.iri, CK.retracted, Literal(True)))
         if self.language:
             graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
+        if self.archived_at:
+            graph.add((self.iri, SCHEMA.archivedAt, URIRef(self.archived_at)))
+        if self.content_hash:
+            graph.add((self.iri, CK.contentHash, Literal(self.content_hash)))
         return graph
 
     @classmethod
     def from_graph(cls, graph: Graph, iri: URIRef) -> Source:
         url = graph.value(iri, SCHEMA.url)
+        archived = graph.value(iri, SCHEMA.archivedAt)
         publisher = graph.value(iri, SCHEMA.publisher)
         return cls(
             iri=iri,
@@ -309,6 +316,8 @@ class Source:
             kind="NewsArticle" if (iri, RDF.type, SCHEMA.NewsArticle) in graph else "CreativeWork",
             retracted=bool(_one(graph, iri, CK.retracted)),
             language=_str(graph, iri, SCHEMA.inLanguage),
+            archived_at=str(archived) if archived is not None else None,
+            content_hash=_str(graph, iri, CK.contentHash),
         )
 
 

@@ -62,6 +62,7 @@ class CK(DefinedNamespace):
 
     # source properties
     derivationKind: URIRef  # "copy", "rewrite", "translation" or "report": how prov:wasDerivedFrom holds
+    contentHash: URIRef  # "sha256:<hex>" of the text (UTF-8) the source's quotes were taken from
 
     # status crosswalk
     ratingValue: URIRef  # xsd:integer on the published 1-5 ClaimReview scale

@@ -138,6 +138,7 @@ import commands.imports  # noqa: E402, F401
 import commands.releases  # noqa: E402, F401
 import commands.search  # noqa: E402, F401
 import commands.users  # noqa: E402, F401
+import commands.watch  # noqa: E402, F401
 import commands.writer  # noqa: E402, F401
 
 if __name__ == "__main__":

@@ -861,3 +861,15 @@ VOID_PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORD
 VOID_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ck:slug ?slug }"
 
 VOID_LAST_MODIFIED = "SELECT (MAX(?time) AS ?last) WHERE { ?revision a ck:Revision ; prov:endedAtTime ?time }"
+
+
+# --- link checks (kb/links.py) ---------------------------------------------------------------------
+
+# Every source with a web address, with its archived copy if one is recorded.
+SOURCE_ADDRESSES = """
+SELECT ?source ?slug ?headline ?url ?archived WHERE {
+  ?source ck:slug ?slug ; schema:headline ?headline ; schema:url ?url .
+  OPTIONAL { ?source schema:archivedAt ?archived }
+  FILTER NOT EXISTS { ?source ck:retracted true }
+} ORDER BY ?slug
+"""

@@ -117,6 +117,39 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Directory of the data releases (claimkb release); empty: DATA_DIR/releases.",
     ),
+    # --- watchlists, reminders and link checks (issue 17) ---
+    Setting(
+        "smtp_url",
+        "CLAIMKB_SMTP_URL",
+        "",
+        "SMTP server for reminder mails: smtp://host:port, smtp+starttls://user:pass@host:587 or "
+        "smtps://user:pass@host. Empty: no mail is sent (the watchlist page says so).",
+    ),
+    Setting(
+        "mail_from",
+        "CLAIMKB_MAIL_FROM",
+        "claimkb@localhost",
+        "The From address of reminder mails.",
+    ),
+    Setting(
+        "remind_every",
+        "CLAIMKB_REMIND_EVERY",
+        "0",
+        "Minutes between reminder runs inside 'claimkb serve' (one host at a time sends); 0: never "
+        "(run 'claimkb remind' from cron instead).",
+    ),
+    Setting(
+        "link_check_timeout",
+        "CLAIMKB_LINK_CHECK_TIMEOUT",
+        "10",
+        "Seconds 'claimkb check-links' waits for each answer.",
+    ),
+    Setting(
+        "link_check_interval",
+        "CLAIMKB_LINK_CHECK_INTERVAL",
+        "5",
+        "Seconds 'claimkb check-links' leaves between two requests to one host.",
+    ),
 )
 
 
@@ -150,3 +183,16 @@ def min_resolved(values: Mapping[str, str]) -> int:
         return max(1, int(values.get("track_record_min_resolved") or 5))
     except ValueError:
         return 5
+
+
+def number(values: Mapping[str, str], name: str, *, least: float = 0.0) -> float:
+    """A numeric setting (at least ``least``); a value that is not a number is an error naming it."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = values.get(name) or setting.default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{setting.env} must be a number, not {raw!r}") from None
+    if value < least:
+        raise ValueError(f"{setting.env} must be at least {least:g}, not {raw!r}")
+    return value

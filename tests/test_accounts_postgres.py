@@ -114,3 +114,39 @@ def test_the_migration_moves_accounts_into_postgresql(database: str, tmp_path: P
     assert (
         "Nothing to move" in CliRunner(env=env).invoke(main, ["migrate-accounts", "--data-dir", str(data_dir)]).output
     )
+
+
+def test_watchlist_reminders_and_leases_across_hosts(database: str, tmp_path: Path) -> None:
+    """Two hosts on one PostgreSQL database: one lease holder at a time, each reminder reserved once
+    however many runs race for it, and link-check outcomes shared."""
+    import threading
+
+    from kb.links import LinkChecks, Outcome
+    from kb.watchlists import Watchlists
+
+    here = Accounts.open(database, tmp_path, Iris("http://localhost:5000/"))
+    there = Accounts.open(database, tmp_path / "other-host", Iris("http://localhost:5000/"))
+    try:
+        here.add("pg-watcher", "editor", "a made-up password")
+        lists = [Watchlists(here), Watchlists(there)]
+        assert lists[0].follow("pg-watcher", "topic", "logistics")
+        assert [f.slug for f in lists[1].follows("pg-watcher")] == ["logistics"]
+        assert lists[0].lease("remind", "host-a", 60) and not lists[1].lease("remind", "host-b", 60)
+        won: list[bool] = []
+        start = threading.Barrier(8)
+
+        def race(number: int) -> None:
+            start.wait()
+            won.append(lists[number % 2].reserve("pg-watcher", "http://x/claims/c", "2030-01-01", f"h{number}"))
+
+        threads = [threading.Thread(target=race, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(won) == [False] * 7 + [True]
+        LinkChecks(here).record(Outcome("https://example.org/a", "gone", 410, checked_at=1.0))
+        assert LinkChecks(there).get("https://example.org/a").state == "gone"  # type: ignore[union-attr]
+    finally:
+        here.close()
+        there.close()

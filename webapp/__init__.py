@@ -59,11 +59,13 @@ def _blueprints() -> list[Any]:
     from webapp.api import bp as api
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
+    from webapp.links import bp as links
     from webapp.pages import bp as pages
     from webapp.records import bp as records
     from webapp.scorecard import bp as scorecard
     from webapp.search import bp as search
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
+    from webapp.watch import bp as watch
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, watch, links]

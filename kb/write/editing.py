@@ -363,6 +363,8 @@ class Editor:
             "derivation_kind": source.derivation_kind or "",
             "note": source.note or "",
             "language": source.language or "",
+            "archived_at": source.archived_at or "",
+            "content_hash": source.content_hash or "",
             "retracted": source.retracted,
             "version": self.version_of(iri),
         }

@@ -11,6 +11,7 @@ added to a model is a field of the form reader, the API and its document at once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
@@ -52,6 +53,7 @@ MAX_ARTICLE = 60_000  # characters: a long feature is about 30,000
 MAX_ACCEPTED = 100  # claims accepted in one suggestion submission
 MAX_LANGUAGE = 35  # the longest BCP 47 tag we take
 
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 SLUG_SCHEMA: dict[str, Any] = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 200}
 DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "example": "2022-10-11"}
 
@@ -136,6 +138,30 @@ class Url(Spec):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "maxLength": MAX_URL}
+
+
+@dataclass(frozen=True)
+class Sha256(Spec):
+    """A SHA-256 digest, written "sha256:" and 64 hex digits (the bare digits are taken too)."""
+
+    label: str = "The content hash"
+    help: str | None = (
+        "SHA-256 of the text (UTF-8) the quotes were taken from: sha256: and 64 hex digits, "
+        "e.g. the output of sha256sum."
+    )
+
+    def read(self, reader: Reader, name: str, required: bool) -> str | None:
+        value = reader.text(name, required=required, limit=80, label=self.label)
+        if value is None:
+            return None
+        digits = value.strip().lower().removeprefix("sha256:")
+        if not SHA256_RE.match(digits):
+            reader.problems.add(name, f"{self.label} must be sha256: followed by 64 hex digits (0-9, a-f).")
+            return None
+        return f"sha256:{digits}"
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^(sha256:)?[0-9a-fA-F]{64}$", "example": "sha256:" + "0" * 64}
 
 
 @dataclass(frozen=True)
@@ -293,6 +319,15 @@ class SourceFields(Fields):
     ] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
     language: Annotated[str | None, Language(path=SCHEMA.inLanguage)] = None
+    archived_at: Annotated[
+        str | None,
+        Url(
+            "The archived copy's address",
+            path=SCHEMA.archivedAt,
+            help="An archived copy of the original (web.archive.org, archive.today or the newsroom's own).",
+        ),
+    ] = None
+    content_hash: Annotated[str | None, Sha256(path=CK.contentHash)] = None
 
 
 class QuoteFields(Fields):
