@@ -59,6 +59,7 @@ def _blueprints() -> list[Any]:
     from webapp.api import bp as api
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
+    from webapp.media import bp as media
     from webapp.pages import bp as pages
     from webapp.records import bp as records
     from webapp.scorecard import bp as scorecard
@@ -66,4 +67,4 @@ def _blueprints() -> list[Any]:
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, media]
