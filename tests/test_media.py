@@ -158,6 +158,16 @@ def test_a_photo_added_by_the_form_is_on_the_claim_page_with_its_mediareview(
     assert b"Made-up Photographer" not in body and b"Exif" not in body
     assert f'src="/uploads/{thumbnail.rsplit("/", 1)[1]}"' in html  # the page shows the served copy
 
+    # Its edit form shows the current frame and keeps it when no new one is sent.
+    slug = str(media).rsplit("/", 1)[1]
+    edit_page = editor.get(f"/media/{slug}/edit").get_data(as_text=True)
+    assert f'src="/uploads/{thumbnail.rsplit("/", 1)[1]}"' in edit_page
+    version = int(editor.get(f"/api/media/{slug}").get_json()["version"])
+    fields = {"version": str(version), "kind": "ImageObject", "name": "A made-up screenshot, renamed"}
+    renamed = _form_post(editor, f"/media/{slug}/edit", {**fields, "authenticity": "DecontextualizedContent"}, None)
+    assert renamed.status_code == 302, renamed.text
+    assert editor.get(f"/api/media/{slug}").get_json()["thumbnail"] == thumbnail.rsplit("/", 1)[1]
+
     # The media object's own IRI answers as linked data.
     assert editor.get("/" + str(media).removeprefix(kb.iris.base) + ".ttl").status_code == 200
 
@@ -287,6 +297,17 @@ def test_the_api_adds_reads_and_edits_a_video_and_its_assessment(make_app: Any, 
         "ClaimReview"
     ]
     assert "not assessed yet" in html
+    assert f'id="media-{media["slug"]}"' in html
+
+    # Withdrawn: off the page (and its markup), kept in the store and its history.
+    withdrawn = client.post(
+        f"/api/media/{media['slug']}/retract",
+        json={"version": answer["version"], "reason": "Wrong clip"},
+        headers=auth,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert client.get(f"/api/media/{media['slug']}").get_json()["retracted"] is True
+    assert f'id="media-{media["slug"]}"' not in client.get(f"/claims/{CLAIM}").get_data(as_text=True)
 
     stale = client.put(
         f"/api/media/{media['slug']}",

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 
-from claims.media import MEDIA_KINDS
 from claims.model import Claim, MediaObject
 from claims.vocab import SCHEMA
 from kb import queries
 from kb.knowledge import KnowledgeBase
 from kb.read.history import shorten
 from kb.write import fields
-from kb.write.editing import Editor
+from kb.write.editing import MEDIA_TYPES, Editor
 from kb.write.fields import MEDIA_FIELDS, Submitted
 from kb.write.pipeline import Draft
 from kb.write.repository import RevisionInfo
@@ -32,7 +31,6 @@ from kb.write.uploads import CleanImage, Uploads
 if TYPE_CHECKING:
     from kb.read.matching import Matcher
 
-MEDIA_TYPES = tuple(SCHEMA[kind] for kind in MEDIA_KINDS)
 WHAT = "photo, video or audio clip"
 
 

@@ -145,7 +145,7 @@ class Uploads:
         if pillow_format == "JPEG":
             clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
         else:
-            clean.save(buffer, "PNG", optimize=True)
+            clean.save(buffer, "PNG")  # zlib level 6: "optimize" (level 9) took several times longer
         data = buffer.getvalue()
         name = f"{hashlib.sha256(data).hexdigest()}.{extension}"
         return CleanImage(data=data, name=name, width=clean.width, height=clean.height)

@@ -161,7 +161,7 @@ def edit_claim(slug: str) -> tuple[Response, int]:
     return _written(info, _claim(slug))
 
 
-@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+@bp.post("/<any(claims, sources, events, entities, media):kind>/<slug>/retract")
 def retract(kind: str, slug: str) -> tuple[Response, int]:
     user = _user()
     info = _editor().retract(kind, _slug(slug), _body(), agent=user.iri)

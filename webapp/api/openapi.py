@@ -153,7 +153,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                         f"Withdraw one of the {kind}; it stays in the history", "Retract", "Retracted", params=slug
                     )
                 }
-                for kind in ("claims", "sources", "events", "entities")
+                for kind in ("claims", "sources", "events", "entities", "media")
             },
             "/sources/{slug}": {
                 "get": _read("One source", "SourceAnswer", slug),

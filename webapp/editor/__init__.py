@@ -242,7 +242,7 @@ def same_claim(slug: str) -> Page:
     return redirect(url_for("pages.claim", slug=slug))
 
 
-@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+@bp.post("/<any(claims, sources, events, entities, media):kind>/<slug>/retract")
 @login_required
 def retract(kind: str, slug: str) -> Page:
     check_csrf()
