@@ -18,7 +18,6 @@ import io
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,28 +88,29 @@ class Uploads:
                 "Nothing was saved.",
                 413,
             )
-        with warnings.catch_warnings():
-            # Past Image.MAX_IMAGE_PIXELS Pillow only warns (past twice that it raises): both refuse here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                with Image.open(io.BytesIO(data), formats=ACCEPTED) as image:
-                    self._check_pixels(image.size, field)
-                    image.load()
-                    return self._reencode(image)
-            except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-                raise self._too_many_pixels(field, None) from None
-            except UnidentifiedImageError:
-                raise UploadRefused(
-                    field,
-                    "The file's content is not a JPEG, PNG, GIF or WebP image (its name or declared type does "
-                    "not count). Nothing was saved.",
-                    415,
-                ) from None
-            except (OSError, SyntaxError, ValueError, EOFError) as error:
-                # A truncated or corrupt image of an accepted type: Pillow's own wording is not for readers.
-                raise UploadRefused(
-                    field, "The image is damaged or cut short and cannot be read. Nothing was saved.", 422
-                ) from error
+        # Image.open reads the header only; our limit is checked before any pixel is decoded. Pillow's
+        # own check stays behind it: past Image.MAX_IMAGE_PIXELS it warns (an error where warnings are
+        # errors), past twice that it raises. The warnings filters are left alone: they are the whole
+        # process's, and other threads serve other requests meanwhile.
+        try:
+            with Image.open(io.BytesIO(data), formats=ACCEPTED) as image:
+                self._check_pixels(image.size, field)
+                image.load()
+                return self._reencode(image)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise self._too_many_pixels(field, None) from None
+        except UnidentifiedImageError:
+            raise UploadRefused(
+                field,
+                "The file's content is not a JPEG, PNG, GIF or WebP image (its name or declared type does "
+                "not count). Nothing was saved.",
+                415,
+            ) from None
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            # A truncated or corrupt image of an accepted type: Pillow's own wording is not for readers.
+            raise UploadRefused(
+                field, "The image is damaged or cut short and cannot be read. Nothing was saved.", 422
+            ) from error
 
     def _check_pixels(self, size: tuple[int, int], field: str) -> None:
         width, height = size
