@@ -1,4 +1,4 @@
-"""The domain model: claims, sources, quotes, evidence events, entities and topics.
+"""The domain model: claims, sources, quotes, evidence events, entities, topics and media objects.
 
 Plain dataclasses that read themselves from an rdflib graph and write themselves to one; no I/O.
 IRIs are minted under the knowledge base's base IRI (see ``Iris``).
@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from claims.media import AUTHENTICITY, MEDIA_KINDS, authenticity_of
 from claims.status import Stance, Status, TimelineEntry, derive_status
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
 
@@ -68,6 +69,13 @@ class Iris:
 
     def quote(self, slug: str) -> URIRef:
         return URIRef(f"{self.base}quotes/{slug}")
+
+    def media(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}media/{slug}")
+
+    def upload(self, name: str) -> URIRef:
+        """An uploaded file the site serves itself (a media object's frame or thumbnail), by its name."""
+        return URIRef(f"{self.base}uploads/{name}")
 
     def revision(self, number: int) -> URIRef:
         return URIRef(f"{self.base}revisions/{number}")
@@ -408,6 +416,7 @@ class Claim:
     # The same claim, made elsewhere (ck:sameClaimAs): symmetric, stored on one of the two claims
     # only (the one whose revision linked them), read both ways by the pages.
     same_as: list[URIRef] = field(default_factory=list)
+    media: list[URIRef] = field(default_factory=list)  # photos, videos, audio that make the claim (ck:media)
 
     @property
     def is_prediction(self) -> bool:
@@ -457,6 +466,8 @@ class Claim:
             graph.add((self.iri, SCHEMA.inLanguage, Literal(self.language)))
         for iri in self.same_as:
             graph.add((self.iri, CK.sameClaimAs, iri))
+        for iri in self.media:
+            graph.add((self.iri, CK.media, iri))
         return graph
 
     @classmethod
@@ -487,4 +498,88 @@ class Claim:
             retracted=bool(_one(graph, iri, CK.retracted)),
             language=_str(graph, iri, SCHEMA.inLanguage),
             same_as=_iris(graph, iri, CK.sameClaimAs),
+            media=_iris(graph, iri, CK.media),
+        )
+
+
+@dataclass
+class MediaObject:
+    """A photo, video or audio clip that makes a claim, with its assessment (a schema.org MediaReview).
+
+    ``content_url`` is where the media itself is (the post, the file); ``sha256`` the hex SHA-256 of
+    its content as the editor fetched it; ``appeared_in`` the source it appeared in and ``uploaded_on``
+    when it was posted there; ``thumbnail`` a frame or thumbnail the site serves itself (an upload,
+    ``Iris.upload``). The assessment — ``authenticity``, a key of ``claims.media.AUTHENTICITY``, and a
+    Markdown ``assessment`` — is written as the MediaReview node ``{iri}/review`` (a part of the
+    media object, versioned with it); without an authenticity category there is no review yet.
+    """
+
+    iri: URIRef
+    slug: str
+    name: str  # what it shows, in our words (also the thumbnail's alternative text)
+    kind: str = "ImageObject"  # a key of claims.media.MEDIA_KINDS
+    content_url: str | None = None
+    sha256: str | None = None
+    appeared_in: URIRef | None = None
+    uploaded_on: date | None = None
+    thumbnail: URIRef | None = None
+    authenticity: str | None = None
+    assessment: str | None = None
+    retracted: bool = False
+
+    @property
+    def review(self) -> URIRef:
+        return URIRef(f"{self.iri}/review")
+
+    @property
+    def thumbnail_name(self) -> str | None:
+        """The uploaded file's name (``<sha256>.<ext>``), the last segment of its IRI."""
+        return str(self.thumbnail).rsplit("/", 1)[1] if self.thumbnail else None
+
+    def to_graph(self, graph: Into) -> Into:
+        graph.add((self.iri, RDF.type, SCHEMA[self.kind]))
+        graph.add((self.iri, CK.slug, Literal(self.slug)))
+        graph.add((self.iri, SCHEMA.name, Literal(self.name)))
+        if self.content_url:
+            graph.add((self.iri, SCHEMA.contentUrl, URIRef(self.content_url)))
+        if self.sha256:
+            graph.add((self.iri, SCHEMA.sha256, Literal(self.sha256)))
+        if self.appeared_in:
+            graph.add((self.iri, SCHEMA.associatedArticle, self.appeared_in))
+        if self.uploaded_on:
+            graph.add((self.iri, SCHEMA.uploadDate, _date_literal(self.uploaded_on)))
+        if self.thumbnail:
+            graph.add((self.iri, SCHEMA.thumbnailUrl, self.thumbnail))
+        if self.retracted:
+            graph.add((self.iri, CK.retracted, Literal(True)))
+        if self.authenticity:
+            graph.add((self.iri, SCHEMA.review, self.review))
+            graph.add((self.review, RDF.type, SCHEMA.MediaReview))
+            graph.add((self.review, SCHEMA.itemReviewed, self.iri))
+            graph.add((self.review, SCHEMA.mediaAuthenticityCategory, AUTHENTICITY[self.authenticity].iri))
+            if self.assessment:
+                graph.add((self.review, CK.note, Literal(self.assessment)))
+        return graph
+
+    @classmethod
+    def from_graph(cls, graph: Graph, iri: URIRef) -> MediaObject:
+        kind = next((k for k in MEDIA_KINDS if (iri, RDF.type, SCHEMA[k]) in graph), "ImageObject")
+        review = URIRef(f"{iri}/review")
+        category = authenticity_of(graph.value(review, SCHEMA.mediaAuthenticityCategory))
+        content_url = graph.value(iri, SCHEMA.contentUrl)
+        appeared_in = graph.value(iri, SCHEMA.associatedArticle)
+        thumbnail = graph.value(iri, SCHEMA.thumbnailUrl)
+        return cls(
+            iri=iri,
+            slug=_str(graph, iri, CK.slug) or "",
+            name=_str(graph, iri, SCHEMA.name) or "",
+            kind=kind,
+            content_url=str(content_url) if content_url is not None else None,
+            sha256=_str(graph, iri, SCHEMA.sha256),
+            appeared_in=appeared_in if isinstance(appeared_in, URIRef) else None,
+            uploaded_on=_date(graph, iri, SCHEMA.uploadDate),
+            thumbnail=thumbnail if isinstance(thumbnail, URIRef) else None,
+            authenticity=category.key if category else None,
+            assessment=_str(graph, review, CK.note),
+            retracted=bool(_one(graph, iri, CK.retracted)),
         )

@@ -53,6 +53,7 @@ class CK(DefinedNamespace):
     version: URIRef  # xsd:integer, raised by every revision that touches the resource
     retracted: URIRef  # xsd:boolean: the resource is withdrawn but kept
     sameClaimAs: URIRef  # claim -> claim: the same claim, made elsewhere (symmetric; not owl:sameAs)
+    media: URIRef  # claim -> schema:MediaObject: a photo, video or audio clip that makes the claim
 
     # evidence event properties
     stance: URIRef

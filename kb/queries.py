@@ -43,9 +43,10 @@ CONSTRUCT { ?s ?p ?o } WHERE {
   UNION { ?claim ck:quote/oa:hasSelector|ck:evidence/ck:quote/oa:hasSelector ?s . ?s ?p ?o }
   UNION {
     ?claim schema:appearance|schema:firstAppearance|ck:evidence/ck:source|ck:quote/oa:hasSource
-           |ck:evidence/ck:quote/oa:hasSource ?s .
+           |ck:evidence/ck:quote/oa:hasSource|ck:media/schema:associatedArticle ?s .
     ?s ?p ?o
   }
+  UNION { ?claim ck:media|ck:media/schema:review ?s . ?s ?p ?o }
   UNION {
     ?claim schema:author|schema:about|ck:evidence/ck:actor
            |schema:appearance/schema:publisher|ck:evidence/ck:source/schema:publisher
@@ -220,6 +221,7 @@ ORDER BY ?label
 """
 
 CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
+CLAIMS_OF_MEDIA = "SELECT ?media ?claim WHERE { ?claim ck:media ?media }"
 
 # --- search ------------------------------------------------------------------------------------------
 # What the search index holds for each claim. Each query is run either for every claim (a rebuild)
@@ -387,7 +389,7 @@ SELECT ?source ?slug ?headline WHERE {
 RESOURCE_DESCRIPTION = """
 CONSTRUCT { ?s ?p ?o } WHERE {
   { ?resource ?p ?o . BIND(?resource AS ?s) }
-  UNION { ?resource ck:quote|oa:hasSelector|ck:quote/oa:hasSelector ?s . ?s ?p ?o }
+  UNION { ?resource ck:quote|oa:hasSelector|ck:quote/oa:hasSelector|schema:review ?s . ?s ?p ?o }
 }
 """
 

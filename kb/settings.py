@@ -150,6 +150,26 @@ SETTINGS: tuple[Setting, ...] = (
         "5",
         "Seconds 'claimkb check-links' leaves between two requests to one host.",
     ),
+    # --- image and video claims (issue 17) ---
+    Setting(
+        "media_dir",
+        "CLAIMKB_MEDIA_DIR",
+        "",
+        "Directory of uploaded frames and thumbnails (by content hash); empty: DATA_DIR/media. Several web "
+        "hosts must share one (a network file system), like their store.",
+    ),
+    Setting(
+        "media_max_bytes",
+        "CLAIMKB_MEDIA_MAX_BYTES",
+        "1000000",
+        "Largest upload (a frame or thumbnail) in bytes; larger ones get 413 and nothing is saved.",
+    ),
+    Setting(
+        "media_max_pixels",
+        "CLAIMKB_MEDIA_MAX_PIXELS",
+        "25000000",
+        "Most pixels an uploaded image may have (width x height); more is refused as a decompression bomb.",
+    ),
 )
 
 
@@ -175,6 +195,26 @@ def releases_dir(values: Mapping[str, str]) -> Path:
     if values.get("releases_dir"):
         return Path(values["releases_dir"]).expanduser().resolve()
     return data_dir(values) / "releases"
+
+
+def media_dir(values: Mapping[str, str]) -> Path:
+    """Where uploads are kept (``CLAIMKB_MEDIA_DIR``, else ``DATA_DIR/media``)."""
+    if values.get("media_dir"):
+        return Path(values["media_dir"]).expanduser().resolve()
+    return data_dir(values) / "media"
+
+
+def whole_number(values: Mapping[str, str], name: str) -> int:
+    """A setting that must be a positive whole number; a clear error at start otherwise."""
+    raw = values.get(name) or setting_defaults()[name]
+    env = next(s.env for s in SETTINGS if s.name == name)
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ValueError(f"{env} must be a whole number, not {raw!r}") from None
+    if number < 1:
+        raise ValueError(f"{env} must be at least 1, not {number}")
+    return number
 
 
 def min_resolved(values: Mapping[str, str]) -> int:

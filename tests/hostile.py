@@ -184,6 +184,20 @@ ENTITY_SPEC = {
     "note": field("Made up.", ""),
     "reason": field("Test", ""),
 }
+# A media object's frame: a tiny PNG, an SVG behind it, text that is not base64 (as a JSON body sends it).
+_PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAwMDAxMDAAAAeBAIBvW1/2wAAAABJRU5ErkJggg=="
+MEDIA_SPEC = {
+    "kind": field("ImageObject", "VideoObject", "AudioObject"),
+    "name": field("A made-up photo", ""),
+    "content_url": field("https://example.org/photo.jpg", ""),
+    "sha256": field("ab" * 32, "AB" * 32, ""),
+    "appeared_in": field(SOURCE, ""),
+    "uploaded_on": field("2022-10-12", ""),
+    "thumbnail": field(_PNG_BASE64, "PHN2Zz48L3N2Zz4=", "not base64!", ""),
+    "authenticity": field("OriginalMediaContent", "DecontextualizedContent", "StagedContent", ""),
+    "assessment": field("A *made-up* assessment.", ""),
+    "reason": field("Test", ""),
+}
 
 # Any JSON value, for API bodies: a field may get a number, null, a list or an object instead of text.
 json_values = st.recursive(

@@ -25,6 +25,7 @@ from tests.hostile import (
     ENTITY_SPEC,
     EVENT,
     EVENT_SPEC,
+    MEDIA_SPEC,
     SOURCE,
     SOURCE_SPEC,
     assert_json_error,
@@ -55,13 +56,14 @@ WRITES = {
     "edit event": ("PUT", "/api/events/{slug}", ("event", EVENT), EVENT_SPEC),
     "create entity": ("POST", "/api/entities", None, ENTITY_SPEC),
     "edit entity": ("PUT", "/api/entities/{slug}", ("entity", ENTITY), ENTITY_SPEC),
+    "add media": ("POST", "/api/claims/{slug}/media", ("claim", CLAIM), MEDIA_SPEC),
     "withdraw claim": ("POST", "/api/claims/{slug}/retract", ("claim", CLAIM), {"reason": hostile_text}),
     "withdraw source": ("POST", "/api/sources/{slug}/retract", ("source", SOURCE), {"reason": hostile_text}),
     "withdraw event": ("POST", "/api/events/{slug}/retract", ("event", EVENT), {"reason": hostile_text}),
     "withdraw entity": ("POST", "/api/entities/{slug}/retract", ("entity", ENTITY), {"reason": hostile_text}),
 }
 # 405: a hostile name with a "/" can land on another route of the API.
-WRITE_REFUSALS = {400, 401, 404, 405, 409, 413, 422}
+WRITE_REFUSALS = {400, 401, 404, 405, 409, 413, 415, 422}
 READS = (
     "/api/claims",
     "/api/claims/{slug}",

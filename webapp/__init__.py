@@ -60,6 +60,7 @@ def _blueprints() -> list[Any]:
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.links import bp as links
+    from webapp.media import bp as media
     from webapp.pages import bp as pages
     from webapp.records import bp as records
     from webapp.scorecard import bp as scorecard
@@ -68,4 +69,4 @@ def _blueprints() -> list[Any]:
     from webapp.suggest import bp as suggest
     from webapp.watch import bp as watch
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, watch, links]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, watch, links, media]

@@ -12,6 +12,7 @@ from claims.model import WIKIDATA_PREFIX, Entity, Source
 from claims.vocab import CK_IRI, SCHEMA
 from kb import queries
 from kb.interchange.formats.claimreview import CONTEXT, ReviewedClaim, claim_review
+from kb.interchange.formats.mediareview import media_review
 from kb.knowledge import KnowledgeBase
 from kb.read.pages import status_of
 
@@ -52,6 +53,23 @@ def claim_review_for(kb: KnowledgeBase, slug: str, *, publisher: str) -> dict[st
     return claim_review(
         ReviewedClaim.from_page(page), published=first[0] if first else None, publisher=publisher, site=kb.iris.base
     )
+
+
+def media_reviews_for(kb: KnowledgeBase, slug: str, *, publisher: str) -> list[dict[str, Any]]:
+    """The MediaReview of each assessed photo, video or audio clip of one claim, dated on its first revision."""
+    page = kb.claim_page(slug)
+    if not page.media:
+        return []
+    claim = ReviewedClaim.from_page(page)
+    reviews = []
+    for item in page.media:
+        first = revision_times(kb, item.media.iri).get(item.media.iri)
+        review = media_review(
+            item, claim, published=first[0] if first else None, publisher=publisher, site=kb.iris.base
+        )
+        if review is not None:
+            reviews.append(review)
+    return reviews
 
 
 def reviewed_claims(kb: KnowledgeBase) -> list[ReviewedClaim]:

@@ -13,7 +13,7 @@ from kb.knowledge import KnowledgeBase
 from kb.sparql.formats import Format
 
 # The kinds of resource that answer with RDF, by the first segment of their path.
-KINDS = ("claims", "sources", "entities", "topics", "events", "quotes", "revisions", "agents")
+KINDS = ("claims", "sources", "entities", "topics", "events", "quotes", "revisions", "agents", "media")
 
 VOCABULARY_IRI = CK_IRI
 

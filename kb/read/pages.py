@@ -11,7 +11,8 @@ from rdflib.term import Node
 
 from claims import concepts
 from claims.concepts import Concept
-from claims.model import Claim, Entity, EvidenceEvent, Quote, Source, Topic
+from claims.media import AUTHENTICITY, MEDIA_KINDS, Authenticity
+from claims.model import Claim, Entity, EvidenceEvent, MediaObject, Quote, Source, Topic
 from claims.status import Status
 from claims.vocab import CK, CK_IRI, SCHEMA
 
@@ -51,6 +52,16 @@ class TimelineItem:
 
 
 @dataclass
+class MediaItem:
+    """A photo, video or audio clip that makes the claim, as its page shows it."""
+
+    media: MediaObject
+    kind_label: str
+    appeared_in: Source | None
+    authenticity: Authenticity | None  # None: not assessed yet
+
+
+@dataclass
 class ClaimPage:
     claim: Claim
     status: Concept
@@ -64,6 +75,7 @@ class ClaimPage:
     topics: list[Topic]
     publishers: dict[URIRef, Entity]
     as_of: date | None = None  # set when the page shows what was known on a past date
+    media: list[MediaItem] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +164,7 @@ def claim_page(graph: Graph, iri: URIRef, today: date, as_of: date | None = None
         )
     status = claim.derive_status(known, today=horizon)
     topics = [Topic.from_graph(graph, t) for t in claim.topics]
+    media = [MediaObject.from_graph(graph, m) for m in claim.media if (m, CK.slug, None) in graph]
     return ClaimPage(
         claim=claim,
         status=concepts.status(status),
@@ -165,6 +178,16 @@ def claim_page(graph: Graph, iri: URIRef, today: date, as_of: date | None = None
         topics=sorted(topics, key=lambda t: t.label),
         publishers={e.iri: e for e in entities.values()},
         as_of=as_of,
+        media=[
+            MediaItem(
+                media=m,
+                kind_label=MEDIA_KINDS[m.kind],
+                appeared_in=sources.get(m.appeared_in) if m.appeared_in else None,
+                authenticity=AUTHENTICITY.get(m.authenticity) if m.authenticity else None,
+            )
+            for m in media
+            if not m.retracted
+        ],
     )
 
 

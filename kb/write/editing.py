@@ -20,7 +20,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from claims import concepts
-from claims.model import WIKIDATA_RE, Claim, Entity, EvidenceEvent, Quote, Source, slugify
+from claims.media import MEDIA_KINDS
+from claims.model import WIKIDATA_RE, Claim, Entity, EvidenceEvent, MediaObject, Quote, Source, slugify
 from claims.status import Stance
 from claims.vocab import CK, SCHEMA
 from kb import queries
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 ENTITY_TYPES = (SCHEMA.Organization, SCHEMA.Person)
 LIKELY = 0.55  # a match this close (or judged the same claim) is shown before a new claim is saved
 SOURCE_TYPES = (SCHEMA.NewsArticle, SCHEMA.CreativeWork)
+MEDIA_TYPES = tuple(SCHEMA[kind] for kind in MEDIA_KINDS)
 
 
 class Editor:
@@ -320,7 +322,7 @@ class Editor:
     # --- retracting ---------------------------------------------------------------------------
 
     def retract(self, kind: str, slug: str, data: Mapping[str, Any], *, agent: URIRef) -> RevisionInfo | None:
-        """Mark a claim, source, evidence event or entity as withdrawn; it is kept, never deleted."""
+        """Mark a claim, source, evidence event, entity or media object as withdrawn; it is kept, never deleted."""
         mint, types, what, model = self._kind(kind)
         iri = mint(slug)
         current = self._require(iri, *types, what=what)
@@ -341,6 +343,7 @@ class Editor:
             "sources": (self.iris.source, SOURCE_TYPES, "source", Source),
             "events": (self.iris.event, (CK.EvidenceEvent,), "evidence event", EvidenceEvent),
             "entities": (self.iris.entity, ENTITY_TYPES, "entity", Entity),
+            "media": (self.iris.media, MEDIA_TYPES, "photo, video or audio clip", MediaObject),
         }
         if kind not in kinds:
             raise NotFound(f"“{kind}” cannot be withdrawn.")

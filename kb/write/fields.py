@@ -11,6 +11,8 @@ added to a model is a field of the form reader, the API and its document at once
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 
 from claims import concepts
+from claims.media import AUTHENTICITY, MEDIA_KINDS
 from claims.model import SLUG_RE
 from claims.status import Stance
 from claims.vocab import CK, OA, SCHEMA
@@ -52,6 +55,8 @@ MAX_WIKIDATA = 200
 MAX_ARTICLE = 60_000  # characters: a long feature is about 30,000
 MAX_ACCEPTED = 100  # claims accepted in one suggestion submission
 MAX_LANGUAGE = 35  # the longest BCP 47 tag we take
+MEDIA_KIND_OPTIONS = tuple(MEDIA_KINDS)
+AUTHENTICITY_OPTIONS = tuple(AUTHENTICITY)
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 SLUG_SCHEMA: dict[str, Any] = {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": 200}
@@ -180,6 +185,47 @@ class Language(Spec):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "maxLength": MAX_LANGUAGE, "example": "en"}
+
+
+@dataclass(frozen=True)
+class ContentHash(Sha256):
+    """A media object's SHA-256 digest (``schema:sha256``: the bare 64 hex digits, as schema.org has it);
+    read like ``Sha256``, "sha256:" accepted in front."""
+
+    help: str | None = "SHA-256 of the file as you fetched it: 64 hex digits, e.g. the output of sha256sum."
+
+    def read(self, reader: Reader, name: str, required: bool) -> str | None:
+        value = super().read(reader, name, required)
+        return value.removeprefix("sha256:") if value else None
+
+
+@dataclass(frozen=True)
+class Upload(Spec):
+    """A file's bytes: a form's file field (the site passes its bytes), or base64 text in a JSON body.
+
+    Only decoded here; what the bytes may be (size, type, pixels) is checked where they are stored
+    (``kb.write.uploads``), with the site's limits.
+    """
+
+    def read(self, reader: Reader, name: str, required: bool) -> bytes | None:
+        value = reader.data.get(name)
+        if value is None or value == "" or value == b"":
+            if required:
+                reader.problems.add(name, f"{self.label} is required.")
+            return None
+        if isinstance(value, bytes):
+            return value
+        if not isinstance(value, str):
+            reader.problems.add(name, f"{self.label} must be the file's content in base64.")
+            return None
+        try:
+            return base64.b64decode(value.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            reader.problems.add(name, f"{self.label} must be the file's content in base64.")
+            return None
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/*"}
 
 
 @dataclass(frozen=True)
@@ -368,6 +414,50 @@ class EntityFields(Fields):
     note: Annotated[str | None, Markdown(path=CK.note)] = None
 
 
+class MediaFields(Fields):
+    """A photo, video or audio clip that makes a claim, and its assessment (a schema.org MediaReview)."""
+
+    KIND = "media"
+    ALSO = {"slug": "name", "review": "authenticity", "itemReviewed": "authenticity"}
+
+    kind: Annotated[str, Choice("The kind", path=RDF.type, options=MEDIA_KIND_OPTIONS)]
+    name: Annotated[
+        str,
+        Text("What it shows", limit=MAX_HEADLINE, path=SCHEMA.name, help="In our words; also the image's alt text."),
+    ]
+    content_url: Annotated[
+        str | None, Url("The media's address", path=SCHEMA.contentUrl, help="Where the photo, video or audio is.")
+    ] = None
+    sha256: Annotated[
+        str | None,
+        ContentHash(path=SCHEMA.sha256, help="SHA-256 of the media's content (sha256sum of the file), in hex."),
+    ] = None
+    appeared_in: Annotated[
+        str | None,
+        Slug("Where it appeared", path=SCHEMA.associatedArticle, help="Slug of the source it appeared in."),
+    ] = None
+    uploaded_on: Annotated[str | None, Day("The date it was posted", path=SCHEMA.uploadDate)] = None
+    thumbnail: Annotated[
+        bytes | None,
+        Upload(
+            "The frame or thumbnail",
+            path=SCHEMA.thumbnailUrl,
+            help="A JPEG, PNG, GIF or WebP image (its content in base64 in JSON); re-encoded without its metadata. "
+            "Left out of an edit, the current one stays.",
+        ),
+    ] = None
+    authenticity: Annotated[
+        str | None,
+        Choice(
+            "The assessment",
+            path=SCHEMA.mediaAuthenticityCategory,
+            options=AUTHENTICITY_OPTIONS,
+            help="schema.org's MediaManipulationRatingEnumeration member; empty: not assessed yet.",
+        ),
+    ] = None
+    assessment: Annotated[str | None, Markdown("The explanation", path=CK.note)] = None
+
+
 # The bodies the editor's forms and the JSON API take.
 
 
@@ -417,6 +507,14 @@ class EntityInput(EntityFields, Reason):
 
 
 class EntityEdit(EntityFields, Reason, Edit):
+    pass
+
+
+class MediaInput(MediaFields, Reason):
+    version: Annotated[int, Version(help="The claim's version the edit started from (from a GET).")]
+
+
+class MediaEdit(MediaFields, Reason, Edit):
     pass
 
 
@@ -473,6 +571,8 @@ BODIES: tuple[type[Fields], ...] = (
     EventEdit,
     EntityInput,
     EntityEdit,
+    MediaInput,
+    MediaEdit,
     Retract,
     Revert,
     SameClaim,
@@ -535,7 +635,8 @@ CLAIM_FIELDS = controlled(ClaimFields)
 SOURCE_FIELDS = controlled(SourceFields)
 EVENT_FIELDS = controlled(EventFields)
 ENTITY_FIELDS = controlled(EntityFields)
-FIELD_OF_PATH = field_of_path(ClaimFields, SourceFields, EventFields, EntityFields, QuoteFields)
+MEDIA_FIELDS = controlled(MediaFields)
+FIELD_OF_PATH = field_of_path(ClaimFields, SourceFields, EventFields, EntityFields, QuoteFields, MediaFields)
 LIST_FIELDS = list_fields(ClaimFields, SourceFields, EventFields, EntityFields)
 
 
@@ -625,6 +726,13 @@ EventAnswer = answer(
     "EventAnswer", EventFields, claim=(str | None, None), quote=(str | None, None), retracted=(bool | None, None)
 )
 EntityAnswer = answer("EntityAnswer", EntityFields)
+MediaAnswer = answer(
+    "MediaAnswer",
+    MediaFields,
+    claim=(str | None, None),
+    thumbnail_url=(str | None, None),
+    retracted=(bool | None, None),
+)
 
 
 class ClaimSummaryAnswer(BaseModel):
@@ -735,6 +843,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     EventAnswer,
     EntityAnswer,
     EntityList,
+    MediaAnswer,
     Retracted,
     Reverted,
     RevisionAnswer,

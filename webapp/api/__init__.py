@@ -23,6 +23,7 @@ from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
 from webapp.extensions import get_kb, get_search
+from webapp.media import get_media_editor
 from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -160,7 +161,7 @@ def edit_claim(slug: str) -> tuple[Response, int]:
     return _written(info, _claim(slug))
 
 
-@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+@bp.post("/<any(claims, sources, events, entities, media):kind>/<slug>/retract")
 def retract(kind: str, slug: str) -> tuple[Response, int]:
     user = _user()
     info = _editor().retract(kind, _slug(slug), _body(), agent=user.iri)
@@ -211,6 +212,31 @@ def edit_event(slug: str) -> tuple[Response, int]:
     user = _user()
     info = _editor().edit_event(_slug(slug), _body(), agent=user.iri)
     return _written(info, _editor().event_values(slug))
+
+
+# --- photos, videos and audio clips -----------------------------------------------------------------
+
+
+@bp.post("/claims/<slug>/media")
+def add_media(slug: str) -> tuple[Response, int]:
+    """A photo, video or audio clip that makes the claim; its frame as base64 in ``thumbnail``."""
+    user = _user()
+    editor = get_media_editor()
+    iri, info = editor.add_media(_slug(slug), _body(), agent=user.iri)
+    return _written(info, editor.media_values(iri.rsplit("/", 1)[1]), 201)
+
+
+@bp.get("/media/<slug>")
+def get_media(slug: str) -> Response:
+    return jsonify(get_media_editor().media_values(_slug(slug)))
+
+
+@bp.put("/media/<slug>")
+def edit_media(slug: str) -> tuple[Response, int]:
+    user = _user()
+    editor = get_media_editor()
+    info = editor.edit_media(_slug(slug), _body(), agent=user.iri)
+    return _written(info, editor.media_values(slug))
 
 
 # --- entities -------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ WRITE_ERRORS = {
     "422": {"$ref": "#/components/responses/Invalid"},
 }
 TOO_LARGE = {"413": {"$ref": "#/components/responses/TooLarge"}}
+UPLOAD_REFUSED = {**TOO_LARGE, "415": {"$ref": "#/components/responses/NotAnImage"}}
 
 
 def _read(summary: str, schema: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -107,7 +108,10 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                     "likely says what a recorded one says (error.details.matches)",
                 ),
                 "Invalid": _json(error, "Invalid values; error.details.fields maps each field to its messages"),
-                "TooLarge": _json(error, "The article (or the request) is too large"),
+                "TooLarge": _json(
+                    error, "The article, the request or an uploaded image (its bytes or its pixels) is too large"
+                ),
+                "NotAnImage": _json(error, "The uploaded file's content is not a JPEG, PNG, GIF or WebP image"),
             },
         },
         "paths": {
@@ -149,7 +153,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                         f"Withdraw one of the {kind}; it stays in the history", "Retract", "Retracted", params=slug
                     )
                 }
-                for kind in ("claims", "sources", "events", "entities")
+                for kind in ("claims", "sources", "events", "entities", "media")
             },
             "/sources/{slug}": {
                 "get": _read("One source", "SourceAnswer", slug),
@@ -158,6 +162,26 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             "/events/{slug}": {
                 "get": _read("One evidence event", "EventAnswer", slug),
                 "put": _write("Edit an evidence event", "EventEdit", "EventAnswer", params=slug),
+            },
+            "/claims/{slug}/media": {
+                "post": _write(
+                    "Add a photo, video or audio clip that makes a claim, with its assessment",
+                    "MediaInput",
+                    "MediaAnswer",
+                    "201",
+                    slug,
+                    errors={**WRITE_ERRORS, **UPLOAD_REFUSED},
+                )
+            },
+            "/media/{slug}": {
+                "get": _read("One photo, video or audio clip, with its assessment", "MediaAnswer", slug),
+                "put": _write(
+                    "Edit a photo, video or audio clip (a new frame replaces the old one)",
+                    "MediaEdit",
+                    "MediaAnswer",
+                    params=slug,
+                    errors={**WRITE_ERRORS, **UPLOAD_REFUSED},
+                ),
             },
             "/entities": {
                 "get": _read("List people and organisations", "EntityList"),

@@ -172,8 +172,8 @@ def _form(
             except ConflictError as error:
                 conflict = error
                 status = 409
-            except KBError as error:
-                errors = {"__all__": [error.message]}
+            except KBError as error:  # a refused upload (413, 415) names its field too
+                errors = error.details.get("fields") or {"__all__": [error.message]}
                 status = error.status
             else:
                 flash(message, "success")
@@ -192,6 +192,10 @@ def _form(
 
 def _saved(info: Any, what: str) -> str:
     return f"{what} (revision {info.number})." if info else "Nothing changed: the form matched what is stored."
+
+
+# The form pattern, for the other blueprints whose editor pages follow it (``webapp.media``).
+form_page, saved_message, editing_agent = _form, _saved, _agent
 
 
 # --- claims ---------------------------------------------------------------------------------------
@@ -238,7 +242,7 @@ def same_claim(slug: str) -> Page:
     return redirect(url_for("pages.claim", slug=slug))
 
 
-@bp.post("/<any(claims, sources, events, entities):kind>/<slug>/retract")
+@bp.post("/<any(claims, sources, events, entities, media):kind>/<slug>/retract")
 @login_required
 def retract(kind: str, slug: str) -> Page:
     check_csrf()

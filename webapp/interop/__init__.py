@@ -32,10 +32,20 @@ def claimreview_script(page: ClaimPage) -> Markup:
     """The ``<script type="application/ld+json">`` of a claim page's ClaimReview (for its head)."""
     kb = get_kb()
     review = exports.claim_review_for(kb, page.claim.slug, publisher=_publisher())
+    return _jsonld_script(review)
+
+
+def _jsonld_script(document: dict[str, Any]) -> Markup:
     # "<", ">" and "&" escaped so that no text in the claim can close the script element.
-    text = json.dumps(review, ensure_ascii=False, indent=1)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')  # noqa: S704 - escaped above
+
+
+def mediareview_scripts(page: ClaimPage) -> Markup:
+    """One ``<script type="application/ld+json">`` per MediaReview of the claim's assessed media."""
+    reviews = exports.media_reviews_for(get_kb(), page.claim.slug, publisher=_publisher())
+    return Markup("\n").join(_jsonld_script(review) for review in reviews)
 
 
 def _external_link(iri: URIRef) -> str | None:
@@ -112,6 +122,7 @@ def corrections() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["claimreview_script"] = claimreview_script
+    app.jinja_env.globals["mediareview_scripts"] = mediareview_scripts
 
 
 @bp.record_once

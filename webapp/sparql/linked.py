@@ -68,9 +68,10 @@ for _kind in ("claims", "sources", "entities", "topics"):
     )
 
 
-@bp.get("/<any(events, quotes, revisions, agents):kind>/<path:rest>")
+@bp.get("/<any(events, quotes, revisions, agents, media):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response | str:
-    """Events, quotes (and their selectors) and agents: RDF, or a small page of their triples.
+    """Events, quotes (and their selectors), media objects (and their reviews) and agents: RDF, or a small
+    page of their triples.
 
     Revisions have their page in the editor blueprint; here they answer for their suffixed forms.
     """
