@@ -25,12 +25,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from claims.vocab import CK
 from kb import queries
+from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 from kb.store import STAGING_PREFIX, to_ox
+from kb.store.remote import RemoteSparqlStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ class PublicReplica:
 
     def __init__(self, kb: KnowledgeBase, parent: Path) -> None:
         self.kb = kb
+        if not isinstance(kb.store, RemoteSparqlStore):
+            raise TypeError("a public replica copies a SPARQL server's data")
+        self._server = kb.store
         parent.mkdir(parents=True, exist_ok=True)
         for other in parent.iterdir():
             if not other.name.isdigit() or not _alive(int(other.name)) or int(other.name) == os.getpid():
@@ -77,14 +82,14 @@ class PublicReplica:
             return self.revision()
 
     def _copy_everything(self) -> None:
-        """Replace the copy with every public quad of the server (on start, or if the log does not lead here)."""
+        """Replace the copy with every public quad of the server (one query: one view of the server)."""
         log.info("copying the server's public data into %s", self.path)
-        quads = []
-        for s, p, o, g in self.kb.store.quads():
-            if g is not None and (self.kb.iris.is_private(str(g)) or str(g).startswith(STAGING_PREFIX)):
-                continue
-            graph = ox.NamedNode(str(g)) if g is not None else ox.DefaultGraph()
-            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))  # type: ignore[arg-type]
+        quads = [
+            q
+            for q in self._server.raw_quads()
+            if isinstance(q.graph_name, ox.DefaultGraph)
+            or not (self.kb.iris.is_private(q.graph_name.value) or q.graph_name.value.startswith(STAGING_PREFIX))
+        ]
         self.store.clear()
         self.store.bulk_extend(quads)
         self.store.flush()
@@ -92,11 +97,15 @@ class PublicReplica:
     def _apply(self, number: int) -> None:
         """Revision ``number``'s changes, as one transaction: its triples, record and versions, and the counter."""
         revision = self.kb.iris.revision(number)
-        added, removed = self.kb.repository.revision_triples(number)
-        state = self.kb.store.select(queries.REPLICA_REVISION_STATE, {"rev": revision})
+        added, removed = (self._graph(URIRef(f"{revision}/{part}")) for part in ("added", "removed"))
+        state = self._server.solutions(queries.REPLICA_REVISION_STATE, {"rev": revision})
         if not state:
-            raise RuntimeError(f"revision {number} is not on the server")
-        record = [ox.Triple(to_ox(r["s"]), to_ox(r["p"]), to_ox(r["o"])) for r in state]  # type: ignore[arg-type]
+            raise KBError(
+                f"Revision {number} is not on the SPARQL server although its counter says so; try again.",
+                status=503,
+                title="Store unavailable",
+            )
+        record = [ox.Triple(r["s"], r["p"], r["o"]) for r in state]
         changed = {t.subject for t in record if t.predicate == _VERSION}
         kb = ox.NamedNode(str(self.kb.iris.knowledge_base))
         stale = [
@@ -106,17 +115,20 @@ class PublicReplica:
         ]
         counter = self.store.quads_for_pattern(kb, _COUNTER, None, ox.DefaultGraph())
         stale += [ox.Triple(q.subject, q.predicate, q.object) for q in counter]
-        gone = [_triple(t) for t in removed]
-        new = [_triple(t) for t in added] + record + [ox.Triple(kb, _COUNTER, to_ox(Literal(number)))]
+        new = added + record + [ox.Triple(kb, _COUNTER, to_ox(Literal(number)))]
         # One update: the workers open the copy read-only at any moment and must see a whole revision.
         # The terms are Oxigraph's own N-Triples serialisation of what the server holds.
         text = (
-            f"DELETE DATA {{ {_block(stale + gone)} }} ;\n"
+            f"DELETE DATA {{ {_block(stale + removed)} }} ;\n"
             f"INSERT DATA {{ {_block(new)}\n"
-            f"  GRAPH {ox.NamedNode(f'{revision}/added')} {{ {_block(_triple(t) for t in added)} }}\n"
-            f"  GRAPH {ox.NamedNode(f'{revision}/removed')} {{ {_block(_triple(t) for t in removed)} }} }}"
+            f"  GRAPH {ox.NamedNode(f'{revision}/added')} {{ {_block(added)} }}\n"
+            f"  GRAPH {ox.NamedNode(f'{revision}/removed')} {{ {_block(removed)} }} }}"
         )
         self.store.update(text)
+
+    def _graph(self, name: URIRef) -> list[ox.Triple]:
+        rows = self._server.solutions(queries.GRAPH_TRIPLES, {"g": name})
+        return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]
 
     def close(self) -> None:
         """Delete the copy (the workers reading it are stopped first)."""
@@ -132,11 +144,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _triple(triple: tuple[object, object, object]) -> ox.Triple:
-    s, p, o = triple
-    return ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
 
 
 def _block(triples: Iterable[ox.Triple]) -> str:

@@ -30,6 +30,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -239,6 +240,20 @@ class RemoteSparqlStore:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         return rows_of(solutions)
+
+    def solutions(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Any]]:
+        """Like ``select``, in Oxigraph's terms: every literal's lexical form exactly as the server
+        holds it (rdflib would normalise some, such as a dateTime's ``Z``). For copies of the data."""
+        solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def raw_quads(self) -> Iterator[ox.Quad]:
+        """``quads()`` in Oxigraph's terms (see ``solutions``), in one query: one view of the server."""
+        for row in self.solutions(f"SELECT ?s ?p ?o ?g WHERE {{ {self._all_quads_pattern()} }}"):
+            graph = row.get("g", ox.DefaultGraph())
+            yield ox.Quad(row["s"], row["p"], row["o"], graph)
 
     def select_values(self, query: str, bindings: Bindings | None = None) -> list[ValueRow]:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
