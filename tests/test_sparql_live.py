@@ -298,15 +298,16 @@ def _measure_runaway(live: tuple[Flask, str], query: str) -> dict[str, float]:
     return {"idle": idle, "busy": busy, "after": after, **outcome}
 
 
-@pytest.mark.parametrize("query", [RUNAWAY, CROSS_PRODUCT], ids=["runaway", "cross-product"])
-def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[Flask, str], query: str) -> None:
+@pytest.mark.parametrize("name", ["runaway", "cross-product"])
+def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[Flask, str], name: str) -> None:
     """At the limit the engine stops working on the query (its CPU is free again), not only our client.
 
     On the embedded store and on oxigraph serve the worker process running it (on the embedded
     store, or on the site's copy of the server's public data) is killed; Virtuoso stops it at its
     own limit. The cross product is the query Oxigraph's own cancellation cannot stop."""
-    if query == RUNAWAY == CROSS_PRODUCT:
+    if name == "cross-product" and RUNAWAY == CROSS_PRODUCT:
         pytest.skip("the same query as the runaway case on this store")
+    query = RUNAWAY if name == "runaway" else CROSS_PRODUCT
     figures = _measure_runaway(live, query)
     assert figures["status"] == 503
     assert figures["busy"] > 0.1, "the query kept the engine busy while it ran (on a shared machine, not a whole core)"
