@@ -114,8 +114,14 @@ class RemoteEvaluator:
         if self._kind is None:
             try:
                 response = self._client.get(self.store.endpoints["query"], params={"query": "ASK {}"})
-            except httpx.HTTPError:
-                return "other"  # unknown for now; asked again next time
+            except httpx.HTTPError as error:
+                # Unknown for now, and asked again next time: no query is sent to a server of unknown
+                # kind (an oxigraph serve must never get one; see kb.sparql.replica).
+                raise KBError(
+                    f"The SPARQL server cannot be reached ({error}); please try again in a moment.",
+                    status=503,
+                    title="Store unavailable",
+                ) from error
             server = response.headers.get("Server", "").lower()
             self._kind = next((kind for kind in ("virtuoso", "oxigraph") if kind in server), "other")
         return self._kind
