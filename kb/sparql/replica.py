@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -82,16 +83,20 @@ class PublicReplica:
             return self.revision()
 
     def _copy_everything(self) -> None:
-        """Replace the copy with every public quad of the server (one query: one view of the server)."""
+        """Replace the copy with every public quad of the server, from one dump (one snapshot of the
+        server, its counter included); private and staging graphs are left out as it is read."""
         log.info("copying the server's public data into %s", self.path)
-        quads = [
-            q
-            for q in self._server.raw_quads()
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            or not (self.kb.iris.is_private(q.graph_name.value) or q.graph_name.value.startswith(STAGING_PREFIX))
-        ]
-        self.store.clear()
-        self.store.bulk_extend(quads)
+        with tempfile.TemporaryFile(dir=self.path.parent) as dump:
+            self._server.dump_dataset(dump)
+            dump.seek(0)
+            public = (
+                q
+                for q in ox.parse(dump, ox.RdfFormat.N_QUADS)
+                if isinstance(q.graph_name, ox.DefaultGraph)
+                or not (self.kb.iris.is_private(q.graph_name.value) or q.graph_name.value.startswith(STAGING_PREFIX))
+            )
+            self.store.clear()
+            self.store.bulk_extend(public)
         self.store.flush()
 
     def _apply(self, number: int) -> None:
