@@ -68,6 +68,8 @@ def prepare(values: Mapping[str, str]) -> None:
         if values.get("seed", "1") not in ("0", "false", "no"):
             knowledge.ensure_seed()
         knowledge.mark_due_predictions()
+        if not values.get("writer_url"):  # hosts writing for themselves; else the writer does this
+            knowledge.repository.drop_stale_staging()
         search.catch_up()
     except StoreUnavailable as error:
         log.warning("claimkb: the store is unavailable (%s); the workers will retry", error.message)

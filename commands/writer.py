@@ -87,6 +87,13 @@ def writer(data_dir: Path, host: str, port: int, threads: int) -> None:
     Needs CLAIMKB_STORE (the SPARQL server), CLAIMKB_BASE_IRI (as the hosts') and CLAIMKB_WRITER_TOKEN.
     """
     knowledge, service = open_writer(data_dir)
+    try:
+        # Staging graphs of a writer that died in a large write (kb.write.repository): only stale ones.
+        dropped = service.repository.drop_stale_staging()
+        if dropped:
+            click.echo(f"claimkb writer: dropped {len(dropped)} staging graphs a stopped writer left behind")
+    except KBError as error:  # a server down now is not fatal: the next large write tries again
+        click.echo(f"claimkb writer: staging graphs not checked ({error.message})", err=True)
     click.echo(f"claimkb writer: writing to {knowledge.store.url} for the hosts, on http://{host}:{port}/")  # type: ignore[attr-defined]
     options = {
         "bind": f"{host}:{port}",

@@ -347,6 +347,17 @@ GRAPHS_WITH_TRIPLES_STARTING_WITH = """
 SELECT DISTINCT ?g ?prefix WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(?prefix))) }
 """
 
+# What a revision wrote besides its added and removed triples (for the public endpoint's copy of an
+# oxigraph serve, kb.sparql.replica): its own record, the new version of each resource it changed,
+# and its agent.
+REPLICA_REVISION_STATE = """
+SELECT ?rev ?s ?p ?o WHERE {
+  { ?rev ?p ?o . BIND(?rev AS ?s) }
+  UNION { ?rev ck:changed ?s . ?s ck:version ?o . BIND(ck:version AS ?p) }
+  UNION { ?rev prov:wasAssociatedWith ?s . ?s a ?o . BIND(rdf:type AS ?p) }
+}
+"""
+
 # A label for any described resource (claims, sources, entities, topics, events, concepts).
 LABEL_OF = """
 SELECT ?s ?p ?label WHERE {

@@ -118,6 +118,9 @@ def test_many_hosts_one_log(
             )
             for problem in (problems + tally.errors)[:5]:
                 print(f"  {problem[:300]}")
+            if tally.errors:  # what the hosts and the writer logged: the cause of a 500 is there
+                for process in [*cluster.sites, *([cluster.writer] if cluster.writer else [])]:
+                    print(f"--- {process.data_dir.name}:\n{process.log()[-3000:]}")
     assert tally.errors == []
     assert problems == [], problems[:5]
     assert after - before == tally.writes, "one revision per acknowledged write"

@@ -33,14 +33,14 @@ CLAIM = URIRef("http://localhost:5000/claims/us-shop-before-holidays")
 SELECT = """PREFIX schema: <http://schema.org/> PREFIX ck: <https://w3id.org/claimkb/vocab#>
 SELECT ?claim ?status WHERE { ?claim a schema:Claim ; ck:status ?status } ORDER BY ?claim"""
 # Every pair of triples, each checked against the dataset again (FILTER EXISTS): Oxigraph reads the
-# dataset for every row, and checks its cancellation token as it does, so its own query timeout
-# (``oxigraph serve --timeout-s``) stops it there.
+# dataset for every row, and checks its cancellation token as it does.
 EXISTS = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?x ?y ?z . FILTER EXISTS { ?d ?e ?f . FILTER(?f != ?c && ?d != ?x) } }"
 )
-# A cross product evaluated in memory, where Oxigraph does not look at its cancellation token.
+# A cross product evaluated in memory, where Oxigraph does not look at its cancellation token: only a
+# killed process stops it (on oxigraph serve the site runs public queries on its own copy of the
+# public data, in worker processes it kills; kb.sparql.replica). Virtuoso stops it at its limit.
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-# Virtuoso stops the cross product at its limit.
 RUNAWAY = CROSS_PRODUCT if TEST_STORE == "virtuoso" else EXISTS
 LIMIT_SECONDS = 2.0
 START_SECONDS = 30.0  # how long a query may take to reach the server (a deadline, not a pause)
@@ -246,11 +246,13 @@ def test_sparqlwrapper_gets_a_timeout_as_http_503(live: tuple[Flask, str]) -> No
 
 
 def _query_processes(app: Flask) -> list[psutil.Process]:
-    """The processes that evaluate public queries: the SPARQL server, or the embedded store's workers."""
+    """The processes that may evaluate public queries: the SPARQL server and the site's query workers
+    (children of this process, as the site runs in it), however they are started."""
+    processes = {p.pid: p for p in psutil.Process().children(recursive=True)}
     server = app.config.get("TEST_SERVER")
-    if server is not None:
-        return [psutil.Process(server.process.pid)]
-    return psutil.Process().children()
+    if server is not None and server.process is not None:
+        processes.setdefault(server.process.pid, psutil.Process(server.process.pid))
+    return list(processes.values())
 
 
 def _cpu_seconds(processes: list[psutil.Process]) -> float:
@@ -296,25 +298,21 @@ def _measure_runaway(live: tuple[Flask, str], query: str) -> dict[str, float]:
     return {"idle": idle, "busy": busy, "after": after, **outcome}
 
 
-def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[Flask, str]) -> None:
+@pytest.mark.parametrize("name", ["runaway", "cross-product"])
+def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[Flask, str], name: str) -> None:
     """At the limit the engine stops working on the query (its CPU is free again), not only our client.
 
-    On the embedded store the worker process is killed; on a SPARQL server the server cancels the
-    query at its own time limit (``oxigraph serve --timeout-s``)."""
-    figures = _measure_runaway(live, RUNAWAY)
+    On the embedded store and on oxigraph serve the worker process running it (on the embedded
+    store, or on the site's copy of the server's public data) is killed; Virtuoso stops it at its
+    own limit. The cross product is the query Oxigraph's own cancellation cannot stop."""
+    if name == "cross-product" and RUNAWAY == CROSS_PRODUCT:
+        pytest.skip("the same query as the runaway case on this store")
+    query = RUNAWAY if name == "runaway" else CROSS_PRODUCT
+    figures = _measure_runaway(live, query)
     assert figures["status"] == 503
     assert figures["busy"] > 0.1, "the query kept the engine busy while it ran (on a shared machine, not a whole core)"
-    assert figures["after"] < 0.05, "the engine stopped working on the query"
+    # Polled with a deadline: the engine frees its core shortly after the answer, not at once.
+    wait_until(
+        lambda: _cpu_share(_query_processes(live[0]), 0.5) < 0.05, 10.0, "the engine to stop working on the query"
+    )
     assert LIMIT_SECONDS <= figures["seconds"] < LIMIT_SECONDS + 3
-
-
-def test_a_join_runaway_on_the_server_is_answered_in_time(live: tuple[Flask, str]) -> None:
-    """A known limit of Oxigraph's cancellation, measured: it checks its token while it reads the
-    dataset, not inside in-memory joins, so a cross product of four patterns keeps a server thread
-    busy after its timeout (the embedded store's worker is killed). The endpoint still answers 503
-    at the limit, and ``CLAIMKB_SPARQL_WORKERS`` caps how many such queries run at once."""
-    figures = _measure_runaway(live, CROSS_PRODUCT)
-    assert figures["status"] == 503
-    assert LIMIT_SECONDS <= figures["seconds"] < LIMIT_SECONDS + 3
-    if TEST_STORE != "oxigraph-server":  # the embedded store's worker is killed; Virtuoso stops it
-        assert figures["after"] < 0.05

@@ -6,6 +6,7 @@ One ``virtuoso-t`` serves the module (``tests.virtuoso_server``); each test empt
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from claims.vocab import SCHEMA
 from kb.errors import ConflictError, KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.store import STAGING_PREFIX, OxigraphStore, Store, open_store, to_ox
-from kb.write.repository import Change, Repository, diff
+from kb.write.repository import STAGING_LEASE, Change, Repository, diff
 from tests.helpers import TEST_STORE
 from tests.oxigraph_server import OxigraphServer
 from tests.test_store import (  # the same tests, collected again here with this module's ``empty_store``
@@ -174,6 +175,18 @@ def test_a_large_revision_lands_whole_in_one_short_update(empty_store: Store) ->
     assert not empty_store.ask(
         "ASK { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }", {"prefix": Literal(STAGING_PREFIX)}
     )
+
+
+def test_staging_graphs_left_behind_are_found_and_dropped_once_stale(empty_store: Store) -> None:
+    """Virtuoso lists graphs only by their triples: a writer's leftover staging graphs are found there
+    too, and only the stale one (made two hours ago) goes."""
+    now = int(time.time())
+    fresh, old = (URIRef(f"{STAGING_PREFIX}t{made}:n:insert") for made in (now, now - 7200))
+    empty_store.bulk_load([(CLAIM, RDF.type, SCHEMA.Claim, fresh), (CLAIM, RDF.type, SCHEMA.Claim, old)])
+    repo = Repository(empty_store, IRIS)
+    assert repo.drop_stale_staging() == [old]
+    assert repo.drop_stale_staging(now=now + STAGING_LEASE + 1) == [fresh]
+    assert repo.drop_stale_staging() == [] and empty_store.is_empty()
 
 
 @pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from claims.model import Iris
 from claims.vocab import SCHEMA
+from kb import queries
 from kb.errors import ConflictError, KBError, StoreUnavailable
 from kb.knowledge import KnowledgeBase
+from kb.store import STAGING_PREFIX
 from kb.store.remote import RemoteSparqlStore
-from kb.write.repository import Change, Repository
+from kb.write.repository import STAGING_LEASE, Change, Repository
 from kb.write.writer import WriterService, change_payload
 from tests.helpers import TEST_STORE
 from tests.many_hosts import WriterProcess
@@ -178,3 +182,71 @@ def test_the_writer_will_not_start_without_a_server_store_or_a_token(
         check=False,
     )
     assert result.returncode != 0 and message in result.stderr
+
+
+# A writer killed by SIGKILL in the middle of a large write: after its change's triples were loaded
+# into staging graphs, before the one update that moves them into place.
+_KILLED_MID_WRITE = """
+import os, signal, sys
+from rdflib import Literal
+from rdflib.namespace import RDF
+from claims.model import Iris
+from claims.vocab import SCHEMA
+from kb.store.remote import RemoteSparqlStore
+from kb.write.repository import Change, Repository
+
+store = RemoteSparqlStore(sys.argv[1])
+update = store.update
+def update_or_die(text):
+    if "urn:claimkb:staging:" in text and "DROP" not in text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    update(text)
+store.update = update_or_die
+iris = Iris(sys.argv[2])
+claim = iris.claim("large")
+added = {(claim, RDF.type, SCHEMA.Claim)} | {(claim, SCHEMA.keywords, Literal(f"k{n}")) for n in range(500)}
+Repository(store, iris).apply(Change(added=added, changed={claim}, expected_versions={claim: 0}),
+                              agent=iris.agent("tester"), reason="large")
+"""
+
+
+def staging_graphs(store: RemoteSparqlStore) -> set[str]:
+    rows = store.select(queries.GRAPHS_STARTING_WITH, {"prefix": Literal(STAGING_PREFIX)})
+    return {str(row["g"]) for row in rows}
+
+
+def test_staging_graphs_a_killed_writer_left_are_dropped_once_stale(server: OxigraphServer, tmp_path: Path) -> None:
+    store = RemoteSparqlStore(server.base)
+    repository = Repository(store, IRIS)
+    try:
+        killed = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", _KILLED_MID_WRITE, server.base, BASE], capture_output=True, check=False
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+        left = staging_graphs(store)
+        assert len(left) == 2 and repository.revision_count() == 0  # inserts and added staged; nothing written
+        # One an hour and a half old, and one named by an older version (no time in its name).
+        old = URIRef(f"{STAGING_PREFIX}t{int(time.time()) - 5400}:old:insert")
+        legacy = URIRef(f"{STAGING_PREFIX}0123abcd:insert")
+        store.bulk_load([(CLAIM, RDF.type, SCHEMA.Claim, old), (CLAIM, RDF.type, SCHEMA.Claim, legacy)])
+        assert staging_graphs(store) == left | {str(old), str(legacy)}
+
+        writer = WriterProcess(tmp_path / "writer", server.store_url, secrets.token_urlsafe(24))
+        (tmp_path / "writer").mkdir()
+        writer.start()
+        try:
+            # The writer dropped the stale ones on start; the fresh ones may be a live writer's.
+            assert staging_graphs(store) == left
+            assert "dropped 2 staging graphs" in writer.log()
+            knowledge = host(tmp_path, server, writer)
+            try:
+                assert knowledge.repository.apply(new_claim(), agent=AGENT, reason="after").number == 1
+            finally:
+                knowledge.close()
+        finally:
+            writer.stop()
+        # Past the lease they are left behind too, and go; the log is as it was.
+        assert set(map(str, repository.drop_stale_staging(now=time.time() + STAGING_LEASE + 60))) == left
+        assert staging_graphs(store) == set() and repository.revision_count() == 1
+    finally:
+        store.close()

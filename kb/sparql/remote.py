@@ -6,9 +6,9 @@ declarations in the query itself override them, as on the embedded store), its d
 protocol's ``default-graph-uri``/``named-graph-uri`` parameters, and the time limit as the server's
 own:
 
-- **Oxigraph** (``oxigraph serve --timeout-s N``): the server cancels any query at N seconds. It has
-  no per-request timeout, so ``N`` is set on the server to the public limit (see the README); the
-  cancellation arrives as a body that stops with "The SPARQL operation has been cancelled".
+- **Oxigraph** is not sent public queries: its ``--timeout-s`` cannot stop work it does in memory,
+  so the service runs them on the host's copy of the public data instead (``kb.sparql.replica``).
+  Here only ``server_kind`` is asked of it; an "has been cancelled" body is still read as a timeout.
 - **Virtuoso**: the request carries ``timeout`` (milliseconds); Virtuoso stops the query there (as
   ``MaxQueryExecutionTime`` in ``[SPARQL]`` does for every query) and reports it with an error, or
   with partial ("anytime") results marked by an ``X-SQL-State`` header, which we never pass off as
@@ -114,8 +114,14 @@ class RemoteEvaluator:
         if self._kind is None:
             try:
                 response = self._client.get(self.store.endpoints["query"], params={"query": "ASK {}"})
-            except httpx.HTTPError:
-                return "other"  # unknown for now; asked again next time
+            except httpx.HTTPError as error:
+                # Unknown for now, and asked again next time: no query is sent to a server of unknown
+                # kind (an oxigraph serve must never get one; see kb.sparql.replica).
+                raise KBError(
+                    f"The SPARQL server cannot be reached ({error}); please try again in a moment.",
+                    status=503,
+                    title="Store unavailable",
+                ) from error
             server = response.headers.get("Server", "").lower()
             self._kind = next((kind for kind in ("virtuoso", "oxigraph") if kind in server), "other")
         return self._kind

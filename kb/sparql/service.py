@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 from kb.sparql.evaluate import Job, Outcome, evaluate, public_named_graphs
 from kb.sparql.remote import RemoteEvaluator
+from kb.sparql.replica import PublicReplica
 from kb.sparql.safety import CheckedQuery, check_query
 from kb.sparql.workers import WorkerPool
 from kb.store import OxigraphStore
@@ -51,18 +53,23 @@ class SparqlService:
 
     On the embedded on-disk store, queries run in worker processes that can be killed at the time
     limit; on an in-memory store (tests, benchmarks) they run in the calling thread, with the
-    row cap but without a time limit, since nothing but a separate process could stop them. On a
-    SPARQL server they are sent to the server, which stops them at the limit itself
-    (``kb.sparql.remote``).
+    row cap but without a time limit, since nothing but a separate process could stop them. On
+    Virtuoso (and other SPARQL servers) they are sent to the server, which stops them at the limit
+    itself (``kb.sparql.remote``). On ``oxigraph serve``, which cannot stop every query, they run in
+    the same killable workers on the host's own copy of the public data in ``replica_dir``
+    (``kb.sparql.replica``); without a ``replica_dir`` the endpoint stays closed there.
     """
 
-    def __init__(self, kb: KnowledgeBase, limits: Limits) -> None:
+    def __init__(self, kb: KnowledgeBase, limits: Limits, *, replica_dir: Path | None = None) -> None:
         self.kb = kb
         self.limits = limits
         store = kb.store
         self._store: OxigraphStore | None = None
         self._pool: WorkerPool | None = None
         self._remote: RemoteEvaluator | None = None
+        self._replica: PublicReplica | None = None
+        self._replica_dir = replica_dir
+        self._replica_lock = threading.Lock()
         if isinstance(store, RemoteSparqlStore):
             self._remote = RemoteEvaluator(store, limits.timeout, limits.workers)
         elif isinstance(store, OxigraphStore):
@@ -91,7 +98,13 @@ class SparqlService:
         with self._slot(client):
             if self._remote is not None:
                 self._refuse_private_graphs(generation)
-                outcome = self._remote.run(job)
+                replica = self._replica_pool()
+                if replica is None:
+                    outcome = self._remote.run(job)
+                else:
+                    replica.catch_up(generation)
+                    assert self._pool is not None
+                    outcome = self._pool.run(job)
             elif self._pool is None:
                 assert self._store is not None
                 native = self._store.native
@@ -101,6 +114,27 @@ class SparqlService:
         if outcome.status != 200:
             raise KBError(outcome.body.decode(), status=outcome.status, title="Query failed")
         return outcome
+
+    def _replica_pool(self) -> PublicReplica | None:
+        """The host's copy of the public data when the server is ``oxigraph serve`` (made on first use)."""
+        assert self._remote is not None
+        if self._replica is not None:
+            return self._replica
+        if self._remote.server_kind() != "oxigraph":
+            return None
+        with self._replica_lock:
+            if self._replica is None:
+                if self._replica_dir is None:
+                    raise KBError(
+                        "On oxigraph serve the public endpoint runs on a copy of the public data in the "
+                        "site's data directory, and this service was started without one.",
+                        status=501,
+                        title="Not available",
+                    )
+                replica = PublicReplica(self.kb, self._replica_dir)
+                self._pool = WorkerPool(replica.path, size=self.limits.workers, timeout=self.limits.timeout)
+                self._replica = replica
+        return self._replica
 
     def running(self, client: str) -> int:
         """How many queries ``client`` has running now."""
@@ -149,3 +183,5 @@ class SparqlService:
             self._pool.close()
         if self._remote is not None:
             self._remote.close()
+        if self._replica is not None:
+            self._replica.close()

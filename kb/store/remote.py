@@ -30,6 +30,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -239,6 +240,31 @@ class RemoteSparqlStore:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         return rows_of(solutions)
+
+    def solutions(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Any]]:
+        """Like ``select``, in Oxigraph's terms: every literal's lexical form exactly as the server
+        holds it (rdflib would normalise some, such as a dateTime's ``Z``). For copies of the data."""
+        solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def dump_dataset(self, target: BinaryIO) -> None:
+        """Write the whole dataset as N-Quads into ``target``, through the graph store protocol (a
+        ``GET`` of the store without a graph): ``oxigraph serve`` answers it from one snapshot, and
+        far faster than as query results (185,000 quads: 2.9 s against 23 s, on a loaded machine).
+        Not for servers without N-Quads there (Virtuoso)."""
+        url = self.endpoints["store"]
+        try:
+            with self._client.stream("GET", url, headers={"Accept": _NQUADS}) as response:
+                if response.status_code != 200:
+                    raise StoreUnavailable(f"The SPARQL server at {url} answered {response.status_code} to a dump.")
+                for chunk in response.iter_bytes():
+                    target.write(chunk)
+        except httpx.TransportError as error:
+            raise StoreUnavailable(
+                f"The SPARQL server at {url} cannot be reached; please try again in a moment."
+            ) from error
 
     def select_values(self, query: str, bindings: Bindings | None = None) -> list[ValueRow]:
         solutions = ox.parse_query_results(self._query(query, bindings, _SOLUTIONS), ox.QueryResultsFormat.JSON)

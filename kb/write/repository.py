@@ -15,6 +15,8 @@ server a large change is staged in graphs of its own first and moved into place 
 from __future__ import annotations
 
 import logging
+import re
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +78,23 @@ def diff(before: Graph | Iterable[Triple], after: Graph | Iterable[Triple]) -> t
     old = {t for t in before if t[1] not in BOOKKEEPING}
     new = {t for t in after if t[1] not in BOOKKEEPING}
     return new - old, old - new
+
+
+# How long a staging graph may exist before it counts as left behind: far beyond one write (the
+# store's requests give up after a minute), and beyond any clock difference between hosts.
+STAGING_LEASE = 3600.0
+_STAGING_TIME = re.compile(re.escape(STAGING_PREFIX) + r"t(\d+):")
+
+
+def staging_graph(nonce: str, part: str) -> URIRef:
+    """A staging graph's name: when it was made (Unix seconds), the write's nonce and its part."""
+    return URIRef(f"{STAGING_PREFIX}t{int(time.time())}:{nonce}:{part}")
+
+
+def staging_time(graph: URIRef) -> int | None:
+    """When the staging graph was made, from its name (``None`` for an older version's name)."""
+    found = _STAGING_TIME.match(str(graph))
+    return int(found.group(1)) if found else None
 
 
 def _nt(term: Node) -> str:
@@ -266,7 +285,9 @@ class Repository:
         finally:
             try:
                 self.store.update(" ;\n".join(f"DROP SILENT GRAPH {_nt(graph)}" for graph in staged))
-            except KBError as error:  # left behind: no query reads them and dumps leave them out
+                self.drop_stale_staging()  # and any a writer that died mid-write left (rare: large writes only)
+            except KBError as error:  # left behind: no query reads them, dumps leave them out, and
+                # the next large write or start of a writer or site drops them once stale
                 log.warning("staging graphs of a revision not dropped: %s", error.message)
 
     @staticmethod
@@ -343,7 +364,7 @@ class Repository:
         # them), and one short operation moves them into place under the precondition: its text no
         # longer grows with the change, and it applies whole or not at all. The staging graphs are
         # dropped afterwards.
-        staging = {part: URIRef(f"{STAGING_PREFIX}{nonce}:{part}") for part in ("delete", "insert", "added", "removed")}
+        staging = {part: staging_graph(nonce, part) for part in ("delete", "insert", "added", "removed")}
         staged: dict[URIRef, list[Triple]] = {
             staging["delete"]: [t for _, t in deletes],
             staging["insert"]: [t for g, t in inserts if g is None],
@@ -372,6 +393,30 @@ class Repository:
             ]
         )
         return text, {graph: triples for graph, triples in staged.items() if triples}
+
+    def drop_stale_staging(self, now: float | None = None) -> list[URIRef]:
+        """Drop the staging graphs that writers which died mid-write left behind; returns their names.
+
+        A staging graph lives for one write (loaded, moved into place, dropped: seconds), and its
+        name says when it was made, so one older than ``STAGING_LEASE`` belongs to no live writer,
+        on any host; one named without a time (an older version's) too. A live writer's staging
+        graphs are never dropped: a partly dropped staging could let its move apply half a change.
+        Run when the writer service or a site starts, and after each staged write."""
+        if not getattr(self.store, "stages_large_changes", False):
+            return []  # the embedded store never stages
+        now = time.time() if now is None else now
+        # A store keeping its default graph in a named graph is on Virtuoso (see kb.store.remote).
+        query = (
+            queries.GRAPHS_WITH_TRIPLES_STARTING_WITH
+            if getattr(self.store, "default_graph", None)
+            else queries.GRAPHS_STARTING_WITH
+        )
+        graphs = [URIRef(str(r["g"])) for r in self.store.select(query, {"prefix": Literal(STAGING_PREFIX)})]
+        stale = [g for g in graphs if (made := staging_time(g)) is None or now - made > STAGING_LEASE]
+        if stale:
+            self.store.update(" ;\n".join(f"DROP SILENT GRAPH {_nt(graph)}" for graph in stale))
+            log.warning("dropped %d staging graphs left by a writer that stopped mid-write", len(stale))
+        return stale
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
         """The exact triples revision ``number`` added and removed."""

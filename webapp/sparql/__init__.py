@@ -18,7 +18,8 @@ def _start_service(state: BlueprintSetupState) -> None:
     app = state.app
     kb = app.extensions["claimkb"]
     try:
-        service = SparqlService(kb, Limits.from_settings(app.config["CLAIMKB"]))
+        limits = Limits.from_settings(app.config["CLAIMKB"])
+        service = SparqlService(kb, limits, replica_dir=app.config["DATA_DIR"] / "sparql-replica")
     except KBError as error:
         app.extensions[_SERVICE_KEY] = error  # the endpoint answers with it; the rest of the site works
         return
