@@ -25,8 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from rdflib import URIRef
 from sqlalchemy import (
@@ -194,10 +195,15 @@ def open_engine(url: str) -> Engine:
 class Accounts:
     """Create, find, check and change editor accounts; every change by someone is audited."""
 
+    # Argon2id with RFC 9106's second recommended setting (t=3, 64 MiB, 4 lanes): argon2-cffi's default.
+    # The test suite's in-process apps swap in its ``CHEAPEST`` profile (tests/conftest.py); a test
+    # checks what a real ``claimkb`` process stores.
+    password_parameters: ClassVar[Parameters] = profiles.RFC_9106_LOW_MEMORY
+
     def __init__(self, engine: Engine, iris: Iris) -> None:
         self.engine = engine
         self.iris = iris
-        self.hasher = PasswordHasher()
+        self.hasher = PasswordHasher.from_parameters(self.password_parameters)
 
     @classmethod
     def open(cls, url: str | None, data_dir: Path, iris: Iris) -> Accounts:

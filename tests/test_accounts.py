@@ -3,6 +3,8 @@ of accounts an older version kept in the store's private graph."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,19 @@ def open_accounts(data_dir: Path) -> tuple[KnowledgeBase, Accounts]:
 def database_bytes(data_dir: Path) -> str:
     """Everything in the SQLite accounts database files, as text (for looking for a value)."""
     return "".join(p.read_bytes().decode("latin-1") for p in data_dir.glob("accounts.sqlite3*"))
+
+
+def test_a_real_claimkb_process_hashes_with_argon2id_at_rfc_9106_strength(tmp_path: Path) -> None:
+    """The product's own hashing (the apps built inside the test process use a cheap profile)."""
+    claimkb = Path(sys.executable).with_name("claimkb")
+    subprocess.run(
+        [claimkb, "user", "add", "olga", "--role", "editor", "--data-dir", tmp_path],
+        input=b"made-up pass 1\nmade-up pass 1\n",
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert "$argon2id$v=19$m=65536,t=3,p=4$" in database_bytes(tmp_path)
 
 
 def test_user_add_prompts_twice_and_stores_only_a_hash(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from kb.knowledge import KnowledgeBase
 from tests.oxigraph_server import OxigraphServer, free_port, listens
 from tests.test_loading import VALID
 
-pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
+# Every test here starts its own site, and its own SPARQL server where it needs one: it runs once.
 
 START_TIMEOUT = 60.0
 BASE = "http://localhost:5000/"
