@@ -33,6 +33,32 @@ EXISTS = "ASK { ?s ?p ?o }"
 
 TYPES_OF = "SELECT ?s ?t WHERE { ?s a ?t }"
 
+# --- unpublished work (kb/write/publishing.py): private graphs, read only by editors' code ---------
+
+# Whether ?s has a triple in graph ?g (with ?s unbound: whether ?g holds anything).
+IN_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+# A resource's version wherever it is kept: the default graph, or the unpublished graph ?u.
+VERSION_ANYWHERE = "SELECT ?s ?u ?v WHERE { { ?s ck:version ?v } UNION { GRAPH ?u { ?s ck:version ?v } } }"
+
+# Types of ?s in the default graph or the unpublished graph ?u.
+TYPES_ANYWHERE = "SELECT ?s ?u ?t WHERE { { ?s a ?t } UNION { GRAPH ?u { ?s a ?t } } }"
+
+# Claims holding evidence ?event, published or not.
+CLAIMS_OF_EVENT_ANYWHERE = """
+SELECT ?event ?u ?claim WHERE { { ?claim ck:evidence ?event } UNION { GRAPH ?u { ?claim ck:evidence ?event } } }
+"""
+
+# Every unpublished claim with its state (?u: the unpublished graph).
+UNPUBLISHED_CLAIMS = """
+SELECT ?u ?claim ?state WHERE { GRAPH ?u { ?claim ck:publicationState ?state } }
+"""
+
+# The desk's private data of every claim (?d: the desk graph): assignee, due date, who asked for review.
+DESK_ROWS = """
+SELECT ?d ?claim ?p ?o WHERE { GRAPH ?d { ?claim ?p ?o } }
+"""
+
 # --- one claim and what surrounds it ------------------------------------------------------------
 
 CLAIM_NEIGHBOURHOOD = """
@@ -302,10 +328,12 @@ SELECT ?o ?s ?isClaim WHERE {
 """
 
 # What the revision log says changed after revision ?after (the index catches up from it).
+# ?log: the private log graph, which names what revisions of unpublished work changed (an
+# unpublished claim must leave the index, which reads only the public graph).
 SEARCH_CHANGED_SINCE = """
-SELECT ?after ?n ?changed WHERE {
+SELECT ?after ?log ?n ?changed WHERE {
   ?rev a ck:Revision ; ck:revisionNumber ?n .
-  OPTIONAL { ?rev ck:changed ?changed }
+  OPTIONAL { { ?rev ck:changed ?changed } UNION { GRAPH ?log { ?rev ck:changed ?changed } } }
   FILTER(?n > ?after)
 }
 """

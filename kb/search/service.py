@@ -128,7 +128,9 @@ class SearchService:
                 return last
             changed: set[str] = set()
             newest = last
-            for row in self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": Literal(last)}):
+            for row in self.kb.store.select(
+                queries.SEARCH_CHANGED_SINCE, {"after": Literal(last), "log": self.kb.repository.log_graph}
+            ):
                 newest = max(newest, int(str(row["n"])))
                 if row.get("changed") is not None:
                     changed.add(str(row["changed"]))

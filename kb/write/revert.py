@@ -59,7 +59,7 @@ def revert(
         for row in repo.store.select(queries.REFERRERS, {"o": subject})
         if isinstance(row["s"], URIRef)
     } - subjects
-    before = repo.describe(subjects | referrers)
+    before = repo.describe(subjects | referrers, editorial=True)
     after = Graph()
     for triple in before:
         if triple not in added and triple[1] not in BOOKKEEPING:

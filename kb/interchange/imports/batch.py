@@ -134,7 +134,7 @@ class BatchWriter:
         nodes: set[URIRef] = set()
         for record in batch:
             nodes |= record.subjects
-        described = self.kb.repository.describe(sorted(nodes))
+        described = self.kb.repository.describe(sorted(nodes), editorial=True)
         existing: dict[URIRef, set[Triple]] = {node: set() for node in nodes}
         for triple in described:
             if triple[1] != CK.version:
