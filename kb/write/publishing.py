@@ -2,13 +2,13 @@
 
 A claim is a draft, in review, published or unpublished. Only a published claim is in the public
 default graph; the others (with the evidence, quotes and selectors they own) live in the private
-graph ``{base}private/unpublished``, which no public reader sees (``kb.write.repository`` routes
+graph ``{base}private/editorial/unpublished``, which no public reader sees (``kb.write.repository`` routes
 the triples; the public SPARQL endpoint and dumps leave private graphs out). So a transition to
 or from *published* moves the claim's triples between the two graphs, as one revision with who and
 why; the revision's public record of a publish shows the claim appearing whole, never its drafts.
 
 Assignments (assignee, due date) and who asked for a review are editorial data kept in the private
-graph ``{base}private/desk`` whatever the claim's state: they are not in dumps or the public
+graph ``{base}private/editorial/desk`` whatever the claim's state: they are not in dumps or the public
 endpoint, and each change to them is a revision like any other.
 """
 

@@ -8,8 +8,8 @@ checks and raises, so revision numbers form one gap-free log that search indexes
 
 Unpublished work never reaches the public default graph: the triples of a claim that is a draft, in
 review or unpublished (and of the evidence, quotes and selectors it owns) live in the private graph
-``{base}private/unpublished``, the desk's assignments in ``{base}private/desk``, and a revision's
-record of them in ``{base}private/revisions/N/added|removed`` and the private log graph. Every
+``{base}private/editorial/unpublished``, the desk's assignments in ``…/editorial/desk``, and a
+revision's record of them in ``…/editorial/revisions/N/added|removed`` and the private log graph. Every
 public reader (pages, search, feeds, dumps, the SPARQL endpoint) reads the default graph and the
 public named graphs, so none of them can show what it never sees. ``Change.private`` and
 ``Change.public`` move subjects between the two sides (see ``kb.write.publishing``).
@@ -202,19 +202,19 @@ class Repository:
 
     @property
     def unpublished_graph(self) -> URIRef:
-        return self.iris.private_graph("unpublished")
+        return self.iris.editorial_graph("unpublished")
 
     @property
     def desk_graph(self) -> URIRef:
-        return self.iris.private_graph("desk")
+        return self.iris.editorial_graph("desk")
 
     @property
     def log_graph(self) -> URIRef:
         """Revision records of unpublished work: the real reason and what it changed."""
-        return self.iris.private_graph("log")
+        return self.iris.editorial_graph("log")
 
     def private_revision_graph(self, number: int, part: str) -> URIRef:
-        return self.iris.private_graph(f"revisions/{number}/{part}")
+        return self.iris.editorial_graph(f"revisions/{number}/{part}")
 
     def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
         """Those of ``subjects`` whose description lives in the unpublished graph."""
@@ -448,7 +448,7 @@ class Repository:
         meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
         deletes: list[GraphTriple] = sorted(old_versions + removed_at, key=_graph_key)
         inserts: list[GraphTriple] = sorted(new_versions + added_at + [(None, t) for t in meta], key=_graph_key)
-        inserts += [(self.iris.private_graph("log"), t) for t in sorted(log_meta)]
+        inserts += [(self.iris.editorial_graph("log"), t) for t in sorted(log_meta)]
         # The revision's record: what landed in (or left) the default graph is public; what landed in
         # (or left) a private graph, or belongs to a claim being unpublished, is recorded privately.
         private_added = self.private_revision_graph(number, "added")
@@ -510,12 +510,12 @@ class Repository:
     def _sealing(self, hide: set[URIRef], show: set[URIRef], landed: str) -> list[str]:
         """Operations that seal the public history of resources being unpublished (their triples in
         earlier revisions' public graphs, and those revisions' ``ck:changed`` naming them, move to
-        ``{base}private/sealed/…``) and unseal it for resources published again. Each runs only once
+        ``{base}private/editorial/sealed/…``) and unseal it for resources published again. Each runs only once
         the revision has landed (``landed`` matches its nonce)."""
         base = self.iris.base
         public_prefix = _nt(Literal(f"{base}revisions/"))
-        sealed_prefix = _nt(Literal(f"{base}private/sealed/"))
-        sealed_log = _nt(self.iris.private_graph("sealed"))
+        sealed_prefix = _nt(Literal(f"{base}private/editorial/sealed/"))
+        sealed_log = _nt(self.iris.editorial_graph("sealed"))
         changed = _nt(CK.changed)
         operations = []
         for subject in sorted(hide):
