@@ -111,6 +111,13 @@ SETTINGS: tuple[Setting, ...] = (
         "https://creativecommons.org/licenses/by/4.0/",
         "Licence (an IRI) of the published data: in releases and the VoID/DCAT descriptions.",
     ),
+    # --- the newsroom's workflow (issue 17) ---
+    Setting(
+        "review_required",
+        "CLAIMKB_REVIEW_REQUIRED",
+        "1",
+        "Publishing a claim needs a second editor's approval (1); 0 lets an editor publish alone (small desks).",
+    ),
     Setting(
         "releases_dir",
         "CLAIMKB_RELEASES_DIR",
@@ -150,3 +157,8 @@ def min_resolved(values: Mapping[str, str]) -> int:
         return max(1, int(values.get("track_record_min_resolved") or 5))
     except ValueError:
         return 5
+
+
+def review_required(values: Mapping[str, str]) -> bool:
+    """Whether publishing needs a second editor (``CLAIMKB_REVIEW_REQUIRED``; anything but 0/false/no: yes)."""
+    return str(values.get("review_required", "1")).strip().lower() not in ("0", "false", "no", "off")

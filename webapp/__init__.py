@@ -57,6 +57,7 @@ def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
     from webapp.admin import bp as admin
     from webapp.api import bp as api
+    from webapp.desk import bp as desk
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.pages import bp as pages
@@ -66,4 +67,4 @@ def _blueprints() -> list[Any]:
     from webapp.sparql import bp as sparql
     from webapp.suggest import bp as suggest
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, desk]

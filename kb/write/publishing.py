@@ -319,11 +319,9 @@ def _reason(reason: str | None) -> str:
     return reason[:MAX_REASON]
 
 
-def group_desk(items: list[DeskItem], today: date) -> dict[str, dict[str, list[DeskItem]]]:
-    """Per editor: assigned, waiting for their review, coming due (within a week) and overdue."""
-    editors = sorted(
-        {i.assignee for i in items if i.assignee} | {i.review_requested_by for i in items if i.review_requested_by}
-    )
+def group_desk(items: list[DeskItem], today: date, editors: Iterable[str]) -> dict[str, dict[str, list[DeskItem]]]:
+    """Per editor: assigned, waiting for their review (sent by another), coming due (within a week), overdue."""
+    editors = sorted(set(editors) | {i.assignee for i in items if i.assignee})
     soon = today + timedelta(days=COMING_DUE_DAYS)
     groups: dict[str, dict[str, list[DeskItem]]] = {}
     for editor in editors:
