@@ -21,9 +21,10 @@ REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
 
 # The revision recorded with a nonce (a host asks after losing the writer's answer).
 REVISION_BY_NONCE = """
-SELECT ?rev ?n ?time ?agent ?reason WHERE {
-  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
-       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+SELECT ?rev ?n ?time ?agent ?reason ?log WHERE {
+  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n .
+  { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason }
+  UNION { GRAPH ?log { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason } }
 }
 """
 

@@ -418,6 +418,17 @@ class Repository:
                 (revision, CK.addedGraph, self.private_revision_graph(number, "added")),
                 (revision, CK.removedGraph, self.private_revision_graph(number, "removed")),
             }
+            touches_public = change.public_reason is not None or any(g is None for g, _ in removed_at + added_at)
+            if not touches_public:
+                # Work on unpublished claims alone: the public log keeps only the revision's number (the
+                # log stays gap-free for the search index); who, when and why are in the private log,
+                # so no public page, feed or "last modified" figure moves with a draft.
+                private_meta = {PROV.endedAtTime, PROV.wasAssociatedWith, CK.revertOf}
+                dropped = {CK.reason, CK.addedGraph, CK.removedGraph} | private_meta
+                log_meta |= {t for t in meta if t[0] == revision and t[1] in private_meta}
+                log_meta.add((revision, RDF.type, PROV.Activity))
+                meta = {t for t in meta if not (t[0] == revision and t[1] in dropped)}
+                meta.discard((revision, RDF.type, PROV.Activity))
 
         # The WHERE clause is the whole precondition: the counter is still where we read it.
         # Every write raises the counter, so the versions read after it are still current too.
