@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
 from kb import settings as kb_settings
-from kb.errors import KBError, ValidationFailed
+from kb.errors import KBError, NotFound, ValidationFailed
+from kb.read.pages import ClaimSummary
 from kb.write.publishing import ACTIONS, DeskItem, Publishing, State, group_desk
 from webapp import timeline_svg
 from webapp.editor.auth import check_csrf, current_user, login_required
@@ -75,12 +76,26 @@ def unpublished_claim(slug: str) -> Page:
         timeline_svg=timeline_svg.render(page, kb.today()),
         stances=concepts.stances(),
         independence=None,
-        same_claims=[],
+        same_claims=_linked_claims(page.claim.same_as),
         similar=[],
         unpublished=True,
         workflow=workflow(slug),
     )
     return _private(current_app.make_response(html))  # type: ignore[no-any-return]
+
+
+def _linked_claims(iris: list[Any]) -> list[ClaimSummary]:
+    """The published claims an unpublished one is linked to (ck:sameClaimAs), as the page lists them."""
+    kb = get_kb()
+    found = []
+    for iri in iris:
+        try:
+            other = kb.claim_page(str(iri).rsplit("/", 1)[-1])
+        except NotFound:
+            continue  # another unpublished claim, or gone
+        claim = other.claim
+        found.append(ClaimSummary(claim.iri, claim.slug, claim.name or claim.text, claim.text, other.status))
+    return found
 
 
 def _filtered(items: list[DeskItem], args: Any) -> list[DeskItem]:

@@ -204,7 +204,9 @@ def new_claim() -> Page:
         # A newsroom's new claim is a draft: editors see it, the public does not until it is published.
         iri, info = get_editor().create_claim(data, agent=_agent(), as_draft=True)
         slug = iri.rsplit("/", 1)[1]
-        return _saved(info, "Draft saved; send it for review when it is ready"), url_for("pages.claim", slug=slug)
+        return _saved(info, "Claim added as a draft; send it for review when it is ready"), url_for(
+            "pages.claim", slug=slug
+        )
 
     values = {"claim_type": "statement", "about": [], "topics": []}
     return _form("editor/claim_form.html", values, submit, creating=True)
