@@ -53,6 +53,11 @@ STATE_IRI = {State.DRAFT: CK.draft, State.IN_REVIEW: CK.inReview, State.UNPUBLIS
 STATE_OF_IRI = {iri: state for state, iri in STATE_IRI.items()}
 
 
+def _state_of(term: object) -> State:
+    """The state a stored ``ck:publicationState`` names (a value we do not know: a draft, the safe side)."""
+    return STATE_OF_IRI.get(URIRef(str(term)), State.DRAFT)
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -105,7 +110,7 @@ class Publishing:
         """The claim's state; ``NotFound`` when there is no such claim, published or not."""
         graph = self.repo.describe([iri], editorial=True)
         if (iri, CK.publicationState, None) in graph:
-            return STATE_OF_IRI.get(graph.value(iri, CK.publicationState), State.DRAFT)  # type: ignore[arg-type]
+            return _state_of(graph.value(iri, CK.publicationState))
         if (iri, SCHEMA.text, None) in graph or (iri, SCHEMA.name, None) in graph:
             return State.PUBLISHED
         raise NotFound(f"There is no claim called “{iri.rsplit('/', 1)[-1]}”.")
@@ -155,7 +160,7 @@ class Publishing:
         """Every unpublished claim and every claim with an assignment or a pending review request."""
         items: dict[URIRef, DeskItem] = {}
         states = {
-            URIRef(str(r["claim"])): STATE_OF_IRI.get(r["state"], State.DRAFT)  # type: ignore[arg-type]
+            URIRef(str(r["claim"])): _state_of(r["state"])
             for r in self.kb.store.select(queries.UNPUBLISHED_CLAIMS, {"u": self.repo.unpublished_graph})
         }
         desk_rows = self.kb.store.select(queries.DESK_ROWS, {"d": self.repo.desk_graph})

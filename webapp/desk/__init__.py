@@ -32,7 +32,7 @@ def get_publishing() -> Publishing:
     if found is None:
         required = kb_settings.review_required(current_app.config["CLAIMKB"])
         found = current_app.extensions["claimkb_publishing"] = Publishing(get_kb(), review_required=required)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def active_editors() -> list[str]:
@@ -81,7 +81,7 @@ def unpublished_claim(slug: str) -> Page:
         unpublished=True,
         workflow=workflow(slug),
     )
-    return _private(current_app.make_response(html))  # type: ignore[no-any-return]
+    return _private(current_app.make_response(html))
 
 
 def _linked_claims(iris: list[Any]) -> list[ClaimSummary]:
@@ -139,7 +139,7 @@ def desk(error: str | None = None, status: int = 200) -> Page:
         review_required=get_publishing().review_required,
         today=kb.today(),
     )
-    return _private(current_app.make_response((html, status)))  # type: ignore[no-any-return]
+    return _private(current_app.make_response((html, status)))
 
 
 @bp.post("/desk/change")
