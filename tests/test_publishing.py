@@ -22,6 +22,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import PROV
 
 from claims.vocab import CK
+from kb.errors import KBError
 from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 from kb.write.editing import Editor
@@ -431,3 +432,13 @@ def test_an_import_can_land_as_drafts(desk: Desk) -> None:
     assert public.get("/search.json?q=cheese+bridges").get_json() == searched
     again = import_file(kb, "liar", DATA / "liar-sample.tsv", as_draft=True)
     assert again.imported == 0 and again.unchanged == report.imported  # the drafts are recognised as held
+
+
+def test_workflow_revisions_are_undone_by_the_workflow_not_by_revert(desk: Desk) -> None:
+    kb = desk.kb
+    approval = desk.revisions[-1]  # the control's publication
+    count = kb.repository.revision_count()
+    with pytest.raises(KBError) as refused:
+        Editor(kb).revert(approval, {"reason": "undo"}, agent=kb.agent(BOB))
+    assert refused.value.status == 409 and "workflow" in refused.value.message
+    assert kb.repository.revision_count() == count
