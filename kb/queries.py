@@ -21,10 +21,17 @@ REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
 
 # The revision recorded with a nonce (a host asks after losing the writer's answer).
 REVISION_BY_NONCE = """
+SELECT ?rev ?n ?time ?agent ?reason WHERE {
+  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;
+       prov:wasAssociatedWith ?agent ; ck:reason ?reason .
+}
+"""
+
+# The same for a revision of unpublished work alone, whose who, when and why are in the private log ?log.
+REVISION_BY_NONCE_IN_LOG = """
 SELECT ?rev ?n ?time ?agent ?reason ?log WHERE {
   ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n .
-  { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason }
-  UNION { GRAPH ?log { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason } }
+  GRAPH ?log { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason }
 }
 """
 
@@ -39,16 +46,11 @@ TYPES_OF = "SELECT ?s ?t WHERE { ?s a ?t }"
 # Whether ?s has a triple in graph ?g (with ?s unbound: whether ?g holds anything).
 IN_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
 
-# A resource's version wherever it is kept: the default graph, or the unpublished graph ?u.
-VERSION_ANYWHERE = "SELECT ?s ?u ?v WHERE { { ?s ck:version ?v } UNION { GRAPH ?u { ?s ck:version ?v } } }"
-
-# Types of ?s in the default graph or the unpublished graph ?u.
-TYPES_ANYWHERE = "SELECT ?s ?u ?t WHERE { { ?s a ?t } UNION { GRAPH ?u { ?s a ?t } } }"
-
-# Claims holding evidence ?event, published or not.
-CLAIMS_OF_EVENT_ANYWHERE = """
-SELECT ?event ?u ?claim WHERE { { ?claim ck:evidence ?event } UNION { GRAPH ?u { ?claim ck:evidence ?event } } }
-"""
+# The same questions asked of the unpublished graph ?u, after the default graph has no answer (two
+# queries, not one UNION: Virtuoso answers nothing to a UNION whose other branch binds ?u by VALUES).
+VERSION_IN_GRAPH = "SELECT ?s ?u ?v WHERE { GRAPH ?u { ?s ck:version ?v } }"
+TYPES_IN_GRAPH = "SELECT ?s ?u ?t WHERE { GRAPH ?u { ?s a ?t } }"
+CLAIMS_OF_EVENT_IN_GRAPH = "SELECT ?event ?u ?claim WHERE { GRAPH ?u { ?claim ck:evidence ?event } }"
 
 # Every unpublished claim with its state (?u: the unpublished graph).
 UNPUBLISHED_CLAIMS = """
@@ -329,12 +331,20 @@ SELECT ?o ?s ?isClaim WHERE {
 """
 
 # What the revision log says changed after revision ?after (the index catches up from it).
-# ?log: the private log graph, which names what revisions of unpublished work changed (an
-# unpublished claim must leave the index, which reads only the public graph).
 SEARCH_CHANGED_SINCE = """
+SELECT ?after ?n ?changed WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n .
+  OPTIONAL { ?rev ck:changed ?changed }
+  FILTER(?n > ?after)
+}
+"""
+
+# What the revisions after ?after changed that only the private log ?log names (an unpublished claim
+# must leave the index, which reads only the public graph).
+SEARCH_CHANGED_SINCE_IN_LOG = """
 SELECT ?after ?log ?n ?changed WHERE {
   ?rev a ck:Revision ; ck:revisionNumber ?n .
-  OPTIONAL { { ?rev ck:changed ?changed } UNION { GRAPH ?log { ?rev ck:changed ?changed } } }
+  GRAPH ?log { ?rev ck:changed ?changed }
   FILTER(?n > ?after)
 }
 """

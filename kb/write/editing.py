@@ -62,8 +62,7 @@ class Editor:
         return self.store.ask(queries.EXISTS, {"s": iri}) or iri in self.repo.unpublished([iri])
 
     def has_type(self, iri: URIRef, *types: URIRef) -> bool:
-        rows = self.store.select(queries.TYPES_ANYWHERE, {"s": iri, "u": self.repo.unpublished_graph})
-        return any(row["t"] in types for row in rows)
+        return bool(self.repo.types(iri) & set(types))
 
     def _require(self, iri: URIRef, *types: URIRef, what: str) -> Graph:
         graph = self.repo.describe([iri], editorial=True)

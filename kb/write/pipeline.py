@@ -169,8 +169,9 @@ class Pipeline:
         return claims
 
     def claims_of_event(self, event: URIRef) -> set[URIRef]:
-        bindings = {"event": event, "u": self.repo.unpublished_graph}
-        rows = self.repo.store.select(queries.CLAIMS_OF_EVENT_ANYWHERE, bindings)
+        rows = self.repo.store.select(queries.CLAIMS_OF_EVENT, {"event": event}) or self.repo.store.select(
+            queries.CLAIMS_OF_EVENT_IN_GRAPH, {"event": event, "u": self.repo.unpublished_graph}
+        )
         return {URIRef(str(row["claim"])) for row in rows if isinstance(row["claim"], URIRef)}
 
     # --- the pipeline ----------------------------------------------------------------------------
@@ -292,9 +293,8 @@ class Pipeline:
         context = Graph()
         for obj in set(graph.objects()):
             if isinstance(obj, URIRef) and obj not in described:
-                rows = self.repo.store.select(queries.TYPES_ANYWHERE, {"s": obj, "u": self.repo.unpublished_graph})
-                for row in rows:
-                    context.add((obj, RDF.type, row["t"]))
+                for kind in self.repo.types(obj):
+                    context.add((obj, RDF.type, kind))
         return context
 
     def by_field(self, violations: list[Violation]) -> ValidationFailed:

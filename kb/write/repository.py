@@ -178,7 +178,9 @@ class Repository:
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result = {}
         for resource in resources:
-            rows = self.store.select(queries.VERSION_ANYWHERE, {"s": resource, "u": self.unpublished_graph})
+            rows = self.store.select(queries.VERSION_OF, {"s": resource}) or self.store.select(
+                queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph}
+            )
             value = rows[0].get("v") if rows else None
             result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
         return result
@@ -215,6 +217,13 @@ class Repository:
 
     def private_revision_graph(self, number: int, part: str) -> URIRef:
         return self.iris.editorial_graph(f"revisions/{number}/{part}")
+
+    def types(self, subject: URIRef) -> set[Node]:
+        """``rdf:type`` of ``subject``, published or not (for the write path and editors)."""
+        rows = self.store.select(queries.TYPES_OF, {"s": subject}) or self.store.select(
+            queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph}
+        )
+        return {row["t"] for row in rows}
 
     def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
         """Those of ``subjects`` whose description lives in the unpublished graph."""
@@ -292,7 +301,9 @@ class Repository:
 
     def revision_by_nonce(self, nonce: str) -> RevisionInfo | None:
         """The revision recorded with ``nonce``, if it landed."""
-        rows = self.store.select(queries.REVISION_BY_NONCE, {"nonce": Literal(nonce)})
+        rows = self.store.select(queries.REVISION_BY_NONCE, {"nonce": Literal(nonce)}) or self.store.select(
+            queries.REVISION_BY_NONCE_IN_LOG, {"nonce": Literal(nonce), "log": self.log_graph}
+        )
         if not rows:
             return None
         row = rows[0]
