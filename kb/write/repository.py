@@ -532,32 +532,41 @@ class Repository:
     def _sealing(self, hide: set[URIRef], show: set[URIRef], landed: str) -> list[str]:
         """Operations that seal the public history of resources being unpublished (their triples in
         earlier revisions' public graphs, and those revisions' ``ck:changed`` naming them, move to
-        ``{base}private/editorial/sealed/…``) and unseal it for resources published again. Each runs only once
-        the revision has landed (``landed`` matches its nonce)."""
+        ``{base}private/editorial/sealed/…``) and unseal it for resources published again. Each runs
+        only once the revision has landed (``landed`` matches its nonce). Every graph is named, none
+        is a variable: a SPARQL server given a default graph (Virtuoso) updates only the graphs an
+        update names."""
         base = self.iris.base
-        public_prefix = _nt(Literal(f"{base}revisions/"))
-        sealed_prefix = _nt(Literal(f"{base}private/editorial/sealed/"))
+        public_prefix = f"{base}revisions/"
+        sealed_prefix = f"{base}private/editorial/sealed/"
         sealed_log = _nt(self.iris.editorial_graph("sealed"))
         changed = _nt(CK.changed)
         operations = []
-        for subject in sorted(hide):
+        for subject, moving_out in [(s, True) for s in sorted(hide)] + [(s, False) for s in sorted(show)]:
             s = _nt(subject)
-            operations += [
-                f"DELETE {{ GRAPH ?g {{ {s} ?p ?o }} }} INSERT {{ GRAPH ?sealed {{ {s} ?p ?o }} }} WHERE {{ {landed} "
-                f"GRAPH ?g {{ {s} ?p ?o }} FILTER(STRSTARTS(STR(?g), {public_prefix})) "
-                f"BIND(IRI(CONCAT({sealed_prefix}, STRAFTER(STR(?g), {_nt(Literal(base))}))) AS ?sealed) }}",
-                f"DELETE {{ ?rev {changed} {s} }} INSERT {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} "
-                f"WHERE {{ {landed} ?rev {changed} {s} }}",
-            ]
-        for subject in sorted(show):
-            s = _nt(subject)
-            operations += [
-                f"DELETE {{ GRAPH ?sealed {{ {s} ?p ?o }} }} INSERT {{ GRAPH ?g {{ {s} ?p ?o }} }} WHERE {{ {landed} "
-                f"GRAPH ?sealed {{ {s} ?p ?o }} FILTER(STRSTARTS(STR(?sealed), {sealed_prefix})) "
-                f"BIND(IRI(CONCAT({_nt(Literal(base))}, STRAFTER(STR(?sealed), {sealed_prefix}))) AS ?g) }}",
-                f"DELETE {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} INSERT {{ ?rev {changed} {s} }} "
-                f"WHERE {{ {landed} GRAPH {sealed_log} {{ ?rev {changed} {s} }} }}",
-            ]
+            graphs = {str(row["g"]) for row in self.store.select(queries.GRAPHS_OF_SUBJECT, {"s": subject})}
+            for graph in sorted(graphs):
+                if moving_out and graph.startswith(public_prefix):
+                    source, target = graph, sealed_prefix + graph[len(base) :]
+                elif not moving_out and graph.startswith(sealed_prefix):
+                    source, target = graph, base + graph[len(sealed_prefix) :]
+                else:
+                    continue
+                src, dst = _nt(URIRef(source)), _nt(URIRef(target))
+                operations.append(
+                    f"DELETE {{ GRAPH {src} {{ {s} ?p ?o }} }} INSERT {{ GRAPH {dst} {{ {s} ?p ?o }} }} "
+                    f"WHERE {{ {landed} GRAPH {src} {{ {s} ?p ?o }} }}"
+                )
+            if moving_out:
+                operations.append(
+                    f"DELETE {{ ?rev {changed} {s} }} INSERT {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} "
+                    f"WHERE {{ {landed} ?rev {changed} {s} }}"
+                )
+            else:
+                operations.append(
+                    f"DELETE {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} INSERT {{ ?rev {changed} {s} }} "
+                    f"WHERE {{ {landed} GRAPH {sealed_log} {{ ?rev {changed} {s} }} }}"
+                )
         return operations
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
