@@ -442,3 +442,22 @@ def test_workflow_revisions_are_undone_by_the_workflow_not_by_revert(desk: Desk)
         Editor(kb).revert(approval, {"reason": "undo"}, agent=kb.agent(BOB))
     assert refused.value.status == 409 and "workflow" in refused.value.message
     assert kb.repository.revision_count() == count
+
+
+def test_unpublishing_seals_the_public_history_and_publishing_again_restores_it(desk: Desk) -> None:
+    kb, public = desk.kb, desk.app.test_client()
+    publishing, agent = Publishing(kb, review_required=False), kb.agent(ALICE)
+    data = {"text": "TikTok will sell quokkaseal hats.", "claim_type": "statement", "claimant": CLAIMANT}
+    slug = Editor(kb).create_claim({**data, "matches_seen": True}, agent=agent, as_draft=True)[0].rsplit("/", 1)[1]
+    first = publishing.transition([slug], "publish", agent=agent, reason="first publication")
+    assert first is not None and slug in public.get(f"/revisions/{first.number}").text
+    publishing.transition([slug], "unpublish", agent=agent, reason="legal hold")
+    assert public.get(f"/claims/{slug}/history").status_code == 404
+    assert "quokkaseal" not in public.get(f"/revisions/{first.number}").text
+    with public.get("/dump.nq") as dump:
+        assert "quokkaseal" not in dump.text
+    publishing.transition([slug], "reopen", agent=agent, reason="cleared")
+    publishing.transition([slug], "publish", agent=agent, reason="second publication")
+    history = public.get(f"/claims/{slug}/history").text
+    assert "second publication" in history and "first publication" in history
+    assert "quokkaseal" in public.get(f"/revisions/{first.number}").text
