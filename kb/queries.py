@@ -52,6 +52,9 @@ VERSION_IN_GRAPH = "SELECT ?s ?u ?v WHERE { GRAPH ?u { ?s ck:version ?v } }"
 TYPES_IN_GRAPH = "SELECT ?s ?u ?t WHERE { GRAPH ?u { ?s a ?t } }"
 CLAIMS_OF_EVENT_IN_GRAPH = "SELECT ?event ?u ?claim WHERE { GRAPH ?u { ?claim ck:evidence ?event } }"
 
+# Every subject of graph ?g (the unpublished claims and what they own).
+SUBJECTS_IN_GRAPH = "SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 # The named graphs holding triples about ?s (the revision graphs a claim's history is sealed from).
 GRAPHS_OF_SUBJECT = "SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 

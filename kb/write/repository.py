@@ -230,6 +230,10 @@ class Repository:
         graph = self.unpublished_graph
         if not self.store.ask(queries.IN_GRAPH, {"g": graph}):
             return set()  # the common case (no unpublished work): one question, not one per subject
+        subjects = set(subjects)
+        if len(subjects) > 20:  # a batch (an import): one question for the whole graph's subjects
+            rows = self.store.select_values(queries.SUBJECTS_IN_GRAPH, {"g": graph})
+            return subjects & {URIRef(row["s"]) for row in rows}
         return {s for s in subjects if self.store.ask(queries.IN_GRAPH, {"g": graph, "s": s})}
 
     def _route(self, change: Change) -> tuple[list[GraphTriple], list[GraphTriple], set[URIRef], set[URIRef]]:
