@@ -386,6 +386,9 @@ def test_unknown_claim_and_missing_csrf_write_nothing(desk: Desk) -> None:
     assert no_token.status_code == 400
     assert desk.app.test_client().post("/desk/change", data={"operation": "submit"}).status_code in (400, 403)
     assert desk.kb.repository.revision_count() == count
+    # After a change, the desk sends the editor back to a page of this site only.
+    moved = _step(bob, [desk.slugs[HIDDEN[State.DRAFT]]], "assign", assignee=BOB, next="/\\evil.example/")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/desk")
 
 
 # --- many claims at once ---------------------------------------------------------------------------

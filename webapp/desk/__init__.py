@@ -8,6 +8,7 @@ unpublished claim is shown to logged-in editors from here (``unpublished_claim``
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
@@ -174,7 +175,7 @@ def change() -> Page:
     done = f"{len(slugs)} claim(s) changed" if info else "Nothing changed"
     flash(f"{done} (revision {info.number})." if info else f"{done}.", "success")
     target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and not urlsplit(target).netloc:
         return redirect(target)
     return redirect(url_for("desk.desk"))
 
