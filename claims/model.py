@@ -87,6 +87,13 @@ class Iris:
         """A named graph never shown by the public SPARQL endpoint, pages or dumps (accounts...)."""
         return URIRef(f"{self.base}private/{name}")
 
+    def editorial_graph(self, name: str) -> URIRef:
+        """A private graph of the newsroom's unpublished work (drafts, the desk, their revisions)."""
+        return URIRef(f"{self.base}private/editorial/{name}")
+
+    def is_editorial(self, iri: str) -> bool:
+        return str(iri).startswith(f"{self.base}private/editorial/")
+
     def is_private(self, iri: str) -> bool:
         return str(iri).startswith(f"{self.base}private/")
 

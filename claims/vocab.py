@@ -78,6 +78,17 @@ class CK(DefinedNamespace):
     changed: URIRef  # a resource whose description the revision changed
     revertOf: URIRef  # the revision this revision undoes
 
+    # the newsroom's workflow (kept in private graphs only: see kb/write/publishing.py)
+    PublicationState: URIRef  # draft, in review, published or unpublished
+    publicationState: URIRef  # claim -> ck:PublicationState (absent: published)
+    reviewRequestedBy: URIRef  # claim -> agent who sent it for review (may not approve it)
+    assignee: URIRef  # claim -> agent it is assigned to
+    assignmentDue: URIRef  # xsd:date the assignment is due
+    draft: URIRef
+    inReview: URIRef
+    published: URIRef
+    unpublished: URIRef
+
     # claim types
     statement: URIRef
     prediction: URIRef

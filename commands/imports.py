@@ -36,13 +36,18 @@ MAX_SHOWN = 100
     show_default=True,
     help="Link each record to a claim recorded before that says the same (through the search index).",
 )
-def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int, match: bool) -> None:
+@click.option(
+    "--as-draft",
+    is_flag=True,
+    help="New claims land as drafts, visible to editors only until published (default: published).",
+)
+def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int, match: bool, as_draft: bool) -> None:
     """Import FILE: a ClaimReview JSON-LD document or DataFeed, a LIAR TSV file or an AVeriTeC JSON file.
 
     Each claim is written with its verdict as an evidence event, in revisions by the import's own
     agent. Bad rows are reported with their line or record number and skipped; importing the same
     file again changes nothing. A record saying what a claim recorded before says is linked to it as
-    the same claim (ck:sameClaimAs), unless --no-match.
+    the same claim (ck:sameClaimAs), unless --no-match. With --as-draft the new claims are drafts.
     """
     kb = open_kb(data_dir)
     try:
@@ -51,7 +56,9 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
             backend = kb_settings.from_environment()["search"]
             search = SearchService.open(kb, index_dir(data_dir.resolve(), backend), backend=backend)
             matcher = Matcher(search, candidates=IMPORT_CANDIDATES)
-        report = import_file(kb, format_name, file, batch_size=batch_size, progress=True, matcher=matcher)
+        report = import_file(
+            kb, format_name, file, batch_size=batch_size, progress=True, matcher=matcher, as_draft=as_draft
+        )
     finally:
         kb.close()
     for problem in report.problems[:MAX_SHOWN]:

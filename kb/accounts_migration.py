@@ -31,7 +31,8 @@ class Migration:
 
 
 def private_graphs(kb: KnowledgeBase) -> list[URIRef]:
-    """Every named graph of the store under ``{base}private/``."""
+    """Every named graph of the store under ``{base}private/``, but the newsroom's own
+    (``{base}private/editorial/``: drafts and the desk, which stay)."""
     prefix = Literal(str(kb.iris.base) + "private/")
     # A store keeping its default graph in a named graph is on Virtuoso (see kb.store.remote).
     query = (
@@ -39,7 +40,8 @@ def private_graphs(kb: KnowledgeBase) -> list[URIRef]:
         if getattr(kb.store, "default_graph", None)
         else queries.GRAPHS_STARTING_WITH
     )
-    return [URIRef(str(row["g"])) for row in kb.store.select(query, {"prefix": prefix})]
+    rows = kb.store.select(query, {"prefix": prefix})
+    return [URIRef(str(row["g"])) for row in rows if not kb.iris.is_editorial(str(row["g"]))]
 
 
 def migrate_accounts(kb: KnowledgeBase, accounts: Accounts) -> Migration:

@@ -27,11 +27,46 @@ SELECT ?rev ?n ?time ?agent ?reason WHERE {
 }
 """
 
+# The same for a revision of unpublished work alone, whose who, when and why are in the private log ?log.
+REVISION_BY_NONCE_IN_LOG = """
+SELECT ?rev ?n ?time ?agent ?reason ?log WHERE {
+  ?rev a ck:Revision ; dcterms:identifier ?nonce ; ck:revisionNumber ?n .
+  GRAPH ?log { ?rev prov:endedAtTime ?time ; prov:wasAssociatedWith ?agent ; ck:reason ?reason }
+}
+"""
+
 GRAPH_TRIPLES = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 EXISTS = "ASK { ?s ?p ?o }"
 
 TYPES_OF = "SELECT ?s ?t WHERE { ?s a ?t }"
+
+# --- unpublished work (kb/write/publishing.py): private graphs, read only by editors' code ---------
+
+# Whether ?s has a triple in graph ?g (with ?s unbound: whether ?g holds anything).
+IN_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+# The same questions asked of the unpublished graph ?u, after the default graph has no answer (two
+# queries, not one UNION: Virtuoso answers nothing to a UNION whose other branch binds ?u by VALUES).
+VERSION_IN_GRAPH = "SELECT ?s ?u ?v WHERE { GRAPH ?u { ?s ck:version ?v } }"
+TYPES_IN_GRAPH = "SELECT ?s ?u ?t WHERE { GRAPH ?u { ?s a ?t } }"
+CLAIMS_OF_EVENT_IN_GRAPH = "SELECT ?event ?u ?claim WHERE { GRAPH ?u { ?claim ck:evidence ?event } }"
+
+# Every subject of graph ?g (the unpublished claims and what they own).
+SUBJECTS_IN_GRAPH = "SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# The named graphs holding triples about ?s (the revision graphs a claim's history is sealed from).
+GRAPHS_OF_SUBJECT = "SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+# Every unpublished claim with its state (?u: the unpublished graph).
+UNPUBLISHED_CLAIMS = """
+SELECT ?u ?claim ?state WHERE { GRAPH ?u { ?claim ck:publicationState ?state } }
+"""
+
+# The desk's private data of every claim (?d: the desk graph): assignee, due date, who asked for review.
+DESK_ROWS = """
+SELECT ?d ?claim ?p ?o WHERE { GRAPH ?d { ?claim ?p ?o } }
+"""
 
 # --- one claim and what surrounds it ------------------------------------------------------------
 
@@ -308,6 +343,16 @@ SEARCH_CHANGED_SINCE = """
 SELECT ?after ?n ?changed WHERE {
   ?rev a ck:Revision ; ck:revisionNumber ?n .
   OPTIONAL { ?rev ck:changed ?changed }
+  FILTER(?n > ?after)
+}
+"""
+
+# What the revisions after ?after changed that only the private log ?log names (an unpublished claim
+# must leave the index, which reads only the public graph).
+SEARCH_CHANGED_SINCE_IN_LOG = """
+SELECT ?after ?log ?n ?changed WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n .
+  GRAPH ?log { ?rev ck:changed ?changed }
   FILTER(?n > ?after)
 }
 """

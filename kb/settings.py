@@ -111,6 +111,13 @@ SETTINGS: tuple[Setting, ...] = (
         "https://creativecommons.org/licenses/by/4.0/",
         "Licence (an IRI) of the published data: in releases and the VoID/DCAT descriptions.",
     ),
+    # --- the newsroom's workflow (issue 17) ---
+    Setting(
+        "review_required",
+        "CLAIMKB_REVIEW_REQUIRED",
+        "1",
+        "Publishing a claim needs a second editor's approval (1); 0 lets an editor publish alone (small desks).",
+    ),
     Setting(
         "releases_dir",
         "CLAIMKB_RELEASES_DIR",
@@ -236,3 +243,6 @@ def number(values: Mapping[str, str], name: str, *, least: float = 0.0) -> float
     if value < least:
         raise ValueError(f"{setting.env} must be at least {least:g}, not {raw!r}")
     return value
+def review_required(values: Mapping[str, str]) -> bool:
+    """Whether publishing needs a second editor (``CLAIMKB_REVIEW_REQUIRED``; anything but 0/false/no: yes)."""
+    return str(values.get("review_required", "1")).strip().lower() not in ("0", "false", "no", "off")

@@ -1,5 +1,5 @@
 """End to end in a real headless browser: an editor logs in, adds a claim with a source and evidence,
-and sees it on the public claim page and in its history."""
+publishes it, and sees it on the public claim page and in its history."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL se
 
 @pytest.fixture
 def app(make_app: Any) -> Any:
-    return make_app(TESTING=False)
+    return make_app(TESTING=False, review_required="0")  # one editor publishes alone here
 
 
 @pytest.fixture
@@ -68,6 +68,12 @@ def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
     page.get_by_role("button", name="Add the evidence").click()
     expect(page.get_by_text("Evidence added")).to_be_visible()
 
+    # A new claim is a draft until published (review by a second editor is off for this app).
+    expect(page.locator(".publication-state")).to_have_text("draft")
+    page.get_by_label("Why (recorded in the history)").fill("Checked and ready")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".publication-state")).to_have_text("published")
+
     # The public page, as a reader sees it.
     page.get_by_role("button", name=f"Log out {EDITOR_NAME}").click()
     page.goto(claim_url)
@@ -77,8 +83,9 @@ def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
     expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
 
     page.get_by_role("link", name="Full history, with every change").click()
-    expect(page.locator("p.reason")).to_have_count(3)
-    expect(page.locator("p.reason").first).to_have_text("Denial reported")
+    # Its public history starts when it was published, whole: the draft's revisions stay private.
+    expect(page.locator("p.reason")).to_have_count(1)
+    expect(page.locator("p.reason").first).to_have_text("Checked and ready")
     expect(page.locator("table.diff").first.get_by_text("Example Org denies the plan").first).to_be_visible()
 
 

@@ -57,6 +57,7 @@ def _blueprints() -> list[Any]:
     """One blueprint per area; each area adds its line here."""
     from webapp.admin import bp as admin
     from webapp.api import bp as api
+    from webapp.desk import bp as desk
     from webapp.editor import bp as editor
     from webapp.interop import bp as interop
     from webapp.links import bp as links
@@ -69,4 +70,4 @@ def _blueprints() -> list[Any]:
     from webapp.suggest import bp as suggest
     from webapp.watch import bp as watch
 
-    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, watch, links, media]
+    return [pages, editor, api, sparql, interop, search, scorecard, suggest, records, admin, watch, links, media, desk]

@@ -128,7 +128,13 @@ class SearchService:
                 return last
             changed: set[str] = set()
             newest = last
-            for row in self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": Literal(last)}):
+            after = Literal(last)
+            rows = self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": after})
+            # What unpublished work changed is named in the private log only (the claim leaves the index).
+            rows += self.kb.store.select(
+                queries.SEARCH_CHANGED_SINCE_IN_LOG, {"after": after, "log": self.kb.repository.log_graph}
+            )
+            for row in rows:
                 newest = max(newest, int(str(row["n"])))
                 if row.get("changed") is not None:
                     changed.add(str(row["changed"]))

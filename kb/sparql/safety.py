@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 from claims.model import Iris
 from claims.vocab import PREFIXES
@@ -53,6 +54,8 @@ class CheckedQuery:
     kind: str  # select, ask, construct or describe
     default_graphs: tuple[str, ...] = ()  # FROM (or default-graph-uri, which replaces it)
     named_graphs: tuple[str, ...] = ()  # FROM NAMED (or named-graph-uri)
+    # ``GRAPH ?g``: on a SPARQL server that ranges over every stored graph unless the dataset names them
+    graph_variable: bool = False
 
     @property
     def returns_graph(self) -> bool:
@@ -103,9 +106,17 @@ def check_query(
     # The protocol's parameters replace the query's own dataset (SPARQL 1.1 Protocol, 2.1.4).
     if default_graph_uris or named_graph_uris:
         from_default, from_named = list(default_graph_uris), list(named_graph_uris)
+    graph_variable = False
+    for node in _walk(body):
+        if isinstance(node, CompValue) and node.name == "GraphGraphPattern":
+            term = node.get("term")
+            if isinstance(term, Variable):
+                graph_variable = True
+            else:  # GRAPH <private> is refused as FROM <private> is
+                _check_graph_name(_iri(term, prefixes), iris)
     for graph in (*from_default, *from_named):
         _check_graph_name(graph, iris)
-    return CheckedQuery(text, _KINDS[body.name], tuple(from_default), tuple(from_named))
+    return CheckedQuery(text, _KINDS[body.name], tuple(from_default), tuple(from_named), graph_variable)
 
 
 def _iri(term: object, prefixes: dict[str, str]) -> str:

@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import queries
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
 from kb.sparql.evaluate import Job, Outcome, evaluate, public_named_graphs
 from kb.sparql.remote import RemoteEvaluator
 from kb.sparql.replica import PublicReplica
-from kb.sparql.safety import CheckedQuery, check_query
+from kb.sparql.safety import CheckedQuery, QueryRefused, check_query
 from kb.sparql.workers import WorkerPool
 from kb.store import OxigraphStore
 from kb.store.remote import RemoteSparqlStore
@@ -98,6 +99,7 @@ class SparqlService:
         with self._slot(client):
             if self._remote is not None:
                 self._refuse_private_graphs(generation)
+                self._refuse_editorial_reach(query)
                 replica = self._replica_pool()
                 if replica is None:
                     outcome = self._remote.run(job)
@@ -160,6 +162,26 @@ class SparqlService:
                 title="Not available",
             )
         self._checked_generation = generation
+
+    def _refuse_editorial_reach(self, query: CheckedQuery) -> None:
+        """On a SPARQL server ``GRAPH ?g`` with no named dataset ranges over every stored graph, the
+        newsroom's private ones included (drafts, the desk): while the server holds any, such a query
+        must name its graphs (``FROM NAMED``). The embedded store hands the engine the public graphs
+        alone, so it needs no such rule."""
+        if not query.graph_variable or query.named_graphs or query.default_graphs:
+            return
+        graph = self.kb.repository.unpublished_graph
+        holds = any(
+            self.kb.store.ask(queries.IN_GRAPH, {"g": g})
+            for g in (graph, self.kb.repository.desk_graph, self.kb.repository.log_graph)
+        )
+        if holds:
+            raise QueryRefused(
+                "On this server, a query with GRAPH ?g must name the graphs it reads with FROM NAMED "
+                "(for example the revision graphs it wants): the server also keeps the newsroom's private work.",
+                status=403,
+                title="Graph refused",
+            )
 
     @contextmanager
     def _slot(self, client: str) -> Iterator[None]:

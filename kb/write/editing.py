@@ -32,6 +32,7 @@ from kb.read.history import History, shorten
 from kb.write import fields
 from kb.write.fields import CLAIM_FIELDS, ENTITY_FIELDS, EVENT_FIELDS, SOURCE_FIELDS, Submitted
 from kb.write.pipeline import Draft, Pipeline
+from kb.write.publishing import draft_triples
 from kb.write.repository import RevisionInfo
 from kb.write.revert import revert
 from kb.write.submitted import MAX_REASON, stem
@@ -60,13 +61,13 @@ class Editor:
     # --- lookups ----------------------------------------------------------------------------
 
     def exists(self, iri: URIRef) -> bool:
-        return self.store.ask(queries.EXISTS, {"s": iri})
+        return self.store.ask(queries.EXISTS, {"s": iri}) or iri in self.repo.unpublished([iri])
 
     def has_type(self, iri: URIRef, *types: URIRef) -> bool:
-        return any(row["t"] in types for row in self.store.select(queries.TYPES_OF, {"s": iri}))
+        return bool(self.repo.types(iri) & set(types))
 
     def _require(self, iri: URIRef, *types: URIRef, what: str) -> Graph:
-        graph = self.repo.describe([iri])
+        graph = self.repo.describe([iri], editorial=True)
         if not any((iri, RDF.type, t) in graph for t in types):
             raise NotFound(f"There is no {what} at {iri}.")
         return graph
@@ -213,8 +214,13 @@ class Editor:
         claim.claimed_on, claim.deadline = claimed_on, deadline
         claim.about, claim.topics, claim.note = about, topics, note
 
-    def create_claim(self, data: Mapping[str, Any], *, agent: URIRef) -> tuple[URIRef, RevisionInfo]:
+    def create_claim(
+        self, data: Mapping[str, Any], *, agent: URIRef, as_draft: bool = False
+    ) -> tuple[URIRef, RevisionInfo]:
         """Add a claim, after looking for the claims already recorded that likely say the same.
+
+        ``as_draft``: the claim is a draft, kept in the private graph until published
+        (``kb.write.publishing``); the editor's form makes drafts, imports and the API published claims.
 
         With likely matches, nothing is written and ``LikelyMatches`` lists them, unless the writer
         says it has seen them (``matches_seen``) or names the one it is the same claim as
@@ -242,7 +248,13 @@ class Editor:
         if same is not None:
             claim.same_as = [same]
         draft.put(claim)
-        info = self._save(draft, agent, reason, "Added a claim", status_needs_reason=False)
+        if as_draft:
+            draft.private.add(iri)
+            for triple in draft_triples(iri):
+                draft.after[iri].add(triple)
+        info = self._save(
+            draft, agent, reason, "Added a draft claim" if as_draft else "Added a claim", status_needs_reason=False
+        )
         assert info is not None
         return iri, info
 
@@ -299,7 +311,7 @@ class Editor:
             claim.same_as = [c for c in claim.same_as if c != other]
             default = "Unlinked the same claim"
         else:
-            if other in claim.same_as or (other, CK.sameClaimAs, iri) in self.repo.describe([other]):
+            if other in claim.same_as or (other, CK.sameClaimAs, iri) in self.repo.describe([other], editorial=True):
                 return None  # linked already: nothing to change
             claim.same_as = [*claim.same_as, other]
             default = "Linked as the same claim"

@@ -69,6 +69,7 @@ class Draft:
     beside: Graph | None = None  # descriptions checked with the written ones, not written
     context: Graph | None = None
     before: Graph | None = None  # the written nodes' current descriptions, when the writer has them
+    private: set[URIRef] = field(default_factory=set)  # new nodes written unpublished (a draft claim)
 
     def put(self, resource: Model | Graph, *, over: Graph | None = None, controlled: Iterable[URIRef] = ()) -> None:
         """Write ``resource`` (a model object, or a graph of whole descriptions).
@@ -144,7 +145,7 @@ class Pipeline:
         claims and of each node with a slug in ``graph`` that it adds to.
         """
         subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
-        current = before if before is not None else self.repo.describe(subjects)
+        current = before if before is not None else self.repo.describe(subjects, editorial=True)
         touched = self.claims_touched(graph) if claims is None else set(claims)
         slugged = {s for s in graph.subjects(CK.slug, None) if isinstance(s, URIRef)}
 
@@ -168,7 +169,9 @@ class Pipeline:
         return claims
 
     def claims_of_event(self, event: URIRef) -> set[URIRef]:
-        rows = self.repo.store.select(queries.CLAIMS_OF_EVENT, {"event": event})
+        rows = self.repo.store.select(queries.CLAIMS_OF_EVENT, {"event": event}) or self.repo.store.select(
+            queries.CLAIMS_OF_EVENT_IN_GRAPH, {"event": event, "u": self.repo.unpublished_graph}
+        )
         return {URIRef(str(row["claim"])) for row in rows if isinstance(row["claim"], URIRef)}
 
     # --- the pipeline ----------------------------------------------------------------------------
@@ -189,7 +192,7 @@ class Pipeline:
         if status_moved and status_needs_reason and not reason:
             raise invalid({"reason": [STATUS_NEEDS_REASON]})
         if draft.before is None:
-            before = self.repo.describe(subjects)
+            before = self.repo.describe(subjects, editorial=True)
         else:  # the writer's graph may describe more than the written nodes
             before = Graph()
             for subject in subjects:
@@ -197,7 +200,11 @@ class Pipeline:
                     before.add(triple)
         added, removed = diff(before, after)
         return Change(
-            added=added, removed=removed, changed=self._changed(draft, added), expected_versions=dict(draft.expected)
+            added=added,
+            removed=removed,
+            changed=self._changed(draft, added),
+            expected_versions=dict(draft.expected),
+            private=set(draft.private),
         ).normalise()
 
     def write(
@@ -250,7 +257,7 @@ class Pipeline:
             if claim_iri in draft.after:
                 graph = draft.after[claim_iri]
             else:
-                current = self.repo.describe([claim_iri])
+                current = self.repo.describe([claim_iri], editorial=True)
                 if draft.before is not None:
                     draft.before += current
                 graph = draft.touch(claim_iri, current)
@@ -269,7 +276,7 @@ class Pipeline:
             return draft.after[iri]
         if draft.before is not None and (iri, None, None) in draft.before:
             return draft.before
-        return self.repo.describe([iri])
+        return self.repo.describe([iri], editorial=True)
 
     def check_shapes(self, draft: Draft, after: Graph, subjects: set[URIRef], refuse: Refusal) -> None:
         # The nodes written are checked; what they merely point at is context (its types only).
@@ -286,8 +293,8 @@ class Pipeline:
         context = Graph()
         for obj in set(graph.objects()):
             if isinstance(obj, URIRef) and obj not in described:
-                for row in self.repo.store.select(queries.TYPES_OF, {"s": obj}):
-                    context.add((obj, RDF.type, row["t"]))
+                for kind in self.repo.types(obj):
+                    context.add((obj, RDF.type, kind))
         return context
 
     def by_field(self, violations: list[Violation]) -> ValidationFailed:

@@ -6,6 +6,14 @@ named graphs holding the exact triples it added and removed. Each changed resour
 refused (no lost updates), and the knowledge base carries a revision counter that the same update
 checks and raises, so revision numbers form one gap-free log that search indexes follow.
 
+Unpublished work never reaches the public default graph: the triples of a claim that is a draft, in
+review or unpublished (and of the evidence, quotes and selectors it owns) live in the private graph
+``{base}private/editorial/unpublished``, the desk's assignments in ``…/editorial/desk``, and a
+revision's record of them in ``…/editorial/revisions/N/added|removed`` and the private log graph. Every
+public reader (pages, search, feeds, dumps, the SPARQL endpoint) reads the default graph and the
+public named graphs, so none of them can show what it never sees. ``Change.private`` and
+``Change.public`` move subjects between the two sides (see ``kb.write.publishing``).
+
 A web host of several on one SPARQL server hands its changes to the one writer service instead
 (``Repository.writer``, ``kb.write.writer``), which applies them here, one at a time. On a SPARQL
 server a large change is staged in graphs of its own first and moved into place by one short update
@@ -28,7 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
 from claims.model import Iris
-from claims.vocab import CK
+from claims.vocab import CK, OA
 from kb import queries
 from kb.errors import ConflictError, KBError
 from kb.store import STAGING_PREFIX, Store, to_ox
@@ -39,6 +47,13 @@ log = logging.getLogger(__name__)
 
 # Bookkeeping the repository itself maintains: never part of a revision's added/removed graphs.
 BOOKKEEPING = {CK.version}
+
+# Editorial data about a claim, private whatever the claim's state (kept in the desk graph).
+DESK_PREDICATES = frozenset({CK.assignee, CK.assignmentDue, CK.reviewRequestedBy})
+# A node reached by these from an unpublished node is unpublished with it (its evidence, quotes, selectors).
+OWNING_PREDICATES = frozenset({CK.evidence, CK.quote, OA.hasSelector})
+# The public reason of a revision whose details are private (work on unpublished claims).
+PRIVATE_WORK_REASON = "Editorial work on unpublished claims"
 
 
 @dataclass(frozen=True)
@@ -61,9 +76,18 @@ class Change:
     removed: set[Triple] = field(default_factory=set)
     changed: set[URIRef] = field(default_factory=set)
     expected_versions: dict[URIRef, int] = field(default_factory=dict)
+    # Subjects unpublished after this change (a new draft, or a claim being unpublished) ...
+    private: set[URIRef] = field(default_factory=set)
+    # ... and subjects this change makes public (a claim being published): their triples move.
+    public: set[URIRef] = field(default_factory=set)
+    # The reason shown publicly when the change touches unpublished work (publishing says why);
+    # None: the public log says only PRIVATE_WORK_REASON and the real reason stays private.
+    public_reason: str | None = None
 
     def normalise(self) -> Change:
-        both = self.added & self.removed
+        # A triple both removed and added is kept on both sides when its subject moves between graphs.
+        moving = self.private | self.public
+        both = {t for t in self.added & self.removed if t[0] not in moving}
         self.added -= both
         self.removed -= both
         return self
@@ -95,6 +119,8 @@ def staging_time(graph: URIRef) -> int | None:
     """When the staging graph was made, from its name (``None`` for an older version's name)."""
     found = _STAGING_TIME.match(str(graph))
     return int(found.group(1)) if found else None
+def _graph_key(item: GraphTriple) -> tuple[str, Triple]:
+    return (str(item[0] or ""), item[1])
 
 
 def _nt(term: Node) -> str:
@@ -169,18 +195,87 @@ class Repository:
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result = {}
         for resource in resources:
-            rows = self.store.select(queries.VERSION_OF, {"s": resource})
+            rows = self.store.select(queries.VERSION_OF, {"s": resource}) or self.store.select(
+                queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph}
+            )
             value = rows[0].get("v") if rows else None
             result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
         return result
 
-    def describe(self, subjects: Iterable[URIRef]) -> Graph:
-        """All current default-graph triples whose subject is one of ``subjects``."""
+    def describe(self, subjects: Iterable[URIRef], *, editorial: bool = False) -> Graph:
+        """All current default-graph triples whose subject is one of ``subjects``.
+
+        ``editorial`` (the write path and editors' pages only) adds what the private graphs hold
+        about them: an unpublished claim's description and the desk's data."""
         graph = Graph()
+        private = (self.unpublished_graph, self.desk_graph) if editorial else ()
         for subject in subjects:
             for row in self.store.select(queries.TRIPLES_OF, {"s": subject}):
                 graph.add((subject, row["p"], row["o"]))
+            for graph_name in private:
+                for row in self.store.select(queries.GRAPH_TRIPLES, {"g": graph_name, "s": subject}):
+                    graph.add((subject, row["p"], row["o"]))
         return graph
+
+    # --- unpublished work --------------------------------------------------------------------
+
+    @property
+    def unpublished_graph(self) -> URIRef:
+        return self.iris.editorial_graph("unpublished")
+
+    @property
+    def desk_graph(self) -> URIRef:
+        return self.iris.editorial_graph("desk")
+
+    @property
+    def log_graph(self) -> URIRef:
+        """Revision records of unpublished work: the real reason and what it changed."""
+        return self.iris.editorial_graph("log")
+
+    def private_revision_graph(self, number: int, part: str) -> URIRef:
+        return self.iris.editorial_graph(f"revisions/{number}/{part}")
+
+    def types(self, subject: URIRef) -> set[Node]:
+        """``rdf:type`` of ``subject``, published or not (for the write path and editors)."""
+        rows = self.store.select(queries.TYPES_OF, {"s": subject}) or self.store.select(
+            queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph}
+        )
+        return {row["t"] for row in rows}
+
+    def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
+        """Those of ``subjects`` whose description lives in the unpublished graph."""
+        graph = self.unpublished_graph
+        if not self.store.ask(queries.IN_GRAPH, {"g": graph}):
+            return set()  # the common case (no unpublished work): one question, not one per subject
+        subjects = set(subjects)
+        if len(subjects) > 20:  # a batch (an import): one question for the whole graph's subjects
+            rows = self.store.select_values(queries.SUBJECTS_IN_GRAPH, {"g": graph})
+            return subjects & {URIRef(row["s"]) for row in rows}
+        return {s for s in subjects if self.store.ask(queries.IN_GRAPH, {"g": graph, "s": s})}
+
+    def _route(self, change: Change) -> tuple[list[GraphTriple], list[GraphTriple], set[URIRef], set[URIRef]]:
+        """Where each removed and added triple lives: (removed, added, private before, private after)."""
+        subjects = {t[0] for t in change.added | change.removed if isinstance(t[0], URIRef)} | change.changed
+        before = self.unpublished(subjects)
+        after = (before - change.public) | change.private
+        grew = True
+        while grew:  # what an unpublished node owns is unpublished with it
+            owned = {
+                o
+                for s, p, o in change.added
+                if s in after and p in OWNING_PREDICATES and isinstance(o, URIRef) and o not in change.public
+            }
+            grew = not owned <= after
+            after |= owned
+
+        def graph(triple: Triple, private: set[URIRef]) -> URIRef | None:
+            if triple[1] in DESK_PREDICATES:
+                return self.desk_graph
+            return self.unpublished_graph if triple[0] in private else None
+
+        removed = [(graph(t, before), t) for t in sorted(change.removed)]
+        added = [(graph(t, after), t) for t in sorted(change.added)]
+        return removed, added, before, after
 
     # --- writes --------------------------------------------------------------------------
 
@@ -227,7 +322,9 @@ class Repository:
 
     def revision_by_nonce(self, nonce: str) -> RevisionInfo | None:
         """The revision recorded with ``nonce``, if it landed."""
-        rows = self.store.select(queries.REVISION_BY_NONCE, {"nonce": Literal(nonce)})
+        rows = self.store.select(queries.REVISION_BY_NONCE, {"nonce": Literal(nonce)}) or self.store.select(
+            queries.REVISION_BY_NONCE_IN_LOG, {"nonce": Literal(nonce), "log": self.log_graph}
+        )
         if not rows:
             return None
         row = rows[0]
@@ -253,11 +350,14 @@ class Repository:
             # Read the counter first, then the versions: if anything lands in between or
             # before the update, the counter has moved and the update's precondition fails.
             number = self.revision_count() + 1
+            routed = self._route(change)
             versions = self.versions(change.changed)
             self._raise_if_stale(change.expected_versions, versions)
             when = datetime.now(UTC).replace(microsecond=0)
             try:
-                update, staged = self._update_text(change, number, versions, nonce, agent, reason, when, revert_of)
+                update, staged = self._update_text(
+                    change, number, versions, nonce, agent, reason, when, revert_of, routed
+                )
                 self._write(update, staged)
             except (SyntaxError, ValueError) as error:
                 raise KBError(f"The change could not be written: {error}", status=400) from error
@@ -306,8 +406,22 @@ class Repository:
         reason: str,
         when: datetime,
         revert_of: URIRef | None,
+        routed: tuple[list[GraphTriple], list[GraphTriple], set[URIRef], set[URIRef]] | None = None,
     ) -> tuple[str, dict[URIRef, list[Triple]]]:
         """The update that writes revision ``number``, and the triples to stage before it (if any)."""
+        if routed is None:
+            routed = (
+                [(None, t) for t in sorted(change.removed)],
+                [(None, t) for t in sorted(change.added)],
+                set(),
+                set(),
+            )
+        removed_at, added_at, private_before, private_after = routed
+        private_work = (
+            any(g is not None for g, _ in removed_at + added_at)
+            or bool(private_before | private_after)
+            or bool(change.private | change.public)
+        )
         kb = self.iris.knowledge_base
         revision = self.iris.revision(number)
         added_graph = URIRef(f"{revision}/added")
@@ -319,7 +433,7 @@ class Repository:
             (revision, DCTERMS.identifier, Literal(nonce)),
             (revision, PROV.wasAssociatedWith, agent),
             (revision, PROV.endedAtTime, Literal(when.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)),
-            (revision, CK.reason, Literal(reason)),
+            (revision, CK.reason, Literal(change.public_reason or PRIVATE_WORK_REASON if private_work else reason)),
             (revision, CK.addedGraph, added_graph),
             (revision, CK.removedGraph, removed_graph),
             (agent, RDF.type, PROV.Agent),
@@ -327,8 +441,28 @@ class Repository:
         }
         if revert_of is not None:
             meta.add((revision, CK.revertOf, revert_of))
+        # Unpublished resources are never named in the public log; the private log names them.
+        log_meta: set[Triple] = set()
         for resource in change.changed:
-            meta.add((revision, CK.changed, resource))
+            hidden = resource in private_after or (resource in private_before and change.public_reason is None)
+            meta.add((revision, CK.changed, resource)) if not hidden else log_meta.add((revision, CK.changed, resource))
+        if private_work:
+            log_meta |= {
+                (revision, CK.reason, Literal(reason)),
+                (revision, CK.addedGraph, self.private_revision_graph(number, "added")),
+                (revision, CK.removedGraph, self.private_revision_graph(number, "removed")),
+            }
+            touches_public = change.public_reason is not None or any(g is None for g, _ in removed_at + added_at)
+            if not touches_public:
+                # Work on unpublished claims alone: the public log keeps only the revision's number (the
+                # log stays gap-free for the search index); who, when and why are in the private log,
+                # so no public page, feed or "last modified" figure moves with a draft.
+                private_meta = {PROV.endedAtTime, PROV.wasAssociatedWith, CK.revertOf}
+                dropped = {CK.reason, CK.addedGraph, CK.removedGraph} | private_meta
+                log_meta |= {t for t in meta if t[0] == revision and t[1] in private_meta}
+                log_meta.add((revision, RDF.type, PROV.Activity))
+                meta = {t for t in meta if not (t[0] == revision and t[1] in dropped)}
+                meta.discard((revision, RDF.type, PROV.Activity))
 
         # The WHERE clause is the whole precondition: the counter is still where we read it.
         # Every write raises the counter, so the versions read after it are still current too.
@@ -339,8 +473,16 @@ class Repository:
             where = [f"FILTER NOT EXISTS {{ {_nt(kb)} {_nt(CK.revisionNumber)} ?any }}"]
         else:
             where = [f"{_nt(kb)} {_nt(CK.revisionNumber)} {_nt(previous)} ."]
-        old_versions = {(r, CK.version, Literal(v)) for r, v in versions.items() if v}
-        new_versions = {(r, CK.version, Literal(versions.get(r, 0) + 1)) for r in change.changed}
+        unpublished = self.unpublished_graph
+        old_versions = [
+            (unpublished if r in private_before else None, (r, CK.version, Literal(v)))
+            for r, v in versions.items()
+            if v
+        ]
+        new_versions = [
+            (unpublished if r in private_after else None, (r, CK.version, Literal(versions.get(r, 0) + 1)))
+            for r in change.changed
+        ]
         counter = {(kb, CK.revisionNumber, previous)} if number > 1 else set()
         meta.discard((kb, CK.revisionNumber, Literal(number)))
         core_delete: set[Triple] = set(counter)
@@ -349,11 +491,27 @@ class Repository:
             (revision, DCTERMS.identifier, Literal(nonce)),
         }
         meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
-        deletes: list[GraphTriple] = [(None, t) for t in sorted(old_versions | change.removed)]
-        inserts: list[GraphTriple] = [(None, t) for t in sorted(new_versions | change.added | meta)]
-        inserts += [(added_graph, t) for t in sorted(change.added)]
-        inserts += [(removed_graph, t) for t in sorted(change.removed)]
-        if len(deletes) + len(inserts) <= self.CHUNK or not getattr(self.store, "stages_large_changes", False):
+        deletes: list[GraphTriple] = sorted(old_versions + removed_at, key=_graph_key)
+        inserts: list[GraphTriple] = sorted(new_versions + added_at + [(None, t) for t in meta], key=_graph_key)
+        inserts += [(self.iris.editorial_graph("log"), t) for t in sorted(log_meta)]
+        # The revision's record: what landed in (or left) the default graph is public; what landed in
+        # (or left) a private graph, or belongs to a claim being unpublished, is recorded privately.
+        private_added = self.private_revision_graph(number, "added")
+        private_removed = self.private_revision_graph(number, "removed")
+        inserts += [(added_graph if g is None else private_added, t) for g, t in added_at]
+        inserts += [
+            (removed_graph if g is None and t[0] not in private_after else private_removed, t) for g, t in removed_at
+        ]
+        if (
+            private_work
+            or not getattr(self.store, "stages_large_changes", False)
+            or len(deletes) + len(inserts) <= self.CHUNK
+        ):
+            if private_work:
+                core_ops = _operation(core_delete, [(None, t) for t in sorted(core_insert)] + inserts, where, deletes)
+                landed = f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."
+                sealing = self._sealing(private_after - private_before, change.public & private_before, landed)
+                return " ;\n".join([core_ops, *sealing]), {}
             # One operation with the change in its template: the precondition guards all of it.
             core: list[GraphTriple] = [(None, t) for t in sorted(core_insert)]
             return _operation(core_delete, core + inserts, where, deletes), {}
@@ -417,6 +575,45 @@ class Repository:
             self.store.update(" ;\n".join(f"DROP SILENT GRAPH {_nt(graph)}" for graph in stale))
             log.warning("dropped %d staging graphs left by a writer that stopped mid-write", len(stale))
         return stale
+    def _sealing(self, hide: set[URIRef], show: set[URIRef], landed: str) -> list[str]:
+        """Operations that seal the public history of resources being unpublished (their triples in
+        earlier revisions' public graphs, and those revisions' ``ck:changed`` naming them, move to
+        ``{base}private/editorial/sealed/…``) and unseal it for resources published again. Each runs
+        only once the revision has landed (``landed`` matches its nonce). Every graph is named, none
+        is a variable: a SPARQL server given a default graph (Virtuoso) updates only the graphs an
+        update names."""
+        base = self.iris.base
+        public_prefix = f"{base}revisions/"
+        sealed_prefix = f"{base}private/editorial/sealed/"
+        sealed_log = _nt(self.iris.editorial_graph("sealed"))
+        changed = _nt(CK.changed)
+        operations = []
+        for subject, moving_out in [(s, True) for s in sorted(hide)] + [(s, False) for s in sorted(show)]:
+            s = _nt(subject)
+            graphs = {str(row["g"]) for row in self.store.select(queries.GRAPHS_OF_SUBJECT, {"s": subject})}
+            for graph in sorted(graphs):
+                if moving_out and graph.startswith(public_prefix):
+                    source, target = graph, sealed_prefix + graph[len(base) :]
+                elif not moving_out and graph.startswith(sealed_prefix):
+                    source, target = graph, base + graph[len(sealed_prefix) :]
+                else:
+                    continue
+                src, dst = _nt(URIRef(source)), _nt(URIRef(target))
+                operations.append(
+                    f"DELETE {{ GRAPH {src} {{ {s} ?p ?o }} }} INSERT {{ GRAPH {dst} {{ {s} ?p ?o }} }} "
+                    f"WHERE {{ {landed} GRAPH {src} {{ {s} ?p ?o }} }}"
+                )
+            if moving_out:
+                operations.append(
+                    f"DELETE {{ ?rev {changed} {s} }} INSERT {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} "
+                    f"WHERE {{ {landed} ?rev {changed} {s} }}"
+                )
+            else:
+                operations.append(
+                    f"DELETE {{ GRAPH {sealed_log} {{ ?rev {changed} {s} }} }} INSERT {{ ?rev {changed} {s} }} "
+                    f"WHERE {{ {landed} GRAPH {sealed_log} {{ ?rev {changed} {s} }} }}"
+                )
+        return operations
 
     def revision_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
         """The exact triples revision ``number`` added and removed."""

@@ -34,6 +34,16 @@ def revert(
     f = Submitted(fields.Revert, data)
     reason = f.get("reason")
     f.problems.raise_if_any()
+    if repo.store.ask(queries.IN_GRAPH, {"g": repo.log_graph, "s": iris.revision(number)}):
+        # Its private part (a draft's triples, a state, an assignment) is not in the public record
+        # a revert inverts: the workflow's own steps undo it (unpublish, return to draft, reassign).
+        raise KBError(
+            f"Revision {number} is part of the newsroom's workflow (unpublished work, publishing, "
+            "unpublishing or an assignment); undo it with the workflow's steps on the claim's page or the "
+            "desk, not with a revert.",
+            status=409,
+            title="Not revertible",
+        )
     added, removed = repo.revision_triples(number)
     if not added and not removed:
         raise KBError(f"Revision {number} changed no triples; there is nothing to revert.")
@@ -59,7 +69,7 @@ def revert(
         for row in repo.store.select(queries.REFERRERS, {"o": subject})
         if isinstance(row["s"], URIRef)
     } - subjects
-    before = repo.describe(subjects | referrers)
+    before = repo.describe(subjects | referrers, editorial=True)
     after = Graph()
     for triple in before:
         if triple not in added and triple[1] not in BOOKKEEPING:

@@ -168,7 +168,7 @@ class Suggester:
         url = f.get("url")
         known = self.source_at(url) if url else None
         if known is not None:
-            description = self.kb.repository.describe([known])
+            description = self.kb.repository.describe([known], editorial=True)
             publisher = description.value(known, SCHEMA.publisher)
             return known, publisher if isinstance(publisher, URIRef) else None
         if "url" in f.problems.fields:
@@ -254,7 +254,7 @@ class Suggester:
         exact = f.get("quote_exact")
         at = _locate(f, item, text, exact)
         iri = self.iris.claim(slug) if slug else None
-        current = self.kb.repository.describe([iri]) if iri is not None else None
+        current = self.kb.repository.describe([iri], editorial=True) if iri is not None else None
         if iri is not None and current is not None and (iri, RDF.type, SCHEMA.Claim) not in current:
             f.problems.add("appearance_of", f"There is no claim called “{slug}”.")
         _report(f, key, problems)

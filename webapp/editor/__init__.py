@@ -205,9 +205,12 @@ form_page, saved_message, editing_agent = _form, _saved, _agent
 @login_required
 def new_claim() -> Page:
     def submit(data: dict[str, Any]) -> tuple[str, str]:
-        iri, info = get_editor().create_claim(data, agent=_agent())
+        # A newsroom's new claim is a draft: editors see it, the public does not until it is published.
+        iri, info = get_editor().create_claim(data, agent=_agent(), as_draft=True)
         slug = iri.rsplit("/", 1)[1]
-        return _saved(info, "Claim added"), url_for("pages.claim", slug=slug)
+        return _saved(info, "Claim added as a draft; send it for review when it is ready"), url_for(
+            "pages.claim", slug=slug
+        )
 
     values = {"claim_type": "statement", "about": [], "topics": []}
     return _form("editor/claim_form.html", values, submit, creating=True)

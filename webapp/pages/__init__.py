@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from claims import concepts
 from claims.model import SLUG_RE
+from kb.errors import NotFound
 from kb.knowledge import ClaimFilters
 from kb.read.independence import claim_independence
 from kb.read.matching import Matcher, similar_claims
@@ -88,7 +89,14 @@ def claim(slug: str) -> str:
             as_of = date.fromisoformat(request.args["as_of"])
         except ValueError:
             abort(400, "The date must look like 2022-11-30.")
-    page = kb.claim_page(checked_slug(slug), as_of=as_of)
+    try:
+        page = kb.claim_page(checked_slug(slug), as_of=as_of)
+    except NotFound:
+        if g.get("user") is None:
+            raise
+        from webapp.desk import unpublished_claim  # a draft, in review or unpublished: editors only
+
+        return unpublished_claim(checked_slug(slug))  # type: ignore[return-value]
     same_claims = kb.same_claims(page.claim.iri)
     linked = {str(c.iri) for c in same_claims}
     similar = similar_claims(Matcher(get_search()), kb.cache, str(page.claim.iri), page.claim.text, page.claim.language)

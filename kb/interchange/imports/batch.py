@@ -21,6 +21,7 @@ from kb.errors import ValidationFailed
 from kb.interchange.imports.records import Record, Triple
 from kb.knowledge import KnowledgeBase
 from kb.write.pipeline import Pipeline, shape_report
+from kb.write.publishing import draft_triples
 from kb.write.repository import Change
 
 # Oxigraph crashed on a revision update naming ~1,000 changed resources; 250 claims stay well below.
@@ -68,8 +69,11 @@ class BatchWriter:
         unit: str = "record",
         batch_size: int = DEFAULT_BATCH,
         on_written: Callable[[int], None] | None = None,
+        as_draft: bool = False,
     ) -> None:
         self.kb = kb
+        # New claims land as drafts (private until published; kb.write.publishing), not published.
+        self.as_draft = as_draft
         self.agent = agent
         self.reason = reason
         self.unit = unit
@@ -117,6 +121,10 @@ class BatchWriter:
         accepted, change = self._validated(fresh, existing)
         if change is None or change.is_empty:
             return
+        if self.as_draft:
+            new = {r.claim for r in accepted if not existing.get(r.claim)}
+            change.private |= new
+            change.added |= {t for claim in new for t in draft_triples(claim)}
         agent = self.kb.agent(self.agent)
         first, last = accepted[0].number, accepted[-1].number
         reason = (
@@ -134,7 +142,7 @@ class BatchWriter:
         nodes: set[URIRef] = set()
         for record in batch:
             nodes |= record.subjects
-        described = self.kb.repository.describe(sorted(nodes))
+        described = self.kb.repository.describe(sorted(nodes), editorial=True)
         existing: dict[URIRef, set[Triple]] = {node: set() for node in nodes}
         for triple in described:
             if triple[1] != CK.version:

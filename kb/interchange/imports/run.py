@@ -81,12 +81,15 @@ def import_file(
     batch_size: int = DEFAULT_BATCH,
     progress: bool = False,
     matcher: Matcher | None = None,
+    as_draft: bool = False,
 ) -> ImportReport:
     """Import ``path``; bad records are skipped and listed in the report, never written in part.
 
     Each claim keeps the language the data gives, or has it detected. With a ``matcher`` (the
     knowledge base's search index), a record saying what a claim recorded before says is linked to
     it as the same claim, and the report counts them (``linked``).
+
+    With ``as_draft`` the new claims land as drafts (editors publish them), else published.
 
     Raises ``KBError`` when the file as a whole cannot be read (nothing is written then).
     """
@@ -96,12 +99,17 @@ def import_file(
     if not path.is_file():
         raise KBError(f"{path}: no such file", status=404)
     writer = BatchWriter(
-        kb, agent=fmt.agent, reason=f"Imported {fmt.title} file {path.name}", unit=fmt.unit, batch_size=batch_size
+        kb,
+        agent=fmt.agent,
+        reason=f"Imported {fmt.title} file {path.name}",
+        unit=fmt.unit,
+        batch_size=batch_size,
+        as_draft=as_draft,
     )
     first_seen: dict[str, int] = {}
 
     def recorded(iri: URIRef) -> bool:
-        return kb.store.ask(queries.EXISTS, {"s": iri})
+        return kb.store.ask(queries.EXISTS, {"s": iri}) or bool(kb.repository.unpublished([iri]))
 
     with tqdm(desc=f"{fmt.title} {path.name}", unit=fmt.unit, disable=not progress, mininterval=0.5) as bar:
         for item in fmt.read(path, kb.iris):
