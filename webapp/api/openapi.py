@@ -159,6 +159,24 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                 "get": _read("One evidence event", "EventAnswer", slug),
                 "put": _write("Edit an evidence event", "EventEdit", "EventAnswer", params=slug),
             },
+            "/lookup": {
+                "get": {
+                    **_read(
+                        "Entities or sources whose words start with what was typed (the editors' pickers)",
+                        "Lookup",
+                        [
+                            {"name": "kind", "in": "query", "required": True,
+                             "schema": {"type": "string", "enum": ["entity", "source"]}},
+                            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                            {"name": "limit", "in": "query",
+                             "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10}},
+                        ],
+                    ),
+                    "description": "Entities by name or alias, sources by headline, publisher or web address: "
+                    "those starting with q first, then those with a word starting with each word of q. "
+                    "Withdrawn ones are left out. The slug found is what a body's entity or source field takes.",
+                }
+            },
             "/entities": {
                 "get": _read("List people and organisations", "EntityList"),
                 "post": _write("Add a person or organisation", "EntityInput", "EntityAnswer", "201"),
