@@ -104,6 +104,7 @@ class Names:
             origin = self._origin()
             if last < 0 or last > current or self.index.meta("origin") != origin:
                 self.rebuild(current, origin)
+                self._heard.clear()
                 return current
             if last == current:
                 return last
