@@ -118,15 +118,22 @@ def test_hostile_references_are_refused_and_nothing_is_written(app: Flask, edito
     assert revision(app) == before
 
 
-def test_the_source_and_derivation_fields_take_headlines_addresses_and_publishers(app: Flask, editor: FlaskClient) -> None:
+def test_the_source_and_derivation_fields_take_headlines_addresses_and_publishers(
+    app: Flask, editor: FlaskClient
+) -> None:
     found = editor.get("/api/lookup?kind=source&q=axios scoop").get_json()["results"]
     assert "axios-scoop-2022-10-11" in [hit["slug"] for hit in found]  # by its publisher's name and a word
     url = editor.get("/api/sources/tiatira-axios-copy").get_json()["url"]  # the seed's address of the copy
     assert url
     page = editor.get("/claims/fbt-job-listings/evidence/new")
     for typed in (url, "Scoop: TikTok chases Amazon with plans for U.S. fulfillment centers"):
-        data = {"csrf_token": csrf_token(page.text), "date": "2024-01-02", "stance": "context", "source": typed,
-                "version": editor.get("/api/claims/fbt-job-listings").get_json()["version"]}
+        data = {
+            "csrf_token": csrf_token(page.text),
+            "date": "2024-01-02",
+            "stance": "context",
+            "source": typed,
+            "version": editor.get("/api/claims/fbt-job-listings").get_json()["version"],
+        }
         response = editor.post("/claims/fbt-job-listings/evidence/new", data=data)
         assert response.status_code == 302, field_errors(response.text)
 
@@ -134,8 +141,12 @@ def test_the_source_and_derivation_fields_take_headlines_addresses_and_publisher
 def test_lookup_finds_by_words_as_typed_and_refuses_what_it_cannot_read(app: Flask) -> None:
     client = app.test_client()
     found = client.get("/api/lookup?kind=entity&q=tik").get_json()
-    assert found["results"][0] == {"slug": "tiktok", "iri": f"{BASE}entities/tiktok", "label": "TikTok",
-                                   "detail": "Organisation"}
+    assert found["results"][0] == {
+        "slug": "tiktok",
+        "iri": f"{BASE}entities/tiktok",
+        "label": "TikTok",
+        "detail": "Organisation",
+    }
     twins = client.get("/api/lookup", query_string={"kind": "entity", "q": "twin hold"}).get_json()["results"]
     assert {t["slug"] for t in twins} == {"example-twin-holdings", "example-twin-holdings-2"}
     assert {t["detail"] for t in twins} == {"Organisation", "Person"}  # namesakes told apart
@@ -181,10 +192,10 @@ def test_lookup_follows_each_save_and_leaves_withdrawn_ones_out(app: Flask) -> N
 def test_the_api_takes_a_slug_an_iri_or_a_unique_name(app: Flask) -> None:
     client = app.test_client()
     headers = app.config["TEST_HEADERS"]
-    body = {"text": "Example Org will sell umbrellas on Mars by 2050.", "claim_type": "statement",
-            "matches_seen": True}
-    made = client.post("/api/claims", json={**body, "claimant": "Axios", "about": [f"{BASE}entities/tiktok"]},
-                       headers=headers)
+    body = {"text": "Example Org will sell umbrellas on Mars by 2050.", "claim_type": "statement", "matches_seen": True}
+    made = client.post(
+        "/api/claims", json={**body, "claimant": "Axios", "about": [f"{BASE}entities/tiktok"]}, headers=headers
+    )
     assert made.status_code == 201, made.text
     assert made.get_json()["claimant"] == "axios" and made.get_json()["about"] == ["tiktok"]
     before = revision(app)

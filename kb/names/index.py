@@ -133,8 +133,15 @@ class NamesIndex:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def apply(self, entries: Iterable[Entry], gone: Iterable[str], revision: int, *, origin: str | None = None,
-              fresh: bool = False) -> None:
+    def apply(
+        self,
+        entries: Iterable[Entry],
+        gone: Iterable[str],
+        revision: int,
+        *,
+        origin: str | None = None,
+        fresh: bool = False,
+    ) -> None:
         """Put ``entries``, remove the resources ``gone`` and record ``revision``, in one transaction.
 
         ``fresh`` empties the index first (a rebuild). A renamed entity's name is also put in the
@@ -171,8 +178,16 @@ class NamesIndex:
         cursor = db.execute(
             "INSERT INTO names (iri, kind, slug, label, detail, sortkey, publisher, withdrawn)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.iri, entry.kind, entry.slug, entry.label, entry.detail, normalise(entry.label),
-             entry.publisher, int(entry.withdrawn)),
+            (
+                entry.iri,
+                entry.kind,
+                entry.slug,
+                entry.label,
+                entry.detail,
+                normalise(entry.label),
+                entry.publisher,
+                int(entry.withdrawn),
+            ),
         )
         row_id = cursor.lastrowid
         db.executemany(
@@ -201,29 +216,38 @@ class NamesIndex:
                 old, _, rest = detail.partition(" · ")
                 if old == name:
                     continue
-                db.execute("UPDATE names SET detail = ? WHERE id = ?", (" · ".join(p for p in (name, rest) if p), row_id))
+                db.execute(
+                    "UPDATE names SET detail = ? WHERE id = ?", (" · ".join(p for p in (name, rest) if p), row_id)
+                )
                 if not withdrawn:
                     words = db.execute("SELECT words FROM words_source WHERE rowid = ?", (row_id,)).fetchone()
                     if words is not None:
                         db.execute("DELETE FROM words_source WHERE rowid = ?", (row_id,))
-                        db.execute("INSERT INTO words_source (rowid, words) VALUES (?, ?)",
-                                   (row_id, f"{words[0]} {name}"))
+                        db.execute(
+                            "INSERT INTO words_source (rowid, words) VALUES (?, ?)", (row_id, f"{words[0]} {name}")
+                        )
 
     # --- reading ------------------------------------------------------------------------------------
 
     def by_iri(self, iri: str) -> Hit | None:
-        row = self._connection().execute(
-            "SELECT iri, kind, slug, label, detail FROM names WHERE iri = ?", (iri,)
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT iri, kind, slug, label, detail FROM names WHERE iri = ?", (iri,))
+            .fetchone()
+        )
         return Hit(*row) if row else None
 
     def named(self, kind: str, name: str, limit: int = 10) -> list[Hit]:
         """The (not withdrawn) resources of ``kind`` that answer to ``name`` exactly, ignoring case."""
-        rows = self._connection().execute(
-            "SELECT DISTINCT n.iri, n.kind, n.slug, n.label, n.detail FROM exact e JOIN names n ON n.id = e.id"
-            " WHERE e.kind = ? AND e.key = ? AND n.withdrawn = 0 ORDER BY n.sortkey, n.slug LIMIT ?",
-            (kind, normalise(name), limit),
-        ).fetchall()
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT DISTINCT n.iri, n.kind, n.slug, n.label, n.detail FROM exact e JOIN names n ON n.id = e.id"
+                " WHERE e.kind = ? AND e.key = ? AND n.withdrawn = 0 ORDER BY n.sortkey, n.slug LIMIT ?",
+                (kind, normalise(name), limit),
+            )
+            .fetchall()
+        )
         return [Hit(*row) for row in rows]
 
     def search(self, kind: str, text: str, limit: int = 10) -> list[Hit]:

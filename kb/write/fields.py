@@ -445,8 +445,10 @@ class AcceptedClaim(Fields):
     claim_type: Annotated[str, Choice("The claim type", options=CLAIM_TYPES)]
     claimant: Annotated[
         str | None,
-        Ref("The claimant", help="A person or organisation (slug, IRI or exact name); empty or `publisher`: "
-            "the article's publisher."),
+        Ref(
+            "The claimant",
+            help="A person or organisation (slug, IRI or exact name); empty or `publisher`: the article's publisher.",
+        ),
     ] = None
     new_claimant_name: Annotated[str | None, Text("The new claimant's name", limit=MAX_NAME)] = None
     new_claimant_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None

@@ -52,7 +52,9 @@ class Problems:
             raise invalid(self.fields, self.candidates)
 
 
-def invalid(fields: Mapping[str, list[str]], candidates: Mapping[str, list[dict[str, str]]] | None = None) -> ValidationFailed:
+def invalid(
+    fields: Mapping[str, list[str]], candidates: Mapping[str, list[dict[str, str]]] | None = None
+) -> ValidationFailed:
     count = sum(len(v) for v in fields.values())
     details: dict[str, Any] = {"fields": dict(fields)}
     if candidates:

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from claims.model import SLUG_RE
-from kb.accounts import User
 from kb import names
+from kb.accounts import User
 from kb.errors import KBError
 from kb.language import is_tag
 from kb.read import matching
@@ -114,9 +114,7 @@ def match() -> Response:
 def lookup() -> Response:
     """Entities (by name or alias) or sources (by headline, publisher or address) whose words start
     with what was typed: the editors' pickers ask as they type (kb.names). Public data only."""
-    kind, text, limit = names.lookup_request(
-        request.args.get("kind"), request.args.get("q"), request.args.get("limit")
-    )
+    kind, text, limit = names.lookup_request(request.args.get("kind"), request.args.get("q"), request.args.get("limit"))
     hits = get_names().search(kind, text, limit) if text else []
     response = jsonify({"kind": kind, "q": text, "results": [candidate(hit) for hit in hits]})
     response.headers["Cache-Control"] = "no-cache"  # a save may add a name at any moment

@@ -165,11 +165,18 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                         "Entities or sources whose words start with what was typed (the editors' pickers)",
                         "Lookup",
                         [
-                            {"name": "kind", "in": "query", "required": True,
-                             "schema": {"type": "string", "enum": ["entity", "source"]}},
+                            {
+                                "name": "kind",
+                                "in": "query",
+                                "required": True,
+                                "schema": {"type": "string", "enum": ["entity", "source"]},
+                            },
                             {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                            {"name": "limit", "in": "query",
-                             "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10}},
+                            {
+                                "name": "limit",
+                                "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10},
+                            },
                         ],
                     ),
                     "description": "Entities by name or alias, sources by headline, publisher or web address: "

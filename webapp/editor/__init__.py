@@ -22,8 +22,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from kb.errors import ConflictError, KBError, LikelyMatches, ValidationFailed
 from kb.language import detect_or_default
 from kb.read.matching import Matcher
-from kb.write.editing import Editor
 from kb.write import fields
+from kb.write.editing import Editor
 from kb.write.fields import LIST_FIELDS, Ref, specs
 from webapp.editor.auth import (
     check_csrf,
