@@ -10,6 +10,7 @@ query of quoted words (``fts_query``), itself bound.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
@@ -18,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 KINDS = ("entity", "source")
 
@@ -47,13 +50,27 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words_source USING fts5(
 """
 
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8  # words of a typed query used (the rest narrow nothing a picker needs)
 
 
 def normalise(text: str) -> str:
     """A name as compared: Unicode-normalised, case-folded, single-spaced."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` as FTS5's unicode61 tokenizer splits them: runs of letters and digits
+    (so that no quoted word is several tokens, a phrase, which the index does not keep)."""
+    words, word = [], []
+    for char in text:
+        if unicodedata.category(char)[0] in "LN":
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def fts_query(text: str) -> str | None:
@@ -63,7 +80,7 @@ def fts_query(text: str) -> str | None:
     syntax; ``None`` when no word is long enough for the prefix indexes (two characters).
     """
     # A one-letter word has no prefix index: it would scan every word, and narrows little.
-    words = [word for word in _WORD.findall(normalise(text)) if len(word) >= 2][:MAX_WORDS]
+    words = [word for word in _words(normalise(text)) if len(word) >= 2][:MAX_WORDS]
     if not words:
         return None
     return " ".join(f'"{word}"*' for word in words)
@@ -271,11 +288,15 @@ class NamesIndex:
         if len(hits) < limit and query is not None:
             # The full-text table first (CROSS JOIN fixes the order): it streams matches, so a
             # common prefix stops after a handful instead of ranking every match.
-            rows = db.execute(
-                f"SELECT n.iri, n.kind, n.slug, n.label, n.detail FROM words_{kind} w"  # noqa: S608 - kind is ours
-                " CROSS JOIN names n ON n.id = w.rowid WHERE words_" + kind + " MATCH ? LIMIT ?",
-                (query, limit * 3),
-            ).fetchall()
+            try:
+                rows = db.execute(
+                    f"SELECT n.iri, n.kind, n.slug, n.label, n.detail FROM words_{kind} w"  # noqa: S608 - kind is ours
+                    " CROSS JOIN names n ON n.id = w.rowid WHERE words_" + kind + " MATCH ? LIMIT ?",
+                    (query, limit * 3),
+                ).fetchall()
+            except sqlite3.OperationalError as error:  # a word the tokenizer reads otherwise: no match
+                log.warning("names index: full-text query %r not answered: %s", query, error)
+                rows = []
             for row in sorted(rows, key=lambda r: (len(r[3]), r[3])):
                 if len(hits) >= limit:
                     break
