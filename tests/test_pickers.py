@@ -173,6 +173,12 @@ def test_lookup_follows_each_save_and_leaves_withdrawn_ones_out(app: Flask) -> N
     made = client.post("/api/entities", json={"name": "Zebulon Quarry Works", "kind": "Organization"}, headers=headers)
     slug = made.get_json()["slug"]
     assert [r["slug"] for r in client.get("/api/lookup?kind=entity&q=zebulon").get_json()["results"]] == [slug]
+    version = client.get("/api/claims/fbt-job-listings").get_json()["version"]
+    published = {"headline": "A report on stone", "publisher": "Zebulon Quarry Works", "version": version}
+    added = client.post("/api/claims/fbt-job-listings/sources", json=published, headers=headers)
+    assert added.status_code == 201, added.text
+    source = added.get_json()["slug"]
+    assert [r["slug"] for r in client.get("/api/lookup?kind=source&q=zebulon").get_json()["results"]] == [source]
     renamed = {"name": "Xanadu Quarry Works", "kind": "Organization", "version": made.get_json()["version"]}
     assert client.put(f"/api/entities/{slug}", json=renamed, headers=headers).status_code == 200
     # found by its new name (and still by its slug, which keeps the old one)
@@ -180,6 +186,10 @@ def test_lookup_follows_each_save_and_leaves_withdrawn_ones_out(app: Flask) -> N
     assert [r["label"] for r in client.get("/api/lookup?kind=entity&q=zebulon").get_json()["results"]] == [
         "Xanadu Quarry Works"
     ]
+    # its sources are found by its new name, no longer by the old one
+    assert client.get("/api/lookup?kind=source&q=zebulon").get_json()["results"] == []
+    found = client.get("/api/lookup?kind=source&q=xanadu").get_json()["results"]
+    assert [(r["slug"], r["detail"]) for r in found] == [(source, "Xanadu Quarry Works")]
     version = client.get(f"/api/entities/{slug}").get_json()["version"]
     gone = {"version": version, "reason": "Made up"}
     assert client.post(f"/api/entities/{slug}/retract", json=gone, headers=headers).status_code == 200

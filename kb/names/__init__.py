@@ -203,8 +203,9 @@ def source_entries(rows: list[dict[str, str]]) -> list[Entry]:
                 label=headlines[0],
                 detail=detail,
                 names=(*headlines, *urls),
-                words=" ".join([*headlines, *urls, slug, publisher_name]),
+                words=" ".join([*headlines, *urls, slug]),
                 publisher=publisher,
+                publisher_name=publisher_name,
                 withdrawn=any(r.get("withdrawn") == "true" for r in group),
             )
         )

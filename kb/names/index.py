@@ -23,6 +23,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 KINDS = ("entity", "source")
+FORMAT = "1"  # of the tables below: a file of another format is made again
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +36,8 @@ CREATE TABLE IF NOT EXISTS names (
   detail TEXT NOT NULL,
   sortkey TEXT NOT NULL,
   publisher TEXT,
+  publisher_name TEXT NOT NULL DEFAULT '',
+  words TEXT NOT NULL DEFAULT '',
   withdrawn INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS names_sort ON names (kind, withdrawn, sortkey);
@@ -98,6 +101,7 @@ class Entry:
     names: tuple[str, ...]  # what it answers to exactly (name, aliases; headline, address)
     words: str  # what search as you type finds it by
     publisher: str | None = None  # a source's publisher IRI (its detail names it)
+    publisher_name: str = ""  # found by it too (renamed with the publisher)
     withdrawn: bool = False
 
 
@@ -117,8 +121,21 @@ class NamesIndex:
         self.path = path
         self._local = threading.local()
         self._write = threading.Lock()
-        with self._connection() as db:
-            db.executescript(SCHEMA)
+        db = self._connection()
+        if self._format(db) != FORMAT:  # another version's tables: made again (then rebuilt from the store)
+            with self._write:
+                for table in ("meta", "names", "exact", "words_entity", "words_source"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - our own table names
+                db.executescript(SCHEMA)
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+
+    @staticmethod
+    def _format(db: sqlite3.Connection) -> str | None:
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.OperationalError:  # no such table: a new file
+            return None
+        return str(row[0]) if row else None
 
     def _connection(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
@@ -169,8 +186,9 @@ class NamesIndex:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if fresh:
-                    for table in ("names", "exact", "words_entity", "words_source", "meta"):
+                    for table in ("names", "exact", "words_entity", "words_source"):
                         db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+                    db.execute("DELETE FROM meta WHERE key != 'format'")
                 renamed: dict[str, str] = {}
                 for entry in entries:
                     if not fresh:
@@ -193,8 +211,8 @@ class NamesIndex:
     def _put(self, db: sqlite3.Connection, entry: Entry) -> None:
         assert entry.kind in KINDS  # the full-text table's name is made from it
         cursor = db.execute(
-            "INSERT INTO names (iri, kind, slug, label, detail, sortkey, publisher, withdrawn)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO names (iri, kind, slug, label, detail, sortkey, publisher, publisher_name, words, withdrawn)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.iri,
                 entry.kind,
@@ -203,6 +221,8 @@ class NamesIndex:
                 entry.detail,
                 normalise(entry.label),
                 entry.publisher,
+                entry.publisher_name,
+                entry.words,
                 int(entry.withdrawn),
             ),
         )
@@ -212,7 +232,8 @@ class NamesIndex:
             [(row_id, entry.kind, key) for key in {normalise(n) for n in entry.names if n.strip()}],
         )
         if not entry.withdrawn:
-            db.execute(f"INSERT INTO words_{entry.kind} (rowid, words) VALUES (?, ?)", (row_id, entry.words))  # noqa: S608
+            words = f"{entry.words} {entry.publisher_name}".strip()
+            db.execute(f"INSERT INTO words_{entry.kind} (rowid, words) VALUES (?, ?)", (row_id, words))  # noqa: S608
 
     def _remove(self, db: sqlite3.Connection, iri: str) -> None:
         row = db.execute("SELECT id, kind FROM names WHERE iri = ?", (iri,)).fetchone()
@@ -224,25 +245,20 @@ class NamesIndex:
         db.execute("DELETE FROM names WHERE id = ?", (row_id,))
 
     def _rename_publishers(self, db: sqlite3.Connection, renamed: dict[str, str]) -> None:
-        """The sources a renamed entity publishes show and are found by its new name."""
+        """The sources a renamed entity publishes show and are found by its new name (not the old)."""
         for publisher, name in renamed.items():
             rows = db.execute(
-                "SELECT id, detail, withdrawn FROM names WHERE publisher = ? AND kind = 'source'", (publisher,)
+                "SELECT id, detail, publisher_name, words, withdrawn FROM names"
+                " WHERE publisher = ? AND kind = 'source' AND publisher_name != ?",
+                (publisher, name),
             ).fetchall()
-            for row_id, detail, withdrawn in rows:
-                old, _, rest = detail.partition(" · ")
-                if old == name:
-                    continue
-                db.execute(
-                    "UPDATE names SET detail = ? WHERE id = ?", (" · ".join(p for p in (name, rest) if p), row_id)
-                )
+            for row_id, detail, old, words, withdrawn in rows:
+                rest = detail.removeprefix(old).removeprefix(" · ") if old else detail
+                detail = " · ".join(part for part in (name, rest) if part)
+                db.execute("UPDATE names SET detail = ?, publisher_name = ? WHERE id = ?", (detail, name, row_id))
                 if not withdrawn:
-                    words = db.execute("SELECT words FROM words_source WHERE rowid = ?", (row_id,)).fetchone()
-                    if words is not None:
-                        db.execute("DELETE FROM words_source WHERE rowid = ?", (row_id,))
-                        db.execute(
-                            "INSERT INTO words_source (rowid, words) VALUES (?, ?)", (row_id, f"{words[0]} {name}")
-                        )
+                    db.execute("DELETE FROM words_source WHERE rowid = ?", (row_id,))
+                    db.execute("INSERT INTO words_source (rowid, words) VALUES (?, ?)", (row_id, f"{words} {name}"))
 
     # --- reading ------------------------------------------------------------------------------------
 
