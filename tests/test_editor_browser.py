@@ -62,6 +62,14 @@ def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
     about.press("ArrowDown")
     about.press("Enter")
     expect(about).to_have_value("axios")
+    page.get_by_role("button", name="Add another").click()  # a third About picker, focused
+    third = page.get_by_role("combobox", name="About 3")
+    expect(third).to_be_focused()
+    third.press_sequentially("amaz")
+    expect(page.get_by_role("option", name="Amazon · Organisation")).to_be_visible()
+    third.press("ArrowDown")
+    third.press("Enter")
+    expect(third).to_have_value("amazon")
     page.get_by_label("Date first claimed").fill("2024-03-04")
     page.get_by_label("Deadline (predictions)").fill("2031-12-31")
     page.get_by_label("Note (Markdown)").fill("Made up for a **browser test**.")
@@ -71,6 +79,7 @@ def test_editor_adds_a_claim_with_source_and_evidence(page: Any) -> None:
     expect(page.get_by_text("Claim added")).to_be_visible()
     expect(page.locator("h1.claim-text")).to_have_text("Example Org will open a test shop in 2031.")
     expect(page.locator("article.claim").get_by_role("link", name="TikTok").first).to_be_visible()
+    expect(page.locator("article.claim").get_by_role("link", name="Amazon").first).to_be_visible()
     claim_url = page.url
 
     page.get_by_role("link", name="Add source", exact=True).click()

@@ -151,6 +151,13 @@ def test_lookup_finds_by_words_as_typed_and_refuses_what_it_cannot_read(app: Fla
     assert {t["slug"] for t in twins} == {"example-twin-holdings", "example-twin-holdings-2"}
     assert {t["detail"] for t in twins} == {"Organisation", "Person"}  # namesakes told apart
     assert client.get("/api/lookup?kind=entity&q=").get_json()["results"] == []
+    # FTS5 and SQL syntax is read as words, never as a query
+    for q in ('"tik" OR ama NEAR(', "tik*", "' OR 1=1 --", "a_b\u0301c", "%", "x" * 200):
+        response = client.get("/api/lookup", query_string={"kind": "source", "q": q})
+        assert response.status_code == 200 and isinstance(response.get_json()["results"], list), q
+    assert client.get("/api/lookup", query_string={"kind": "entity", "q": "tik*"}).get_json()["results"][0]["slug"] == (
+        "tiktok"
+    )
     # only people, organisations and sources: never an editor, a revision or another kind
     for q in (EDITOR_NAME, "seed", "revision", "Scoop"):
         assert client.get("/api/lookup", query_string={"kind": "entity", "q": q}).get_json()["results"] == []

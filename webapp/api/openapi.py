@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from kb.names import KINDS, MAX_LOOKUP_CHARS, MAX_LOOKUP_LIMIT
 from kb.read import matching
 from kb.write.fields import ANSWERS, BODIES, DATE_SCHEMA, SLUG_SCHEMA
 
@@ -169,13 +170,13 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                                 "name": "kind",
                                 "in": "query",
                                 "required": True,
-                                "schema": {"type": "string", "enum": ["entity", "source"]},
+                                "schema": {"type": "string", "enum": list(KINDS)},
                             },
-                            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_LOOKUP_CHARS}},
                             {
                                 "name": "limit",
                                 "in": "query",
-                                "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 10},
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LOOKUP_LIMIT, "default": 10},
                             },
                         ],
                     ),
