@@ -230,3 +230,28 @@ def test_the_api_takes_a_slug_an_iri_or_a_unique_name(app: Flask) -> None:
     assert "/lookup" in document["paths"]
     claimant = document["components"]["schemas"]["ClaimInput"]["properties"]["claimant"]
     assert "exact name" in str(claimant)
+
+
+def test_names_are_still_resolved_when_the_index_cannot_be_opened(app: Flask, tmp_path: Any) -> None:
+    names = app.extensions["claimkb.names"]
+    path, index = names.path, names._index
+    blocked = tmp_path / "names.sqlite3"
+    blocked.mkdir()  # where the file should be, a directory: SQLite cannot open it (as on a full disk)
+    names.path, names._index = blocked, None
+    try:
+        client = app.test_client()
+        response = client.post(
+            "/api/claims",
+            json={
+                "text": "Example Org will mine the asteroid belt by 2060.",
+                "claim_type": "statement",
+                "claimant": "TikTok",
+                "matches_seen": True,
+            },
+            headers=app.config["TEST_HEADERS"],
+        )
+        assert response.status_code == 201, response.text  # the name resolved by the store itself
+        lookup = client.get("/api/lookup?kind=entity&q=tik")
+        assert lookup.status_code == 200 and lookup.get_json()["results"] == []  # pickers find nothing meanwhile
+    finally:
+        names.path, names._index = path, index

@@ -12,6 +12,7 @@ that open a knowledge base without a data directory (slower: a scan of every nam
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections import defaultdict
 from pathlib import Path
@@ -51,7 +52,7 @@ class Names:
     def __init__(self, knowledge: KnowledgeBase, path: Path) -> None:
         self.kb = knowledge
         self.path = path
-        self.index = NamesIndex(path)
+        self._index: NamesIndex | None = None  # opened on first use: the data directory may be read-only
         self._lock = threading.Lock()
         self._heard: dict[int, tuple[str, ...]] = {}  # revision -> changed resources, from the listener
 
@@ -63,10 +64,17 @@ class Names:
         knowledge.close_hooks.append(names.close)
         return names
 
+    @property
+    def index(self) -> NamesIndex:
+        if self._index is None:
+            self._index = NamesIndex(self.path)
+        return self._index
+
     def close(self) -> None:
         if self.on_revision in self.kb.repository.listeners:
             self.kb.repository.listeners.remove(self.on_revision)
-        self.index.close()
+        if self._index is not None:
+            self._index.close()
 
     def on_revision(self, info: RevisionInfo) -> None:
         """The repository's listener: note what the revision changed (applied on the next answer)."""
@@ -77,16 +85,28 @@ class Names:
     # --- answers --------------------------------------------------------------------------------------
 
     def search(self, kind: str, text: str, limit: int = 10) -> list[Hit]:
-        self.catch_up()
+        if not self._current():
+            try:
+                return self.index.search(kind, text, limit)  # as it is: a picker may miss the latest
+            except (sqlite3.Error, OSError):
+                return []
         return self.index.search(kind, text, limit)
 
     def named(self, kind: str, name: str) -> list[Hit]:
-        self.catch_up()
-        return self.index.named(kind, name)
+        # Resolving what a writer typed must not miss a name: without a current index, the store answers.
+        return self.index.named(kind, name) if self._current() else StoreNames(self.kb).named(kind, name)
 
     def describe(self, iri: str) -> Hit | None:
-        self.catch_up()
-        return self.index.by_iri(iri)
+        return self.index.by_iri(iri) if self._current() else StoreNames(self.kb).describe(iri)
+
+    def _current(self) -> bool:
+        """Catch up; ``False`` when the index cannot be written (a read-only or full data directory)."""
+        try:
+            self.catch_up()
+        except (sqlite3.Error, OSError) as error:
+            log.warning("names index %s could not catch up: %s", self.path, error)
+            return False
+        return True
 
     # --- keeping in step ------------------------------------------------------------------------------
 
@@ -98,7 +118,7 @@ class Names:
         with self._lock:
             if not self.path.exists():  # deleted: a cache, made again
                 self.index.close()
-                self.index = NamesIndex(self.path)
+                self._index = NamesIndex(self.path)
             last = self.index.last_revision
             current = self.kb.repository.revision_count()
             origin = self._origin()
