@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask
 
+from bench.bench_forms import bench_forms
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import synthetic_quads
 from bench.timing import p95
@@ -317,6 +318,7 @@ def main() -> None:
         "--naive-max", type=int, default=100_000, help="measure the naive design only up to this many claims"
     )
     parser.add_argument("--search", choices=("whoosh", "tantivy"), default="whoosh", help="our search engine")
+    parser.add_argument("--forms", action="store_true", help="also time each editor form (bench.bench_forms)")
     args = parser.parse_args()
     sizes = (
         [int(s) for s in args.sizes.split(",")] if args.sizes else [1_000, 10_000] + ([100_000] if args.full else [])
@@ -333,6 +335,8 @@ def main() -> None:
         results.append(
             {"claims": claims, "figures": figures, "medians": {m.name: statistics.median(m.ours) for m in measured}}
         )
+        if args.forms:  # each editor form's render (issue 14: ≤ 50 ms however many entities and sources)
+            results[-1]["forms"] = bench_forms(claims, max(5, args.runs // 2))
     print("\n" + json.dumps(results))
 
 

@@ -931,3 +931,47 @@ SELECT ?source ?slug ?headline ?url ?archived WHERE {
   FILTER NOT EXISTS { ?source ck:retracted true }
 } ORDER BY ?slug
 """
+
+
+# --- names index (kb/names: the editors' pickers) -----------------------------------------------------
+# What the names index holds of every entity and source, or of one (?s bound); grouped by ?s in Python.
+
+NAMES_OF_ENTITIES = """
+SELECT ?s ?slug ?type ?p ?name ?withdrawn WHERE {
+  ?s a ?type ; ck:slug ?slug ; ?p ?name .
+  FILTER(?type IN (schema:Organization, schema:Person))
+  FILTER(?p IN (schema:name, schema:alternateName))
+  OPTIONAL { ?s ck:retracted ?withdrawn }
+}
+"""
+
+NAMES_OF_SOURCES = """
+SELECT ?s ?slug ?headline ?url ?date ?publisher ?publisherName ?withdrawn WHERE {
+  ?s a ?type ; ck:slug ?slug ; schema:headline ?headline .
+  FILTER(?type IN (schema:NewsArticle, schema:CreativeWork))
+  OPTIONAL { ?s schema:url ?url }
+  OPTIONAL { ?s schema:datePublished ?date }
+  OPTIONAL { ?s schema:publisher ?publisher . OPTIONAL { ?publisher schema:name ?publisherName } }
+  OPTIONAL { ?s ck:retracted ?withdrawn }
+}
+"""
+
+# Entities and sources called exactly ?lname (lower case): the fallback of kb.names.StoreNames.
+ENTITIES_NAMED = """
+SELECT ?s ?lname ?slug ?name ?type WHERE {
+  ?s a ?type ; ck:slug ?slug ; schema:name|schema:alternateName ?alias ; schema:name ?name .
+  FILTER(?type IN (schema:Organization, schema:Person))
+  FILTER(LCASE(STR(?alias)) = ?lname)
+  FILTER NOT EXISTS { ?s ck:retracted true }
+} ORDER BY ?slug LIMIT 10
+"""
+
+SOURCES_NAMED = """
+SELECT ?s ?lname ?slug ?headline WHERE {
+  ?s a ?type ; ck:slug ?slug ; schema:headline ?headline .
+  FILTER(?type IN (schema:NewsArticle, schema:CreativeWork))
+  OPTIONAL { ?s schema:url ?url }
+  FILTER(LCASE(STR(?headline)) = ?lname || LCASE(STR(?url)) = ?lname)
+  FILTER NOT EXISTS { ?s ck:retracted true }
+} ORDER BY ?slug LIMIT 10
+"""

@@ -243,6 +243,8 @@ def number(values: Mapping[str, str], name: str, *, least: float = 0.0) -> float
     if value < least:
         raise ValueError(f"{setting.env} must be at least {least:g}, not {raw!r}")
     return value
+
+
 def review_required(values: Mapping[str, str]) -> bool:
     """Whether publishing needs a second editor (``CLAIMKB_REVIEW_REQUIRED``; anything but 0/false/no: yes)."""
     return str(values.get("review_required", "1")).strip().lower() not in ("0", "false", "no", "off")

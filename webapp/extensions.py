@@ -15,11 +15,13 @@ from kb.accounts import Accounts
 from kb.accounts_migration import migrate_accounts
 from kb.errors import StoreUnavailable
 from kb.knowledge import KnowledgeBase
+from kb.names import Names
 from kb.search.service import SearchService, index_dir
 
 _EXTENSION_KEY = "claimkb"
 _SEARCH_KEY = "claimkb.search"
 _ACCOUNTS_KEY = "claimkb_accounts"
+_NAMES_KEY = "claimkb.names"
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ def init_app(app: Flask) -> None:
     backend = values["search"]
     search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
     app.extensions[_SEARCH_KEY] = search
+    # Entities and sources by name, for the editors' pickers (built on first use, then followed).
+    app.extensions[_NAMES_KEY] = Names.open(knowledge, data_dir)
     _start_when_reachable(app, knowledge, search, accounts, values)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or values.get("secret_key") or _secret_key(data_dir)
     app.config["DATA_DIR"] = data_dir
@@ -95,6 +99,12 @@ def get_search() -> SearchService:
     """The search index of the knowledge base, kept in step with its revisions."""
     search: SearchService = current_app.extensions[_SEARCH_KEY]
     return search
+
+
+def get_names() -> Names:
+    """Entities and sources by name (kb.names): the pickers' lookups and resolving typed names."""
+    names: Names = current_app.extensions[_NAMES_KEY]
+    return names
 
 
 _key_lock = threading.Lock()

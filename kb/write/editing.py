@@ -21,18 +21,20 @@ from rdflib.namespace import RDF, SKOS
 
 from claims import concepts
 from claims.media import MEDIA_KINDS
-from claims.model import WIKIDATA_RE, Claim, Entity, EvidenceEvent, MediaObject, Quote, Source, slugify
+from claims.model import SLUG_RE, WIKIDATA_RE, Claim, Entity, EvidenceEvent, MediaObject, Quote, Source, slugify
 from claims.status import Stance
 from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, LikelyMatches, NotFound
 from kb.knowledge import KnowledgeBase
 from kb.language import detect_or_default
+from kb.names import Hit, NameLookup, StoreNames
 from kb.read.history import History, shorten
 from kb.write import fields
 from kb.write.fields import CLAIM_FIELDS, ENTITY_FIELDS, EVENT_FIELDS, SOURCE_FIELDS, Submitted
 from kb.write.pipeline import Draft, Pipeline
 from kb.write.publishing import draft_triples
+from kb.write.references import ENTITY_TYPES, PATH, SOURCE_TYPES, References
 from kb.write.repository import RevisionInfo
 from kb.write.revert import revert
 from kb.write.submitted import MAX_REASON, stem
@@ -40,18 +42,20 @@ from kb.write.submitted import MAX_REASON, stem
 if TYPE_CHECKING:
     from kb.read.matching import Match, Matcher
 
-ENTITY_TYPES = (SCHEMA.Organization, SCHEMA.Person)
 LIKELY = 0.55  # a match this close (or judged the same claim) is shown before a new claim is saved
-SOURCE_TYPES = (SCHEMA.NewsArticle, SCHEMA.CreativeWork)
 MEDIA_TYPES = tuple(SCHEMA[kind] for kind in MEDIA_KINDS)
 
 
 class Editor:
     """The editing operations of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher | None = None, names: NameLookup | None = None) -> None:
         self.kb = kb
         self.matcher = matcher  # without one, a new claim is saved without looking for matches
+        # Entities and sources by name (kb.names.Names, the index the site keeps; without it, the
+        # store answers exact names by scanning them).
+        self.names: NameLookup = names if names is not None else StoreNames(kb)
+        self.references = References(kb.store, kb.iris, self.names)
         self.repo = kb.repository
         self.iris = kb.iris
         self.store = kb.store
@@ -97,31 +101,34 @@ class Editor:
     def entity_ref(
         self, f: Submitted, name: str, new_name: str, new_kind: str, draft: Draft, *, default_kind: str = "Organization"
     ) -> URIRef | None:
-        """An existing entity picked by slug, or one created inline from a name."""
+        """An existing entity picked (by slug, IRI or name), or one created inline from a name."""
         given = f.get(new_name)
-        slug = f.get(name)
         if given:
+            f.get(name)  # read, so that a problem with it is still reported
             kind = f.get(new_kind) or default_kind
             iri = self.fresh(self.iris.entity, given)
             draft.put(Entity(iri=iri, slug=_slug(iri), name=given, kind=kind))
             return iri
-        if slug is None:
-            return None
-        iri = self.iris.entity(slug)
-        if not self.has_type(iri, *ENTITY_TYPES):
-            f.problems.add(name, f"There is no person or organisation called “{slug}”.")
-            return None
-        return iri
+        return self.references.one(f, name, "entity")
 
     def _source_ref(self, f: Submitted, name: str) -> URIRef | None:
-        slug = f.get(name)
-        if slug is None:
+        return self.references.one(f, name, "source")
+
+    def picked(self, kind: str, text: str) -> Hit | None:
+        """What a form's reference field holds now (a slug, IRI or unique name), to show beside it."""
+        text = text.strip()
+        if not text:
             return None
-        iri = self.iris.source(slug)
-        if not self.has_type(iri, *SOURCE_TYPES):
-            f.problems.add(name, f"There is no source called “{slug}”.")
-            return None
-        return iri
+        kind_slug = self.iris.kind_and_slug(text)
+        if kind_slug and kind_slug[0] == PATH[kind]:
+            return self.names.describe(text)
+        mint = self.iris.entity if kind == "entity" else self.iris.source
+        if SLUG_RE.match(text) and len(text) <= 200:
+            found = self.names.describe(str(mint(text)))
+            if found is not None:
+                return found
+        named = self.names.named(kind, text) if len(text) <= 2000 else []
+        return named[0] if len(named) == 1 else None
 
     def _quote(self, f: Submitted, source: URIRef | None, words: str, draft: Draft) -> URIRef | None:
         exact = f.get("quote_exact")
@@ -186,13 +193,7 @@ class Editor:
         deadline = f.get("deadline")
         if claim_type == "prediction" and deadline is None and "deadline" not in f.problems.fields:
             f.problems.add("deadline", "A prediction needs a deadline: the date by which it says something happens.")
-        about = []
-        for slug in f.get("about"):
-            entity = self.iris.entity(slug)
-            if self.has_type(entity, *ENTITY_TYPES):
-                about.append(entity)
-            else:
-                f.problems.add("about", f"There is no person or organisation called “{slug}”.")
+        about = self.references.many(f, "about", "entity")
         topics = []
         for slug in f.get("topics"):
             topic = self.iris.topic(slug)
@@ -611,10 +612,10 @@ class Editor:
     # --- choices for forms --------------------------------------------------------------------
 
     def choices(self) -> dict[str, list[tuple[str, str]]]:
+        # Entities and sources are not listed: a form picks them by searching (kb.names), whatever
+        # their number. Topics are a small fixed vocabulary.
         return {
-            "entities": self.kb.entities(),
             "topics": self.kb.topics(),
-            "sources": [(str(r["slug"]), str(r["headline"])) for r in self.store.select(queries.ALL_SOURCES_BRIEF)],
             "claim_types": [(k, c.label) for k, c in concepts.claim_types().items()],
             "stances": [(k, c.label) for k, c in concepts.stances().items()],
         }

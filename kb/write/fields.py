@@ -271,6 +271,44 @@ class Slugs(Spec):
         return {"type": "array", "items": dict(SLUG_SCHEMA), "maxItems": MAX_LIST}
 
 
+REF_HELP = {
+    "entity": "A person or organisation: its slug, its IRI, or its exact name (or alias) when no other has it.",
+    "source": "A source: its slug, its IRI, its web address, or its exact headline when no other has it.",
+}
+
+
+@dataclass(frozen=True)
+class Ref(Spec):
+    """One entity or source, by slug, IRI or exact name (``kb.write.references`` resolves it).
+
+    The editor's forms show it as a picker that searches as you type (``/api/lookup``), or, without
+    JavaScript, as a plain text field resolved on submit.
+    """
+
+    kind: str = "entity"  # "entity" or "source" (kb.names.KINDS)
+
+    def read(self, reader: Reader, name: str, required: bool) -> str | None:
+        return reader.reference(name, required=required, label=self.label)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": MAX_URL, "description": self.help or REF_HELP[self.kind]}
+
+    def __get_pydantic_json_schema__(self, _core: CoreSchema, _handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return self.schema()
+
+
+@dataclass(frozen=True)
+class Refs(Ref):
+    """Several entities or sources, each by slug, IRI or exact name (a form sends a repeated field)."""
+
+    def read(self, reader: Reader, name: str, required: bool) -> list[str]:  # type: ignore[override]
+        return reader.references(name, label=self.label)
+
+    def schema(self) -> dict[str, Any]:
+        item = {"type": "string", "maxLength": MAX_URL}
+        return {"type": "array", "items": item, "maxItems": MAX_LIST, "description": self.help or REF_HELP[self.kind]}
+
+
 @dataclass(frozen=True)
 class Version(Spec):
     help: str | None = "The version the edit started from (from a GET)."
@@ -335,14 +373,12 @@ class ClaimFields(Fields):
     text: Annotated[str, Text("The claim", path=SCHEMA.text)]
     name: Annotated[str | None, Text("The short name", limit=MAX_NAME, path=SCHEMA.name)] = None
     claim_type: Annotated[str, Choice("The claim type", path=CK.claimType, options=CLAIM_TYPES)]
-    claimant: Annotated[
-        str | None, Slug("The entity", path=SCHEMA.author, help="Slug of an existing person or organisation.")
-    ] = None
+    claimant: Annotated[str | None, Ref("The entity", path=SCHEMA.author)] = None
     new_claimant_name: Annotated[str | None, Text("The new entity's name", limit=MAX_NAME)] = None
     new_claimant_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
     claimed_on: Annotated[str | None, Day("The date claimed", path=SCHEMA.datePublished)] = None
     deadline: Annotated[str | None, Day("The deadline", path=CK.deadline)] = None
-    about: Annotated[list[str] | None, Slugs("About", path=SCHEMA.about)] = None
+    about: Annotated[list[str] | None, Refs("About", path=SCHEMA.about)] = None
     topics: Annotated[list[str] | None, Slugs("Topics", path=DCTERMS.subject)] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
     language: Annotated[str | None, Language(path=SCHEMA.inLanguage)] = None
@@ -355,11 +391,11 @@ class SourceFields(Fields):
     headline: Annotated[str, Text("The headline", limit=MAX_HEADLINE, path=SCHEMA.headline)]
     url: Annotated[str | None, Url(path=SCHEMA.url)] = None
     kind: Annotated[str | None, Choice("The kind", path=RDF.type, options=SOURCE_KINDS)] = None
-    publisher: Annotated[str | None, Slug("The entity", path=SCHEMA.publisher)] = None
+    publisher: Annotated[str | None, Ref("The entity", path=SCHEMA.publisher)] = None
     new_publisher_name: Annotated[str | None, Text("The new entity's name", limit=MAX_NAME)] = None
     new_publisher_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
     published: Annotated[str | None, Day("The publication date", path=SCHEMA.datePublished)] = None
-    derived_from: Annotated[str | None, Slug("Derived from", path=PROV.wasDerivedFrom)] = None
+    derived_from: Annotated[str | None, Ref("Derived from", path=PROV.wasDerivedFrom, kind="source")] = None
     derivation_kind: Annotated[
         str | None, Choice("How it derives", path=CK.derivationKind, options=DERIVATION_KINDS)
     ] = None
@@ -395,10 +431,10 @@ class EventFields(Fields):
     precision: Annotated[str | None, Choice("The precision", path=CK.datePrecision, options=PRECISIONS)] = None
     stance: Annotated[str, Choice("The stance", path=CK.stance, options=STANCES)]
     title: Annotated[str | None, Text("The title", limit=MAX_TITLE, path=SCHEMA.name)] = None
-    actor: Annotated[str | None, Slug("The entity", path=CK.actor)] = None
+    actor: Annotated[str | None, Ref("The entity", path=CK.actor)] = None
     new_actor_name: Annotated[str | None, Text("The new entity's name", limit=MAX_NAME)] = None
     new_actor_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
-    source: Annotated[str | None, Slug("The source", path=CK.source)] = None
+    source: Annotated[str | None, Ref("The source", path=CK.source, kind="source")] = None
     note: Annotated[str | None, Markdown(path=CK.note)] = None
 
 
@@ -541,7 +577,11 @@ class AcceptedClaim(Fields):
     text: Annotated[str, Text("The claim")]
     claim_type: Annotated[str, Choice("The claim type", options=CLAIM_TYPES)]
     claimant: Annotated[
-        str | None, Slug("The claimant", help="An entity's slug; empty or `publisher`: the article's publisher.")
+        str | None,
+        Ref(
+            "The claimant",
+            help="A person or organisation (slug, IRI or exact name); empty or `publisher`: the article's publisher.",
+        ),
     ] = None
     new_claimant_name: Annotated[str | None, Text("The new claimant's name", limit=MAX_NAME)] = None
     new_claimant_kind: Annotated[str | None, Choice("The kind", options=ENTITY_KINDS)] = None
@@ -620,7 +660,7 @@ def field_of_path(*models: type[Fields]) -> dict[str, dict[str, str]]:
 
 def list_fields(*models: type[Fields]) -> frozenset[str]:
     """Fields a form sends as a repeated field (several values)."""
-    return frozenset(name for model in models for name, spec, _ in specs(model) if isinstance(spec, Slugs))
+    return frozenset(name for model in models for name, spec, _ in specs(model) if isinstance(spec, Slugs | Refs))
 
 
 def _local(iri: URIRef) -> str:
@@ -705,7 +745,7 @@ def answer(name: str, resource: type[Fields], *, strict: bool = False, **extra: 
         if field_name.startswith("new_"):
             continue
         spec = next(meta for meta in info.metadata if isinstance(meta, Spec))
-        kind: Any = list[str] if isinstance(spec, Slugs) else str
+        kind: Any = list[str] if isinstance(spec, Slugs | Refs) else str
         if strict and not isinstance(spec, Day):
             kind = Annotated[kind, spec]
         fields[field_name] = (kind, ...) if info.is_required() else (kind, None)
@@ -756,6 +796,21 @@ class EntityBrief(BaseModel):
 
 class EntityList(BaseModel):
     entities: list[EntityBrief] | None = None
+
+
+class Named(BaseModel):
+    """An entity or source a lookup found (``/api/lookup``)."""
+
+    slug: Slugged
+    iri: str
+    label: str = Field(description="The name, or the headline")
+    detail: str = Field(description="What tells namesakes apart: the kind; a source's publisher, date and address")
+
+
+class Lookup(BaseModel):
+    kind: str
+    q: str
+    results: list[Named]
 
 
 class Retracted(BaseModel):
@@ -844,6 +899,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     EntityAnswer,
     EntityList,
     MediaAnswer,
+    Lookup,
     Retracted,
     Reverted,
     RevisionAnswer,

@@ -119,6 +119,8 @@ def staging_time(graph: URIRef) -> int | None:
     """When the staging graph was made, from its name (``None`` for an older version's name)."""
     found = _STAGING_TIME.match(str(graph))
     return int(found.group(1)) if found else None
+
+
 def _graph_key(item: GraphTriple) -> tuple[str, Triple]:
     return (str(item[0] or ""), item[1])
 
@@ -575,6 +577,7 @@ class Repository:
             self.store.update(" ;\n".join(f"DROP SILENT GRAPH {_nt(graph)}" for graph in stale))
             log.warning("dropped %d staging graphs left by a writer that stopped mid-write", len(stale))
         return stale
+
     def _sealing(self, hide: set[URIRef], show: set[URIRef], landed: str) -> list[str]:
         """Operations that seal the public history of resources being unpublished (their triples in
         earlier revisions' public graphs, and those revisions' ``ck:changed`` naming them, move to

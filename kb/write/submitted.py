@@ -41,20 +41,27 @@ class Problems:
 
     def __init__(self) -> None:
         self.fields: dict[str, list[str]] = {}
+        # What an ambiguous or unknown reference might have meant, per field (kb.write.references).
+        self.candidates: dict[str, list[dict[str, str]]] = {}
 
     def add(self, name: str, message: str) -> None:
         self.fields.setdefault(name, []).append(message)
 
     def raise_if_any(self) -> None:
         if self.fields:
-            raise invalid(self.fields)
+            raise invalid(self.fields, self.candidates)
 
 
-def invalid(fields: Mapping[str, list[str]]) -> ValidationFailed:
+def invalid(
+    fields: Mapping[str, list[str]], candidates: Mapping[str, list[dict[str, str]]] | None = None
+) -> ValidationFailed:
     count = sum(len(v) for v in fields.values())
+    details: dict[str, Any] = {"fields": dict(fields)}
+    if candidates:
+        details["candidates"] = dict(candidates)
     return ValidationFailed(
         "Please correct the marked field." if count == 1 else f"Please correct the {count} marked fields.",
-        details={"fields": dict(fields)},
+        details=details,
     )
 
 
@@ -145,6 +152,48 @@ class Reader:
             self.problems.add(name, f"{label}: “{bad[0][:60]}” is not one of ours.")
             return []
         return list(dict.fromkeys(values))
+
+    def references(self, name: str, *, label: str = "This") -> list[str]:
+        """Several references (each a slug, an IRI or a name; resolved by kb.write.references)."""
+        value = self.data.get(name)
+        if value in (None, ""):
+            return []
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            self.problems.add(name, f"{label} must be a list of names, slugs or addresses.")
+            return []
+        if len(values) > MAX_LIST:
+            self.problems.add(name, f"{label}: at most {MAX_LIST}.")
+            return []
+        found = []
+        for item in values:
+            text = self._one_text(name, item, required=False, label=label)
+            if name in self.problems.fields:
+                return []
+            if text is not None:
+                found.append(text)
+        return list(dict.fromkeys(found))
+
+    def reference(self, name: str, *, required: bool = False, label: str = "This") -> str | None:
+        """One reference: a slug, an IRI or a name (resolved by kb.write.references)."""
+        value = self.data.get(name)
+        if isinstance(value, list):  # a form that sent the field twice
+            if len(value) > 1:
+                self.problems.add(name, f"{label}: choose one.")
+                return None
+            value = value[0] if value else None
+        if value is not None and not isinstance(value, str):
+            self.problems.add(name, f"{label} must be a name, a slug or an address.")
+            return None
+        return self._one_text(name, value, required=required, label=label)
+
+    def _one_text(self, name: str, value: str | None, *, required: bool, label: str) -> str | None:
+        """``value`` read as the text of field ``name`` (its problems recorded against it)."""
+        single = Reader({name: value})
+        text = single.text(name, required=required, limit=MAX_URL, label=label)
+        for message in single.problems.fields.get(name, []):
+            self.problems.add(name, message)
+        return text
 
     def slug(self, name: str, *, required: bool = False, label: str = "This") -> str | None:
         found = self.slugs(name, label=label)

@@ -25,7 +25,7 @@ from kb import queries
 from kb.errors import KBError
 from kb.read.matching import Match
 from kb.write import fields
-from kb.write.editing import ENTITY_TYPES, Editor
+from kb.write.editing import Editor
 from kb.write.fields import MAX_ACCEPTED, MAX_ARTICLE, Submitted
 from kb.write.pipeline import Draft
 from kb.write.repository import RevisionInfo
@@ -292,16 +292,12 @@ class Suggester:
             draft.put(Entity(iri=iri, slug=iri.rsplit("/", 1)[1], name=new_name, kind=kind))
             names[key] = iri
             return iri
-        slug = f.get("claimant")
-        if slug is None or slug == PUBLISHER:
+        chosen = f.get("claimant")
+        if chosen is None or chosen == PUBLISHER:
             if publisher is None and "claimant" not in f.problems.fields:
                 f.problems.add("claimant", "The article has no publisher: pick the claimant or give a new one's name.")
             return publisher
-        iri = self.iris.entity(slug)
-        if not self.editor.has_type(iri, *ENTITY_TYPES):
-            f.problems.add("claimant", f"There is no person or organisation called “{slug}”.")
-            return None
-        return iri
+        return self.editor.references.resolve(f, "claimant", "entity", chosen)
 
 
 def _locate(f: Submitted, item: Mapping[str, Any], text: str, exact: str | None) -> int | None:
@@ -319,3 +315,5 @@ def _report(f: Submitted, key: str, problems: Problems) -> None:
     for name, messages in f.problems.fields.items():
         for message in messages:
             problems.add(f"claims.{key}.{name}", message)
+    for name, candidates in f.problems.candidates.items():
+        problems.candidates[f"claims.{key}.{name}"] = candidates

@@ -13,16 +13,18 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from claims.model import SLUG_RE
+from kb import names
 from kb.accounts import User
 from kb.errors import KBError
 from kb.language import is_tag
 from kb.read import matching
 from kb.read.history import revision_json
 from kb.write.editing import Editor
+from kb.write.references import candidate
 from webapp.api.openapi import openapi_document
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
-from webapp.extensions import get_kb, get_search
+from webapp.extensions import get_kb, get_names, get_search
 from webapp.media import get_media_editor
 from webapp.slugs import checked_slug as _slug
 
@@ -104,6 +106,20 @@ def match() -> Response:
         claimed=claimed,
     )
     return jsonify(matching.response(found).model_dump())
+
+
+# --- names, for pickers --------------------------------------------------------------------------------
+
+
+@bp.get("/lookup")
+def lookup() -> Response:
+    """Entities (by name or alias) or sources (by headline, publisher or address) whose words start
+    with what was typed: the editors' pickers ask as they type (kb.names). Public data only."""
+    kind, text, limit = names.lookup_request(request.args.get("kind"), request.args.get("q"), request.args.get("limit"))
+    hits = get_names().search(kind, text, limit) if text else []
+    response = jsonify({"kind": kind, "q": text, "results": [candidate(hit) for hit in hits]})
+    response.headers["Cache-Control"] = "no-cache"  # a save may add a name at any moment
+    return response
 
 
 # --- claims -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from kb.names import KINDS, MAX_LOOKUP_CHARS, MAX_LOOKUP_LIMIT
 from kb.read import matching
 from kb.write.fields import ANSWERS, BODIES, DATE_SCHEMA, SLUG_SCHEMA
 
@@ -182,6 +183,31 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                     params=slug,
                     errors={**WRITE_ERRORS, **UPLOAD_REFUSED},
                 ),
+            },
+            "/lookup": {
+                "get": {
+                    **_read(
+                        "Entities or sources whose words start with what was typed (the editors' pickers)",
+                        "Lookup",
+                        [
+                            {
+                                "name": "kind",
+                                "in": "query",
+                                "required": True,
+                                "schema": {"type": "string", "enum": list(KINDS)},
+                            },
+                            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_LOOKUP_CHARS}},
+                            {
+                                "name": "limit",
+                                "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LOOKUP_LIMIT, "default": 10},
+                            },
+                        ],
+                    ),
+                    "description": "Entities by name or alias, sources by headline, publisher or web address: "
+                    "those starting with q first, then those with a word starting with each word of q. "
+                    "Withdrawn ones are left out. The slug found is what a body's entity or source field takes.",
+                }
             },
             "/entities": {
                 "get": _read("List people and organisations", "EntityList"),

@@ -22,8 +22,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from kb.errors import ConflictError, KBError, LikelyMatches, ValidationFailed
 from kb.language import detect_or_default
 from kb.read.matching import Matcher
+from kb.write import fields
 from kb.write.editing import Editor
-from kb.write.fields import LIST_FIELDS
+from kb.write.fields import LIST_FIELDS, Ref, specs
 from webapp.editor.auth import (
     check_csrf,
     current_user,
@@ -35,13 +36,21 @@ from webapp.editor.auth import (
     login_required,
     throttles,
 )
-from webapp.extensions import get_kb, get_search
+from webapp.extensions import get_kb, get_names, get_search
 from webapp.markdown_render import render_markdown
 from webapp.slugs import checked_slug as _slug
 
 bp = Blueprint("editor", __name__)
 
 Page = str | tuple[str, int] | BaseResponse
+
+# The forms' fields that name an entity or a source (their pickers), by the kind they name.
+REFERENCE_FIELDS: dict[str, str] = {
+    name: spec.kind
+    for model in (fields.ClaimEdit, fields.SourceInput, fields.EventInput, fields.AcceptInput)
+    for name, spec, _required in specs(model)
+    if isinstance(spec, Ref)
+}
 
 
 @bp.record_once
@@ -64,7 +73,8 @@ def _template_globals() -> dict[str, Any]:
 def get_editor() -> Editor:
     editor = current_app.extensions.get("claimkb_editor")
     if editor is None:
-        editor = current_app.extensions["claimkb_editor"] = Editor(get_kb(), Matcher(get_search()))
+        editor = Editor(get_kb(), Matcher(get_search()), get_names())
+        current_app.extensions["claimkb_editor"] = editor
     return editor
 
 
@@ -148,6 +158,7 @@ def _form(
     rendered note and the submitted values, writing nothing.
     """
     errors: dict[str, list[str]] = {}
+    candidates: dict[str, list[dict[str, str]]] = {}
     conflict = None
     matches: list[dict[str, Any]] = []
     preview = None
@@ -163,6 +174,7 @@ def _form(
                 message, target = submit(data)
             except ValidationFailed as error:
                 errors = error.details.get("fields", {"__all__": [error.message]})
+                candidates = error.details.get("candidates", {})
                 status = 422
             except LikelyMatches as error:
                 # Not an error: the step before saving a claim that may be recorded already.
@@ -186,8 +198,24 @@ def _form(
         matches=matches,
         preview=preview,
         choices=get_editor().choices(),
+        picked=picked_references(values),
+        candidates=candidates,
         **context,
     ), status
+
+
+def picked_references(values: dict[str, Any], references: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """What each reference field's value names now (shown beside it), by field and value."""
+    editor = get_editor()
+    picked: dict[str, dict[str, Any]] = {}
+    for name, kind in (REFERENCE_FIELDS if references is None else references).items():
+        value = values.get(name)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and text.strip():
+                hit = editor.picked(kind, text)
+                if hit is not None:
+                    picked.setdefault(name, {})[text] = hit
+    return picked
 
 
 def _saved(info: Any, what: str) -> str:

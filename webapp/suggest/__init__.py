@@ -18,7 +18,7 @@ from kb.write.editing import match_json
 from kb.write.fields import AcceptedClaim, AcceptInput, Submitted, SuggestInput
 from kb.write.suggesting import MAX_ACCEPTED, MAX_ARTICLE, PUBLISHER, Proposal, Suggester, article_text
 from webapp.api import _user as api_user
-from webapp.editor import get_editor
+from webapp.editor import get_editor, picked_references
 from webapp.editor.auth import check_csrf, current_user, login_required
 
 bp = Blueprint("suggest", __name__)
@@ -44,11 +44,25 @@ def _published(data: dict[str, Any]) -> date | None:
     return Submitted(SuggestInput, data).get("published")
 
 
-def _render(template: str, values: dict[str, Any], errors: dict[str, list[str]], status: int, **context: Any) -> Page:
+def _render(
+    template: str,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    status: int,
+    candidates: dict[str, list[dict[str, str]]] | None = None,
+    **context: Any,
+) -> Page:
+    # The pickers' fields: the publisher, and each suggestion's claimant (as typed, or proposed).
+    shown = dict(values)
+    for proposal in context.get("proposals", []):
+        shown.setdefault(f"s{proposal.number}-claimant", proposal.claimant)
+    references = {"publisher": "entity", **{key: "entity" for key in shown if key.endswith("-claimant")}}
     return render_template(
         template,
         values=values,
         errors=errors,
+        picked=picked_references(shown, references),
+        candidates=candidates or {},
         choices=get_editor().choices(),
         claim_types=concepts.claim_types(),
         max_article=MAX_ARTICLE,
@@ -79,13 +93,20 @@ def paste() -> Page:
     return _review(values, proposals, {}, 200)
 
 
-def _review(values: dict[str, Any], proposals: list[Proposal], errors: dict[str, list[str]], status: int) -> Page:
+def _review(
+    values: dict[str, Any],
+    proposals: list[Proposal],
+    errors: dict[str, list[str]],
+    status: int,
+    candidates: dict[str, list[dict[str, str]]] | None = None,
+) -> Page:
     """The review form, with at most as many suggestions as one submission may accept."""
     return _render(
         "suggest/review.html",
         values,
         errors,
         status,
+        candidates,
         proposals=proposals[:MAX_ACCEPTED],
         total=len(proposals),
         reviewed=bool(errors),
@@ -123,14 +144,24 @@ def accept() -> Page:
         source, created, info = get_suggester().accept(values, claims, agent=user.iri)
     except KBError as error:
         errors = _form_errors(error)
+        candidates = _form_errors_of(error.details.get("candidates") or {})
         proposals = get_suggester().propose(text, _published(values))
-        return _review(submitted, proposals, errors, error.status)
+        return _review(submitted, proposals, errors, error.status, candidates)
     flash(
         f"Added {len(created)} claim{'s' if len(created) != 1 else ''} quoted from this article "
         f"(revision {info.number}).",
         "success",
     )
     return redirect(url_for("pages.source", slug=source.rsplit("/", 1)[1]))
+
+
+def _form_errors_of(by_field: dict[str, Any]) -> dict[str, Any]:
+    """``claims.3.claimant`` keys as the review form names its fields (``s3-claimant``)."""
+    named = {}
+    for key, value in by_field.items():
+        parts = key.split(".", 2)
+        named[f"s{parts[1]}-{parts[2]}" if len(parts) == 3 and parts[0] == "claims" else key] = value
+    return named
 
 
 def _form_errors(error: KBError) -> dict[str, list[str]]:
