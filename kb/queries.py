@@ -403,6 +403,28 @@ SELECT ?rev ?s ?p ?o WHERE {
 }
 """
 
+# The subjects a revision's private record names (its entry in the private log ?log, its private
+# ?added and ?removed graphs), each with whether the default graph describes it now (?public). For
+# the public replica: publishing and unpublishing change public graphs that no public record names.
+REPLICA_PRIVATE_SUBJECTS = """
+SELECT DISTINCT ?s ?public WHERE {
+  { GRAPH ?log { ?rev ck:changed ?s } } UNION { GRAPH ?added { ?s ?p ?o } } UNION { GRAPH ?removed { ?s ?p ?o } }
+  BIND(EXISTS { ?s ?anyP ?anyO } AS ?public)
+}
+"""
+
+# What the public graphs hold now about ?s (for the public replica): its default-graph triples, its
+# triples in the revision graphs (named under ?history) and the public log's revisions naming it.
+# The filter stands in the outer group, where the bound ?history is seen.
+REPLICA_PUBLIC_STATE_OF = """
+SELECT ?g ?x ?p ?o WHERE {
+  { ?s ?p ?o BIND(?s AS ?x) }
+  UNION { GRAPH ?g { ?s ?p ?o } BIND(?s AS ?x) }
+  UNION { ?x ck:changed ?s BIND(ck:changed AS ?p) BIND(?s AS ?o) }
+  FILTER(!BOUND(?g) || STRSTARTS(STR(?g), STR(?history)))
+}
+"""
+
 # A label for any described resource (claims, sources, entities, topics, events, concepts).
 LABEL_OF = """
 SELECT ?s ?p ?label WHERE {
