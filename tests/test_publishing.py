@@ -157,6 +157,10 @@ def desk(make_module_app: AppFactory) -> Desk:
     review, unpub = slugs[HIDDEN[State.IN_REVIEW]], slugs[HIDDEN[State.UNPUBLISHED]]
     assert _step(alice, [review, unpub, slugs[SHOWN]], "submit").status_code == 302
     assert _step(bob, [unpub], "approve").status_code == 302
+    # Seen public once (on oxigraph serve the host's copy of the public data takes it in), so that the
+    # checks below show it leaves every public surface when unpublished.
+    seen = _sparql(app.test_client(), f"ASK {{ <{kb.iris.claim(unpub)}> ?p ?o }}")
+    assert seen["boolean"] is True
     assert _step(bob, [unpub], "unpublish").status_code == 302
     after = _count_surfaces(app.test_client())
     assert _step(bob, [slugs[SHOWN]], "approve").status_code == 302
