@@ -403,14 +403,16 @@ SELECT ?rev ?s ?p ?o WHERE {
 }
 """
 
-# The subjects a revision's private record names (its entry in the private log ?log, its private
-# ?added and ?removed graphs), each with whether the default graph describes it now (?public). For
-# the public replica: publishing and unpublishing change public graphs that no public record names.
-REPLICA_PRIVATE_SUBJECTS = """
-SELECT DISTINCT ?s ?public WHERE {
-  { GRAPH ?log { ?rev ck:changed ?s } } UNION { GRAPH ?added { ?s ?p ?o } } UNION { GRAPH ?removed { ?s ?p ?o } }
-  BIND(EXISTS { ?s ?anyP ?anyO } AS ?public)
-}
+# A revision's entry in the private log ?log (its real reason, private graphs and the unpublished
+# resources it changed); none for a revision that touched no unpublished work. For the public replica.
+REPLICA_PRIVATE_RECORD = "SELECT ?p ?o WHERE { GRAPH ?log { ?rev ?p ?o } }"
+
+# The subjects of graph ?g (a revision's private added or removed graph), each with whether the
+# default graph describes it now (?public). For the public replica: publishing and unpublishing change
+# public graphs that no public record names. (One graph per query: Oxigraph does not carry bound
+# graph names into the branches of a UNION, and such a query reads every graph.)
+REPLICA_SUBJECTS_IN_GRAPH = """
+SELECT DISTINCT ?s ?public WHERE { GRAPH ?g { ?s ?p ?o } BIND(EXISTS { ?s ?anyP ?anyO } AS ?public) }
 """
 
 # What the public graphs hold now about ?s (for the public replica): its default-graph triples, its

@@ -41,6 +41,7 @@ _VERSION = ox.NamedNode(str(CK.version))
 _COUNTER = ox.NamedNode(str(CK.revisionNumber))
 _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 _CHANGED = ox.NamedNode(str(CK.changed))
+_ADDED_GRAPH, _REMOVED_GRAPH = ox.NamedNode(str(CK.addedGraph)), ox.NamedNode(str(CK.removedGraph))
 _TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
@@ -152,21 +153,20 @@ class PublicReplica:
         private record (read with the site's access); for each one the server's public graphs are
         re-read, never a private graph. One that neither the server's default graph nor this copy
         holds (a draft being edited) is not public before or after: nothing is read for it."""
-        rows = self._server.solutions(
-            queries.REPLICA_PRIVATE_SUBJECTS,
-            {
-                "rev": self.kb.iris.revision(number),
-                "log": self.kb.repository.log_graph,
-                "added": self.kb.repository.private_revision_graph(number, "added"),
-                "removed": self.kb.repository.private_revision_graph(number, "removed"),
-            },
+        record = self._server.solutions(
+            queries.REPLICA_PRIVATE_RECORD,
+            {"rev": self.kb.iris.revision(number), "log": self.kb.repository.log_graph},
         )
-        subjects = {
-            r["s"]
-            for r in rows
-            if isinstance(r["s"], ox.NamedNode)
-            and (r.get("public") == _TRUE or next(self._public_quads_of(r["s"]), None) is not None)
-        }
+        if not record:
+            return set(), []  # no unpublished work in it: its public record says all
+        named = {r["o"] for r in record if r["p"] == _CHANGED and isinstance(r["o"], ox.NamedNode)}
+        subjects = set()
+        for graph in (r["o"] for r in record if r["p"] in (_ADDED_GRAPH, _REMOVED_GRAPH)):
+            for row in self._server.solutions(queries.REPLICA_SUBJECTS_IN_GRAPH, {"g": URIRef(graph.value)}):
+                named.discard(row["s"])
+                if row.get("public") == _TRUE or next(self._public_quads_of(row["s"]), None) is not None:
+                    subjects.add(row["s"])
+        subjects |= named  # changed without a triple of its own in the graphs (a bare version): re-read too
         history = Literal(self._history)
         current = [
             ox.Quad(r["x"], r["p"], r["o"], r.get("g", ox.DefaultGraph()))
