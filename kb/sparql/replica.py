@@ -13,6 +13,11 @@ in an embedded store of its own (under ``DATA_DIR/sparql-replica``), brought up 
 before each query from the revision log (every change is a revision with the exact triples it
 added and removed), and runs queries on it in the same worker processes as the embedded store,
 which are killed at the time limit (``kb.sparql.workers``). Private graphs are never copied.
+
+Publishing and unpublishing change public graphs that a revision's public record does not name (an
+unpublished claim's removal is recorded privately, its history sealed; see ``kb.write.repository``):
+for the subjects a revision's private record names, the copy takes what the server's public graphs
+hold about them now (``PublicReplica._resync``).
 """
 
 from __future__ import annotations
