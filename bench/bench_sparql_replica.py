@@ -23,6 +23,7 @@ from bench.synthetic import BASE, synthetic_quads
 from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
 from kb.sparql.replica import PublicReplica
+from kb.write.publishing import Publishing, draft_triples
 from kb.write.repository import Change
 from tests.oxigraph_server import OxigraphServer
 
@@ -56,10 +57,31 @@ def main() -> None:
                 f"{args.claims} claims, {quads} quads: copy made in {copy:.2f} s; "
                 f"then {per_revision * 1000:.0f} ms per revision caught up ({REVISIONS} revisions)"
             )
+            # Revisions of unpublished work (new drafts), then unpublishing and publishing again the
+            # claims just made (each with a revision of history to seal and unseal): what they cost the copy.
+            for n in range(REVISIONS):
+                draft = kb.iris.claim(f"draft-{n}")
+                added = {(draft, RDF.type, SCHEMA.Claim), (draft, SCHEMA.text, Literal(f"Draft {n}."))}
+                added |= draft_triples(draft)
+                change = Change(added=added, changed={draft}, expected_versions={draft: 0}, private={draft})
+                kb.repository.apply(change, agent=agent, reason="bench")
+            print(f"  drafts: {timed_catch_up(replica, kb) * 1000:.0f} ms per revision caught up")
+            publishing = Publishing(kb, review_required=False)
+            for action in ("unpublish", "publish"):
+                for n in range(REVISIONS):
+                    publishing.transition([f"bench-{n}"], action, agent=agent, reason="bench")
+                print(f"  {action}: {timed_catch_up(replica, kb) * 1000:.0f} ms per revision caught up")
             replica.close()
             kb.close()
     finally:
         server.stop()
+
+
+def timed_catch_up(replica: PublicReplica, kb: KnowledgeBase) -> float:
+    """Seconds per revision to catch up the last ``REVISIONS`` revisions."""
+    started = time.monotonic()
+    replica.catch_up(kb.repository.revision_count())
+    return (time.monotonic() - started) / REVISIONS
 
 
 if __name__ == "__main__":

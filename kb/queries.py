@@ -403,6 +403,30 @@ SELECT ?rev ?s ?p ?o WHERE {
 }
 """
 
+# A revision's entry in the private log ?log (its real reason, private graphs and the unpublished
+# resources it changed); none for a revision that touched no unpublished work. For the public replica.
+REPLICA_PRIVATE_RECORD = "SELECT ?p ?o WHERE { GRAPH ?log { ?rev ?p ?o } }"
+
+# The subjects of graph ?g (a revision's private added or removed graph), each with whether the
+# default graph describes it now (?public). For the public replica: publishing and unpublishing change
+# public graphs that no public record names. (One graph per query: Oxigraph does not carry bound
+# graph names into the branches of a UNION, and such a query reads every graph.)
+REPLICA_SUBJECTS_IN_GRAPH = """
+SELECT DISTINCT ?s ?public WHERE { GRAPH ?g { ?s ?p ?o } BIND(EXISTS { ?s ?anyP ?anyO } AS ?public) }
+"""
+
+# What the public graphs hold now about ?s (for the public replica): its default-graph triples, its
+# triples in the revision graphs (named under ?history) and the public log's revisions naming it.
+# The filter stands in the outer group, where the bound ?history is seen.
+REPLICA_PUBLIC_STATE_OF = """
+SELECT ?g ?x ?p ?o WHERE {
+  { ?s ?p ?o BIND(?s AS ?x) }
+  UNION { GRAPH ?g { ?s ?p ?o } BIND(?s AS ?x) }
+  UNION { ?x ck:changed ?s BIND(ck:changed AS ?p) BIND(?s AS ?o) }
+  FILTER(!BOUND(?g) || STRSTARTS(STR(?g), STR(?history)))
+}
+"""
+
 # A label for any described resource (claims, sources, entities, topics, events, concepts).
 LABEL_OF = """
 SELECT ?s ?p ?label WHERE {

