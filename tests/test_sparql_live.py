@@ -310,7 +310,8 @@ def test_a_runaway_query_is_stopped_on_the_query_engine_itself(live: tuple[Flask
     query = RUNAWAY if name == "runaway" else CROSS_PRODUCT
     figures = _measure_runaway(live, query)
     assert figures["status"] == 503
-    assert figures["busy"] > 0.1, "the query kept the engine busy while it ran (on a shared machine, not a whole core)"
+    # A busy process gets about 2/L of a core on two cores at load average L: 0.05 holds to L = 40.
+    assert figures["busy"] > 0.05, "the query kept the engine busy while it ran (on a shared machine, not a whole core)"
     # Polled with a deadline: the engine frees its core shortly after the answer, not at once.
     wait_until(
         lambda: _cpu_share(_query_processes(live[0]), 0.5) < 0.05, 10.0, "the engine to stop working on the query"
