@@ -24,6 +24,8 @@ from hypothesis import HealthCheck, settings
 
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
+from kb.names import Names
+from kb.search.service import SearchService, index_dir
 from kb.store import OxigraphStore, Store, open_store
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, TEST_STORE, AppFactory, login
 from tests.servers import SERVER_STORES, TestServer, discard_server, start_server
@@ -142,6 +144,12 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("seeded") / "data"
     kb = KnowledgeBase.open(data_dir, base_iri="http://localhost:5000/")
     kb.ensure_seed()
+    # The search indexes of both engines and the names index too, as a started site leaves them: an
+    # app over a copy finds them current (they follow the revision log, which the copy and a server
+    # loaded with the same quads share) instead of building them again for every test.
+    for backend in SEARCH_BACKENDS:
+        SearchService.open(kb, index_dir(data_dir, backend), backend=backend)
+    Names.open(kb, data_dir).catch_up()
     kb.close()
     return data_dir
 
