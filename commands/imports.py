@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from commands import data_dir_option, main, open_kb
+from commands.search import bring_index_up_to_date
 from kb import settings as kb_settings
 from kb.interchange import exports
 from kb.interchange.imports.batch import DEFAULT_BATCH
@@ -46,12 +47,17 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
     """
     kb = open_kb(data_dir)
     try:
-        matcher = None
+        matcher, search = None, None
         if match:
             backend = kb_settings.from_environment()["search"]
             search = SearchService.open(kb, index_dir(data_dir.resolve(), backend), backend=backend)
             matcher = Matcher(search, candidates=IMPORT_CANDIDATES)
         report = import_file(kb, format_name, file, batch_size=batch_size, progress=True, matcher=matcher)
+        if search is not None:  # it followed the import's revisions: catch up with any it missed
+            search.wait()
+            search.catch_up()
+        elif report.revisions:
+            bring_index_up_to_date(kb, data_dir)
     finally:
         kb.close()
     for problem in report.problems[:MAX_SHOWN]:

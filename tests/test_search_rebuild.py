@@ -1,0 +1,113 @@
+"""A full rebuild of the search index: its quick paths give what the general ones give, and start keeps
+an index that is up to date (rebuilding only a stale or missing one)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from whoosh.analysis import StandardAnalyzer
+
+from bench.synthetic import synthetic_knowledge_base
+from kb.knowledge import KnowledgeBase
+from kb.search import SearchRequest
+from kb.search.analysis import QuickAnalysis
+from kb.search.documents import DocumentBuilder
+from kb.search.service import SearchService, index_dir
+from kb.search.whoosh_backend import _schema
+from kb.store import OxigraphStore
+from tests.helpers import AppFactory
+
+TRICKY = [
+    "İstanbul café x.y.z a*b U.S.A. 3.5 co-op don't ÆØÅ Straße ﬁne",
+    "the and a I of it's",
+    "Résumé naïve façade 42nd 1,000,000 e-mail user_name",
+    "",
+]
+
+
+def _texts(documents: list) -> list[str]:  # type: ignore[type-arg]
+    return [
+        "\n".join([d.name, d.text, *d.quotes, d.note, *d.evidence] + [v.label for v in d.about]) for d in documents
+    ] + TRICKY
+
+
+def test_the_store_scan_builds_the_documents_the_queries_build(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """On the seed (every shape of claim) and on generated claims: the same documents either way."""
+    synthetic = synthetic_knowledge_base(tmp_path / "synthetic", 150)
+    try:
+        for store in (kb.store, synthetic.store):
+            assert isinstance(store, OxigraphStore)
+            builder = DocumentBuilder(store)
+            total, scanned = builder.stream()
+            by_query = builder._build(None)
+            assert {d.iri: d for d in scanned} == by_query
+            assert total >= len(by_query) > 0
+    finally:
+        synthetic.close()
+
+
+def test_quick_analysis_gives_the_whoosh_analysers_tokens(kb: KnowledgeBase) -> None:
+    quick, content, words = QuickAnalysis(), _schema()["content"].analyzer, StandardAnalyzer(stoplist=None)
+
+    def tokens(analyzer: object, text: str) -> str:
+        return " ".join(token.text for token in analyzer(text))  # type: ignore[operator]
+
+    for text in _texts(DocumentBuilder(kb.store).all_documents()):
+        assert quick.english(text) == tokens(content, text)
+        assert quick.words(text) == tokens(words, text)
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_a_rebuild_answers_as_the_index_built_revision_by_revision(tmp_path: Path, search_backend: str) -> None:
+    """An index that followed the seed's load revision by revision, then rebuilt: the same answers."""
+    kb = KnowledgeBase.open(tmp_path / "kb", store_url="memory", base_iri="http://localhost:5000/")
+    try:
+        search = SearchService.open(kb, tmp_path / "index", backend=search_backend)
+        kb.ensure_seed()
+        search.wait()
+        queries = ["holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays"]
+
+        def snapshot() -> list[tuple]:  # type: ignore[type-arg]
+            shots = []
+            for query in queries:
+                result = search.search(SearchRequest(query=query, per_page=100))
+                shots.append((query, result.total, [h.slug for h in result.hits], result.facets, result.suggestion))
+            return shots
+
+        followed = snapshot()
+        assert followed[3][1] > 0
+        assert search.rebuild() == followed[3][1]
+        assert snapshot() == followed
+    finally:
+        kb.close()
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_start_keeps_an_up_to_date_index_and_rebuilds_a_missing_one(
+    make_app: AppFactory, tmp_path: Path, search_backend: str
+) -> None:
+    app: Flask = make_app()
+    data_dir = Path(app.config["DATA_DIR"])
+    search: SearchService = app.extensions["claimkb.search"]
+    total = search.search(SearchRequest()).total
+    app.extensions.pop("claimkb").close()
+    rebuilt: list[int] = []
+    original = SearchService.rebuild
+
+    def counting(self: SearchService, progress: object = None) -> int:
+        rebuilt.append(1)
+        return original(self, progress)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SearchService, "rebuild", counting)
+        again = make_app(data_dir=data_dir)
+        assert not rebuilt, "an up-to-date index was rebuilt on start"
+        assert again.extensions["claimkb.search"].search(SearchRequest()).total == total
+        again.extensions.pop("claimkb").close()
+        shutil.rmtree(index_dir(data_dir, search_backend))
+        third = make_app(data_dir=data_dir)
+        assert rebuilt == [1]
+        assert third.extensions["claimkb.search"].search(SearchRequest()).total == total
