@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,7 +15,7 @@ from bench.synthetic import synthetic_knowledge_base
 from kb.knowledge import KnowledgeBase
 from kb.search import SearchRequest
 from kb.search.analysis import QuickAnalysis
-from kb.search.documents import DocumentBuilder
+from kb.search.documents import ClaimDocument, DocumentBuilder
 from kb.search.service import SearchService, index_dir
 from kb.search.whoosh_backend import _schema
 from kb.store import OxigraphStore
@@ -28,7 +29,7 @@ TRICKY = [
 ]
 
 
-def _texts(documents: list) -> list[str]:  # type: ignore[type-arg]
+def _texts(documents: list[ClaimDocument]) -> list[str]:
     return [
         "\n".join([d.name, d.text, *d.quotes, d.note, *d.evidence] + [v.label for v in d.about]) for d in documents
     ] + TRICKY
@@ -70,7 +71,7 @@ def test_a_rebuild_answers_as_the_index_built_revision_by_revision(tmp_path: Pat
         search.wait()
         queries = ["holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays"]
 
-        def snapshot() -> list[tuple]:  # type: ignore[type-arg]
+        def snapshot() -> list[Any]:
             shots = []
             for query in queries:
                 result = search.search(SearchRequest(query=query, per_page=100))

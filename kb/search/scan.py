@@ -42,7 +42,7 @@ _CLAIM_FIELDS = {
 def _pairs(store: ox.Store, predicate: URIRef) -> Iterator[tuple[str, str]]:
     """(subject, object) of every default-graph quad with ``predicate``, as plain strings."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, _DEFAULT):
-        yield quad.subject.value, quad.object.value
+        yield quad.subject.value, quad.object.value  # type: ignore[union-attr]  # no RDF-star triples here
 
 
 def _many(store: ox.Store, predicate: URIRef) -> dict[str, list[str]]:
@@ -63,7 +63,7 @@ def _date_values(store: ox.Store, predicate: URIRef) -> dict[str, date]:
     """The first ``xsd:date`` (or other date-typed value) of each subject, as rdflib reads it."""
     values: dict[str, date] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, _DEFAULT):
-        subject, term = quad.subject.value, quad.object
+        subject, term = quad.subject.value, quad.object  # type: ignore[union-attr]
         if subject in values or not isinstance(term, ox.Literal):
             continue
         if term.datatype.value == _XSD_DATE:
@@ -84,7 +84,7 @@ def _true_subjects(store: ox.Store, predicate: URIRef) -> set[str]:
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, _DEFAULT):
         term = quad.object
         if isinstance(term, ox.Literal) and term.value.lower() in _TRUE:
-            found.add(quad.subject.value)
+            found.add(quad.subject.value)  # type: ignore[union-attr]
     return found
 
 
@@ -92,7 +92,8 @@ def scan_documents(store: ox.Store) -> tuple[int, Iterator[ClaimDocument]]:
     """How many claims there are (retracted ones too), and every current, unretracted claim's document
     (as ``DocumentBuilder._build(None)``), built as they are read: only the fields are held at once."""
     is_a, claim_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim))
-    claims = [quad.subject.value for quad in store.quads_for_pattern(None, is_a, claim_class, _DEFAULT)]
+    found = store.quads_for_pattern(None, is_a, claim_class, _DEFAULT)
+    claims = [quad.subject.value for quad in found]  # type: ignore[union-attr]
     slugs = _first(store, CK.slug)
     fields = {name: _first(store, predicate) for name, predicate in _CLAIM_FIELDS.items()}
     names = _many(store, SCHEMA.name)
