@@ -1,14 +1,11 @@
-"""A full rebuild of the search index: its quick paths give what the general ones give, and start keeps
-an index that is up to date (rebuilding only a stale or missing one)."""
+"""A full rebuild of the search index: its quick paths give what the general ones give."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from whoosh.analysis import StandardAnalyzer
 
 from bench.synthetic import synthetic_knowledge_base
@@ -16,10 +13,9 @@ from kb.knowledge import KnowledgeBase
 from kb.search import SearchRequest
 from kb.search.analysis import QuickAnalysis
 from kb.search.documents import ClaimDocument, DocumentBuilder
-from kb.search.service import SearchService, index_dir
+from kb.search.service import SearchService
 from kb.search.whoosh_backend import _schema
 from kb.store import OxigraphStore
-from tests.helpers import AppFactory
 
 TRICKY = [
     "İstanbul café x.y.z a*b U.S.A. 3.5 co-op don't ÆØÅ Straße ﬁne",
@@ -84,31 +80,3 @@ def test_a_rebuild_answers_as_the_index_built_revision_by_revision(tmp_path: Pat
         assert snapshot() == followed
     finally:
         kb.close()
-
-
-@pytest.mark.usefixtures("search_backend")
-def test_start_keeps_an_up_to_date_index_and_rebuilds_a_missing_one(
-    make_app: AppFactory, tmp_path: Path, search_backend: str
-) -> None:
-    app: Flask = make_app()
-    data_dir = Path(app.config["DATA_DIR"])
-    search: SearchService = app.extensions["claimkb.search"]
-    total = search.search(SearchRequest()).total
-    app.extensions.pop("claimkb").close()
-    rebuilt: list[int] = []
-    original = SearchService.rebuild
-
-    def counting(self: SearchService, progress: object = None) -> int:
-        rebuilt.append(1)
-        return original(self, progress)  # type: ignore[arg-type]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(SearchService, "rebuild", counting)
-        again = make_app(data_dir=data_dir)
-        assert not rebuilt, "an up-to-date index was rebuilt on start"
-        assert again.extensions["claimkb.search"].search(SearchRequest()).total == total
-        again.extensions.pop("claimkb").close()
-        shutil.rmtree(index_dir(data_dir, search_backend))
-        third = make_app(data_dir=data_dir)
-        assert rebuilt == [1]
-        assert third.extensions["claimkb.search"].search(SearchRequest()).total == total
