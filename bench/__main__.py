@@ -223,10 +223,17 @@ def naive_worker_rss(dump: Path) -> float:
 
 
 def bench_size(
-    claims: int, runs: int, naive_runs: int, naive: bool = True, search: str = "whoosh", bulk: bool = True
+    claims: int,
+    runs: int,
+    naive_runs: int,
+    naive: bool = True,
+    search: str = "whoosh",
+    bulk: bool = True,
+    pages: bool = True,
 ) -> tuple[list[Measured], dict[str, float]]:
     """Everything for one size. With ``bulk`` (the first size of a run), also ``claimkb load`` and
-    ``claimkb import`` of a fixed slice (their rates do not depend on the knowledge base's size)."""
+    ``claimkb import`` of a fixed slice (their rates do not depend on the knowledge base's size);
+    without ``pages``, only the commands and the start (and a search with facets)."""
     figures: dict[str, float] = {}
     print(f"\n== {claims:,} claims ==", flush=True)
 
@@ -257,8 +264,12 @@ def bench_size(
             print("  measured claimkb load and claimkb import", flush=True)
 
         app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE, "search": search})
-        pages = page_actions(app, claims, 1)
-        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in pages.items()]
+        actions = page_actions(app, claims, 1)
+        if not pages:
+            searching = Measured("search with facets", timed(actions["search with facets"], runs))
+            app.extensions["claimkb"].close()
+            return [searching], figures
+        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in actions.items()]
         example_runs = max(5, runs // 5)
         measured += [Measured(name, timed(action, example_runs)) for name, action in sparql_actions(app).items()]
         searchable: list[float] = []
@@ -347,6 +358,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="add the 100k-claim knowledge base")
     parser.add_argument("--huge", action="store_true", help="the 1M-claim knowledge base alone (about 37M quads)")
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only restore, reindex, the start and a search with facets (no pages, naive, load or import)",
+    )
     parser.add_argument("--sizes", default=None, help="comma-separated claim counts (overrides --full)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per operation (ours)")
     parser.add_argument("--naive-runs", type=int, default=None, help="timed runs per operation (naive)")
@@ -370,7 +386,13 @@ def main() -> None:
         # The naive design takes seconds per listing at 100k: fewer runs there keep the run short.
         naive_runs = args.naive_runs or max(5, min(args.runs, 200_000 // claims))
         measured, figures = bench_size(
-            claims, args.runs, naive_runs, naive=claims <= args.naive_max, search=args.search, bulk=number == 0
+            claims,
+            args.runs,
+            naive_runs,
+            naive=claims <= args.naive_max and not args.scale_only,
+            search=args.search,
+            bulk=number == 0 and not args.scale_only,
+            pages=not args.scale_only,
         )
         report(claims, measured, figures)
         results.append(
