@@ -68,7 +68,7 @@ lint: install-test
 	$(BIN)/mypy
 
 bench: install-test
-	$(BIN)/python -m bench $(if $(FULL),--full,)
+	$(BIN)/python -m bench $(if $(FULL),--full,) $(if $(HUGE),--huge,)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,7 +1,10 @@
-"""The benchmark: claimkb against the naive design, on synthetic knowledge bases of 1k, 10k (and 100k) claims.
+"""The benchmark: claimkb against the naive design, on synthetic knowledge bases of 1k, 10k (100k, 1M) claims.
 
-For each size it bulk-imports the synthetic claims (``bench.synthetic``) into the embedded store and
-into rdflib's in-memory ``Dataset`` (the naive design, ``bench.naive``), then measures, through the
+For each size it writes the synthetic claims (``bench.synthetic``) as an N-Quads file and restores it
+with ``claimkb restore`` (the index it leaves current included), rebuilds the index with ``claimkb
+reindex``, times a fresh process's start to its first page, and at the first size ``claimkb load``
+and ``claimkb import --format liar`` (``bench.bench_scale``); the naive design (``bench.naive``,
+rdflib's in-memory ``Dataset``, up to 10k claims) parses the same file. Then it measures, through the
 real Flask app (its test client), the median and 95th percentile of: a claim page (first and repeat
 view), the listing with a status filter, the home page, each example query of the SPARQL page (through
 the public endpoint), one editor save of a claim edit (through the JSON API), and the import
@@ -9,8 +12,9 @@ throughput of the same N-Quads file; a fresh worker process's memory is measured
 pages. The naive design runs the same pages over the same data (its SPARQL examples on rdflib's
 engine directly). Ratios are naive ÷ ours (higher is better for us).
 
-Run: ``make bench`` (1k and 10k claims) or ``make bench FULL=1`` (adds 100k);
-``.venv/bin/python -m bench --sizes 1000 --runs 30`` for a custom run.
+Run: ``make bench`` (1k and 10k claims), ``make bench FULL=1`` (adds 100k) or ``make bench HUGE=1``
+(1M alone, about 37M quads); ``.venv/bin/python -m bench --sizes 1000 --runs 30`` for a custom run.
+From 100k claims the search engine is Tantivy unless ``--search`` says otherwise.
 """
 
 from __future__ import annotations
@@ -29,28 +33,41 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Flask
 
+from bench import bench_scale
 from bench.bench_forms import bench_forms
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
-from bench.synthetic import synthetic_quads
+from bench.synthetic import write_synthetic
 from bench.timing import p95
-from kb.knowledge import KnowledgeBase
 from kb.sparql.examples import EXAMPLES
-from kb.store import OxigraphStore, Quad
 from webapp import create_app
 
 BASE = "http://localhost:5000/"
 SEARCH_WORDS = ("shop", "holidays", "fulfilment", "shopping", "statement")  # common words of bench.synthetic
 
-# Goals at 100k claims on a 2-core machine (ms, except where the unit says otherwise).
+# Goals at 1M claims on a 2-core machine (issue 14; ms, except where the unit says otherwise).
 GOALS = {
-    "claim page": ("≤ 5 ms", lambda ms: ms <= 5),
-    "listing (status filter)": ("≤ 20 ms, ≥ 50× naive", lambda ms: ms <= 20),
+    "claim page": ("≤ 15 ms", lambda ms: ms <= 15),
+    "claim page (repeat view)": ("≤ 2 ms", lambda ms: ms <= 2),
+    "listing (status filter)": ("≤ 10 ms", lambda ms: ms <= 10),
+    "home page": ("≤ 10 ms", lambda ms: ms <= 10),
     "search with facets": ("≤ 20 ms", lambda ms: ms <= 20),
-    "save (claim edit)": ("≤ 30 ms", lambda ms: ms <= 30),
+    "save (claim edit)": ("≤ 20 ms", lambda ms: ms <= 20),
+    "save until in the search index": ("≤ 100 ms", lambda ms: ms <= 100),
 }
+SPARQL_GOAL = ("≤ 1 s", lambda ms: ms <= 1000)
+# The figures of bench.bench_scale: (label, unit, goal, met?)
+SCALE_GOALS = [
+    ("start to first page (s)", "s", "≤ 5 s", lambda v: v <= 5),
+    ("full reindex (s)", "s", "≤ 180 s", lambda v: v <= 180),
+    ("first index build (s)", "s", "", None),
+    ("restore (triples/s)", "triples/s", "≥ 200,000/s", lambda v: v >= 200_000),
+    ("bulk_load alone (triples/s)", "triples/s", "(baseline)", None),
+    ("load (triples/s)", "triples/s", "≥ 200,000/s", lambda v: v >= 200_000),
+    ("import liar (records/s)", "records/s", "≥ 2,000/s", lambda v: v >= 2_000),
+    ("worker RSS (MB)", "MB", "≤ 500 MB", lambda v: v <= 500),
+]
 
 
 @dataclass
@@ -111,10 +128,16 @@ def sparql_actions(app: Flask) -> dict[str, Callable[[int], object]]:
     for example in EXAMPLES:
         text = example.text(BASE)
 
-        def run(i: int, text: str = text, key: str = example.key) -> None:
+        def run(i: int, text: str = text, key: str = example.key) -> float | None:
+            started = time.perf_counter()
             response = client.get("/sparql", query_string={"query": text}, headers={"Accept": SPARQL_ACCEPT})
-            if response.status_code != 200:
-                raise RuntimeError(f"SPARQL example {key} answered {response.status_code}: {response.text[:200]}")
+            if response.status_code == 200:
+                return None
+            if response.status_code in (503, 504) or "time" in response.text.lower():
+                # A timed-out example is a figure (its time), not the end of the run: the table says so.
+                print(f"  SPARQL example {key} answered {response.status_code} (timed out)", flush=True)
+                return (time.perf_counter() - started) * 1000
+            raise RuntimeError(f"SPARQL example {key} answered {response.status_code}: {response.text[:200]}")
 
         actions[f"sparql: {example.key}"] = run
     return actions
@@ -169,13 +192,6 @@ def save_action(app: Flask, claims: int, seed: int, searchable: list[float] | No
     return save
 
 
-def write_nquads(quads: list[Quad], path: Path) -> None:
-    """The synthetic quads as an N-Quads file: the input both designs import."""
-    with path.open("w", encoding="utf-8") as out:
-        for s, p, o, g in quads:
-            out.write(f"{s.n3()} {p.n3()} {o.n3()} {g.n3() + ' ' if g else ''}.\n")
-
-
 def worker_rss(data_dir: Path, claims: int, search: str) -> float:
     """RSS (MB) of a fresh worker process after it served a few hundred pages of the knowledge base."""
     script = (
@@ -208,33 +224,53 @@ def naive_worker_rss(dump: Path) -> float:
 
 
 def bench_size(
-    claims: int, runs: int, naive_runs: int, naive: bool = True, search: str = "whoosh"
+    claims: int,
+    runs: int,
+    naive_runs: int,
+    naive: bool = True,
+    search: str = "whoosh",
+    bulk: bool = True,
+    pages: bool = True,
 ) -> tuple[list[Measured], dict[str, float]]:
+    """Everything for one size. With ``bulk`` (the first size of a run), also ``claimkb load`` and
+    ``claimkb import`` of a fixed slice (their rates do not depend on the knowledge base's size);
+    without ``pages``, only the commands and the start (and a search with facets)."""
     figures: dict[str, float] = {}
     print(f"\n== {claims:,} claims ==", flush=True)
-    start = time.perf_counter()
-    quads = list(synthetic_quads(claims, base=BASE))
-    figures["quads"] = len(quads)
-    print(f"  generated {len(quads):,} quads in {time.perf_counter() - start:.1f} s", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         dump = Path(tmp) / "claims.nq"
-        write_nquads(quads, dump)
-        knowledge = KnowledgeBase.open(data_dir, base_iri=BASE)
-        store = knowledge.store
-        assert isinstance(store, OxigraphStore)
         start = time.perf_counter()
-        store.native.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        figures["import ours (triples/s)"] = len(quads) / (time.perf_counter() - start)
-        knowledge.close()
+        figures["quads"] = write_synthetic(dump, claims, base=BASE)
+        print(f"  generated {int(figures['quads']):,} quads in {time.perf_counter() - start:.1f} s", flush=True)
+        # The product's own paths: `claimkb restore` of the file (the index it leaves current included),
+        # then `claimkb reindex`, then a restarted server's start; Oxigraph's bare bulk load beside them.
+        figures.update(bench_scale.restore(dump, data_dir, int(figures["quads"]), search, baseline=True))
+        print(
+            f"  restored at {figures['restore (triples/s)']:,.0f} triples/s, index built in "
+            f"{figures['first index build (s)']:.1f} s",
+            flush=True,
+        )
+        figures["full reindex (s)"] = bench_scale.reindex(data_dir, search)
+        print(f"  reindexed in {figures['full reindex (s)']:.1f} s", flush=True)
+        figures["start to first page (s)"] = bench_scale.start(data_dir, search)
+        print(f"  started and served the home page in {figures['start to first page (s)']:.2f} s", flush=True)
+        if bulk:
+            triples, seconds = bench_scale.load(Path(tmp), search)
+            figures["load (triples/s)"] = triples / seconds
+            records, seconds = bench_scale.liar_import(Path(tmp), search)
+            if records:
+                figures["import liar (records/s)"] = records / seconds
+            print("  measured claimkb load and claimkb import", flush=True)
 
-        start = time.perf_counter()
         app = create_app({"data_dir": str(data_dir), "seed": "0", "base_iri": BASE, "search": search})
-        figures["app start (s)"] = time.perf_counter() - start
-        pages = page_actions(app, claims, 1)
-        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in pages.items()]
+        actions = page_actions(app, claims, 1)
+        if not pages:
+            searching = Measured("search with facets", timed(actions["search with facets"], runs))
+            app.extensions["claimkb"].close()
+            return [searching], figures
+        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in actions.items()]
         example_runs = max(5, runs // 5)
         measured += [Measured(name, timed(action, example_runs)) for name, action in sparql_actions(app).items()]
         searchable: list[float] = []
@@ -244,9 +280,10 @@ def bench_size(
         print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
         figures["worker RSS (MB)"] = worker_rss(data_dir, claims, search)
 
-        del quads
         if not naive:
             return measured, figures
+        report(claims, measured, figures)  # ours now: the naive design can take many minutes more
+        print("  (the same table with the naive design follows)", flush=True)
         figures["naive worker RSS (MB)"] = naive_worker_rss(dump)
         gc.collect()
         naive_store = NaiveStore()
@@ -273,6 +310,13 @@ def bench_size(
     return measured, figures
 
 
+def verdict(name: str, ours: float, claims: int) -> str:
+    goal = GOALS.get(name) or (SPARQL_GOAL if name.startswith("sparql: ") else None)
+    if goal is None or claims < 100_000:
+        return ""
+    return f"   goal {goal[0]}: {'met' if goal[1](ours) else 'NOT met'}"
+
+
 def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> None:
     print(f"\n{claims:,} claims ({int(figures['quads']):,} quads)")
     columns = ("ours median", 12), ("ours p95", 10), ("naive median", 13), ("naive p95", 10), ("ratio", 8)
@@ -280,56 +324,79 @@ def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> 
     print(header)
     print("  " + "-" * (len(header) - 2))
     for m in measured:
-        if not m.naive:
-            print(f"  {m.name:34s} {statistics.median(m.ours):9.2f} ms {p95(m.ours):7.2f} ms   (naive not run)")
+        if not m.ours:
+            print(f"  {m.name:34s}   (no samples)")
             continue
-        ours, naive = statistics.median(m.ours), statistics.median(m.naive)
-        goal = GOALS.get(m.name)
-        verdict = f"   goal {goal[0]}: {'met' if goal[1](ours) else 'NOT met'}" if goal and claims >= 100_000 else ""
+        ours = statistics.median(m.ours)
+        if not m.naive:
+            print(
+                f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms   (naive not run){verdict(m.name, ours, claims)}"
+            )
+            continue
+        naive = statistics.median(m.naive)
         print(
             f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms {naive:10.2f} ms {p95(m.naive):7.2f} ms"
-            f" {naive / ours:7.1f}×  (n={len(m.ours)}/{len(m.naive)}){verdict}"
+            f" {naive / ours:7.1f}×  (n={len(m.ours)}/{len(m.naive)}){verdict(m.name, ours, claims)}"
         )
-    ours_import = figures["import ours (triples/s)"]
-    if "import naive (triples/s)" not in figures:
-        print(f"  {'bulk import':34s} {ours_import:>9,.0f} triples/s")
-        print(f"  {'worker memory (RSS)':34s} {figures['worker RSS (MB)']:9.0f} MB")
-        print(f"  {'app start':34s} {figures['app start (s)']:9.2f} s")
-        return
-    naive_import = figures["import naive (triples/s)"]
-    print(
-        f"  {'bulk import':34s} {ours_import:>9,.0f} triples/s   naive {naive_import:,.0f} triples/s"
-        f"   {ours_import / naive_import:.1f}×"
-    )
-    print(
-        f"  {'worker memory (RSS)':34s} {figures['worker RSS (MB)']:9.0f} MB        "
-        f"naive, after loading alone {figures['naive worker RSS (MB)']:.0f} MB"
-    )
-    print(f"  {'app start':34s} {figures['app start (s)']:9.2f} s")
+    baseline = figures.get("bulk_load alone (triples/s)")
+    for label, unit, goal, met in SCALE_GOALS:
+        if label not in figures:
+            continue
+        value = figures[label]
+        shown = f"{value:,.0f}" if unit in ("triples/s", "records/s", "MB") else f"{value:.2f}"
+        extra = f"   goal {goal}: {'met' if met(value) else 'NOT met'}" if met is not None else f"   {goal}"
+        if unit == "triples/s" and baseline and label != "bulk_load alone (triples/s)":
+            extra += f"   ({value / baseline:.2f}× the bare bulk load)"
+        print(f"  {label.rsplit(' (', 1)[0]:34s} {shown:>12s} {unit}{extra}")
+    if "import naive (triples/s)" in figures:
+        naive_import = figures["import naive (triples/s)"]
+        print(
+            f"  {'naive import (rdflib parse)':34s} {naive_import:>12,.0f} triples/s   restore is "
+            f"{figures['restore (triples/s)'] / naive_import:.1f}× that"
+        )
+        print(f"  {'naive worker memory':34s} {figures['naive worker RSS (MB)']:>12,.0f} MB (after loading alone)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="add the 100k-claim knowledge base")
+    parser.add_argument("--huge", action="store_true", help="the 1M-claim knowledge base alone (about 37M quads)")
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only restore, reindex, the start and a search with facets (no pages, naive, load or import)",
+    )
     parser.add_argument("--sizes", default=None, help="comma-separated claim counts (overrides --full)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per operation (ours)")
     parser.add_argument("--naive-runs", type=int, default=None, help="timed runs per operation (naive)")
     parser.add_argument(
-        "--naive-max", type=int, default=100_000, help="measure the naive design only up to this many claims"
+        "--naive-max", type=int, default=10_000, help="measure the naive design only up to this many claims"
     )
-    parser.add_argument("--search", choices=("whoosh", "tantivy"), default="whoosh", help="our search engine")
+    parser.add_argument("--search", choices=("whoosh", "tantivy"), default=None, help="our search engine")
     parser.add_argument("--forms", action="store_true", help="also time each editor form (bench.bench_forms)")
     args = parser.parse_args()
-    sizes = (
-        [int(s) for s in args.sizes.split(",")] if args.sizes else [1_000, 10_000] + ([100_000] if args.full else [])
-    )
+    if args.sizes:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    elif args.huge:
+        sizes = [1_000_000]
+    else:
+        sizes = [1_000, 10_000] + ([100_000] if args.full else [])
+    # Tantivy is the engine for large knowledge bases (README): the default from 100k claims up.
+    args.search = args.search or ("tantivy" if max(sizes) >= 100_000 else "whoosh")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}, search engine {args.search}")
     results = []
-    for claims in sizes:
+    for number, claims in enumerate(sizes):
         # The naive design takes seconds per listing at 100k: fewer runs there keep the run short.
         naive_runs = args.naive_runs or max(5, min(args.runs, 200_000 // claims))
         measured, figures = bench_size(
-            claims, args.runs, naive_runs, naive=claims <= args.naive_max, search=args.search
+            claims,
+            args.runs,
+            naive_runs,
+            naive=claims <= args.naive_max and not args.scale_only,
+            search=args.search,
+            bulk=number == 0 and not args.scale_only,
+            pages=not args.scale_only,
         )
         report(claims, measured, figures)
         results.append(
@@ -337,6 +404,7 @@ def main() -> None:
         )
         if args.forms:  # each editor form's render (issue 14: ≤ 50 ms however many entities and sources)
             results[-1]["forms"] = bench_forms(claims, max(5, args.runs // 2))
+    print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print("\n" + json.dumps(results))
 
 

@@ -23,14 +23,15 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from claims import schema_files
 from claims.model import Iris
 from claims.vocab import CK, OA, SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.store import OxigraphStore, Quad
+from kb.store import OxigraphStore, Quad, from_ox
 
 BASE = "http://localhost:5000/"
 
@@ -83,95 +84,172 @@ class _Words:
         return text[:1].upper() + text[1:] + "."
 
 
-def synthetic_quads(claims: int, *, base: str = BASE, seed: int = 7) -> Iterator[Quad]:
-    """The default-graph quads of a knowledge base with ``claims`` claims, and its revision 1."""
+def _literal(text: str) -> str:
+    """``text`` as an N-Triples string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def _iri(term: URIRef | str) -> str:
+    return f"<{term}>"
+
+
+_DATE = f"^^<{XSD.date}>"
+
+
+def _date(day: date) -> str:
+    return f'"{day.isoformat()}"{_DATE}'
+
+
+def synthetic_lines(claims: int, *, base: str = BASE, seed: int = 7) -> Iterator[str]:
+    """The default-graph triples of a knowledge base with ``claims`` claims and its revision 1, as
+    N-Triples lines (also N-Quads): written as text, without an rdflib term per value, so that a
+    million claims (about 40 million lines) take minutes, not hours."""
     rng = random.Random(seed)
     iris = Iris(base)
     words = _Words(rng, _vocabulary(rng, invented=max(2_000, claims // 2)))
-    entities = [iris.entity(f"entity-{i}") for i in range(max(20, claims // 200))]
+    entities = [_iri(iris.entity(f"entity-{i}")) for i in range(max(20, claims // 200))]
     publishers = entities[: max(10, len(entities) // 3)]
-    topics = [iris.topic(f"topic-{i}") for i in range(40)]
-    sources = [iris.source(f"source-{i}") for i in range(max(10, claims // 4))]
-    statuses, status_weights = zip(*STATUSES, strict=True)
+    topics = [_iri(iris.topic(f"topic-{i}")) for i in range(40)]
+    sources = [_iri(iris.source(f"source-{i}")) for i in range(max(10, claims // 4))]
+    statuses = [_iri(s) for s, _ in STATUSES]
+    status_weights = [w for _, w in STATUSES]
+    claim_types = [_iri(t) for t in CLAIM_TYPES]
+    stances = [_iri(s) for s in STANCES]
+    prediction = _iri(CK.prediction)
     start = date(2015, 1, 1)
+    a, slug_p, name_p = _iri(RDF.type), _iri(CK.slug), _iri(SCHEMA.name)
+    english = '"en"'
 
-    def q(s: URIRef, p: URIRef, o: object) -> Quad:
-        return (s, p, o, None)  # type: ignore[return-value]
+    def t(s: str, p: URIRef, o: str) -> str:
+        return f"{s} {_iri(p)} {o} .\n"
 
     for index, entity in enumerate(entities):
-        yield q(entity, RDF.type, SCHEMA.Organization if index % 3 else SCHEMA.Person)
-        yield q(entity, CK.slug, Literal(f"entity-{index}"))
-        yield q(entity, SCHEMA.name, Literal(words.sentence(1, 3).rstrip(".") + f" {index}"))
+        yield f"{entity} {a} {_iri(SCHEMA.Organization if index % 3 else SCHEMA.Person)} .\n"
+        yield f"{entity} {slug_p} {_literal(f'entity-{index}')} .\n"
+        yield f"{entity} {name_p} {_literal(words.sentence(1, 3).rstrip('.') + f' {index}')} .\n"
     for index, topic in enumerate(topics):
-        yield q(topic, RDF.type, SKOS.Concept)
-        yield q(topic, CK.slug, Literal(f"topic-{index}"))
-        yield q(topic, SKOS.prefLabel, Literal(words.sentence(1, 2).rstrip(".") + f" {index}", lang="en"))
+        yield t(topic, RDF.type, _iri(SKOS.Concept))
+        yield t(topic, CK.slug, _literal(f"topic-{index}"))
+        yield t(topic, SKOS.prefLabel, _literal(words.sentence(1, 2).rstrip(".") + f" {index}") + "@en")
     for index, source in enumerate(sources):
-        yield q(source, RDF.type, SCHEMA.NewsArticle)
-        yield q(source, CK.slug, Literal(f"source-{index}"))
-        yield q(source, SCHEMA.headline, Literal(words.sentence(5, 12)))
-        yield q(source, SCHEMA.publisher, rng.choice(publishers))
-        yield q(source, SCHEMA.datePublished, Literal(start + timedelta(days=rng.randrange(3650)), datatype=XSD.date))
+        yield t(source, RDF.type, _iri(SCHEMA.NewsArticle))
+        yield t(source, CK.slug, _literal(f"source-{index}"))
+        yield t(source, SCHEMA.headline, _literal(words.sentence(5, 12)))
+        yield t(source, SCHEMA.publisher, rng.choice(publishers))
+        yield t(source, SCHEMA.datePublished, _date(start + timedelta(days=rng.randrange(3650))))
 
+    p_text, p_type, p_author, p_about = _iri(SCHEMA.text), _iri(CK.claimType), _iri(SCHEMA.author), _iri(SCHEMA.about)
+    p_subject, p_published, p_language = _iri(DCTERMS.subject), _iri(SCHEMA.datePublished), _iri(SCHEMA.inLanguage)
+    p_first, p_appearance, p_deadline, p_note = (
+        _iri(SCHEMA.firstAppearance),
+        _iri(SCHEMA.appearance),
+        _iri(CK.deadline),
+        _iri(CK.note),
+    )
+    p_quote, p_source, p_selector, p_exact = _iri(CK.quote), _iri(OA.hasSource), _iri(OA.hasSelector), _iri(OA.exact)
+    p_evidence, p_date, p_stance, p_event_source = (
+        _iri(CK.evidence),
+        _iri(DCTERMS.date),
+        _iri(CK.stance),
+        _iri(CK.source),
+    )
+    p_status, p_version = _iri(CK.status), _iri(CK.version)
+    c_claim, c_quote, c_specific = _iri(SCHEMA.Claim), _iri(CK.Quote), _iri(OA.SpecificResource)
+    c_selector, c_event = _iri(OA.TextQuoteSelector), _iri(CK.EvidenceEvent)
+    version_one = f'"1"^^<{XSD.integer}>'
+    today = datetime.now(UTC).date()
+    due = _iri(CK.due)
+    settled = {due, *(_iri(CK[f"resolved-{how}"]) for how in ("true", "partly", "false"))}
     for index in range(claims):
         slug = f"claim-{index}"
-        claim = iris.claim(slug)
+        claim = _iri(iris.claim(slug))
         claimed = start + timedelta(days=rng.randrange(3650))
-        claim_type = rng.choice(CLAIM_TYPES)
-        yield q(claim, RDF.type, SCHEMA.Claim)
-        yield q(claim, CK.slug, Literal(slug))
-        yield q(claim, SCHEMA.name, Literal(words.sentence(5, 10, 0.15)[:75]))
-        yield q(claim, SCHEMA.text, Literal(words.sentence(15, 40, 0.3)))
-        yield q(claim, CK.claimType, claim_type)
-        yield q(claim, SCHEMA.author, rng.choice(entities))
-        for entity in rng.sample(entities, rng.randint(1, 3)):
-            yield q(claim, SCHEMA.about, entity)
-        for topic in rng.sample(topics, rng.randint(1, 3)):
-            yield q(claim, DCTERMS.subject, topic)
-        yield q(claim, SCHEMA.datePublished, Literal(claimed, datatype=XSD.date))
+        claim_type = rng.choice(claim_types)
+        lines = [
+            f"{claim} {a} {c_claim} .\n",
+            f"{claim} {slug_p} {_literal(slug)} .\n",
+            f"{claim} {name_p} {_literal(words.sentence(5, 10, 0.15)[:75])} .\n",
+            f"{claim} {p_text} {_literal(words.sentence(15, 40, 0.3))} .\n",
+            f"{claim} {p_language} {english} .\n",
+            f"{claim} {p_type} {claim_type} .\n",
+            f"{claim} {p_author} {rng.choice(entities)} .\n",
+        ]
+        lines += [f"{claim} {p_about} {entity} .\n" for entity in rng.sample(entities, rng.randint(1, 3))]
+        lines += [f"{claim} {p_subject} {topic} .\n" for topic in rng.sample(topics, rng.randint(1, 3))]
+        lines.append(f"{claim} {p_published} {_date(claimed)} .\n")
         appeared = rng.sample(sources, rng.randint(1, 3))
-        yield q(claim, SCHEMA.firstAppearance, appeared[0])
-        for source in appeared:
-            yield q(claim, SCHEMA.appearance, source)
-        if claim_type == CK.prediction:
-            yield q(claim, CK.deadline, Literal(claimed + timedelta(days=rng.randrange(30, 700)), datatype=XSD.date))
+        lines.append(f"{claim} {p_first} {appeared[0]} .\n")
+        lines += [f"{claim} {p_appearance} {source} .\n" for source in appeared]
+        deadline = claimed + timedelta(days=rng.randrange(30, 700)) if claim_type == prediction else None
+        if deadline is not None:
+            lines.append(f"{claim} {p_deadline} {_date(deadline)} .\n")
         if rng.random() < 0.5:
-            yield q(claim, CK.note, Literal(" ".join(words.sentence(8, 20, 0.2) for _ in range(rng.randint(1, 3)))))
-        quote = iris.quote(f"{slug}-q")
-        selector = URIRef(f"{quote}/selector")
-        yield q(claim, CK.quote, quote)
-        yield q(quote, RDF.type, CK.Quote)
-        yield q(quote, RDF.type, OA.SpecificResource)
-        yield q(quote, OA.hasSource, appeared[0])
-        yield q(quote, OA.hasSelector, selector)
-        yield q(selector, RDF.type, OA.TextQuoteSelector)
-        yield q(selector, OA.exact, Literal(words.sentence(8, 20, 0.3)))
+            note = " ".join(words.sentence(8, 20, 0.2) for _ in range(rng.randint(1, 3)))
+            lines.append(f"{claim} {p_note} {_literal(note)} .\n")
+        quote_iri = iris.quote(f"{slug}-q")
+        selector, quote = _iri(f"{quote_iri}/selector"), _iri(quote_iri)
+        lines += [
+            f"{claim} {p_quote} {quote} .\n",
+            f"{quote} {a} {c_quote} .\n",
+            f"{quote} {a} {c_specific} .\n",
+            f"{quote} {p_source} {appeared[0]} .\n",
+            f"{quote} {p_selector} {selector} .\n",
+            f"{selector} {a} {c_selector} .\n",
+            f"{selector} {p_exact} {_literal(words.sentence(8, 20, 0.3))} .\n",
+        ]
         for number in range(rng.randint(1, 3)):
-            event = iris.event(f"{slug}-e{number}")
-            yield q(claim, CK.evidence, event)
-            yield q(event, RDF.type, CK.EvidenceEvent)
-            yield q(event, DCTERMS.date, Literal(claimed + timedelta(days=rng.randrange(400)), datatype=XSD.date))
-            yield q(event, CK.stance, rng.choice(STANCES))
-            yield q(event, SCHEMA.name, Literal(words.sentence(4, 9)))
-            yield q(event, CK.source, rng.choice(sources))
-        yield q(claim, CK.status, rng.choices(statuses, weights=status_weights)[0])
-        yield q(claim, CK.version, Literal(1))
+            event = _iri(iris.event(f"{slug}-e{number}"))
+            lines += [
+                f"{claim} {p_evidence} {event} .\n",
+                f"{event} {a} {c_event} .\n",
+                f"{event} {p_date} {_date(claimed + timedelta(days=rng.randrange(400)))} .\n",
+                f"{event} {p_stance} {rng.choice(stances)} .\n",
+                f"{event} {name_p} {_literal(words.sentence(4, 9))} .\n",
+                f"{event} {p_event_source} {rng.choice(sources)} .\n",
+            ]
+        status = rng.choices(statuses, weights=status_weights)[0]
+        if deadline is not None and deadline < today and status not in settled:
+            status = due  # as the product records a prediction past its deadline (mark_due_predictions)
+        lines.append(f"{claim} {p_status} {status} .\n")
+        lines.append(f"{claim} {p_version} {version_one} .\n")
+        yield "".join(lines)
 
     # Revision 1 records the load, so that the revision log (and the search index) start from it.
-    revision, agent = iris.revision(1), iris.agent("synthetic")
-    yield q(revision, RDF.type, CK.Revision)
-    yield q(revision, RDF.type, PROV.Activity)
-    yield q(revision, CK.revisionNumber, Literal(1))
-    yield q(revision, DCTERMS.identifier, Literal(uuid.UUID(int=rng.getrandbits(128)).hex))
-    yield q(revision, PROV.wasAssociatedWith, agent)
-    yield q(revision, PROV.endedAtTime, Literal(datetime.now(UTC).replace(microsecond=0)))
-    yield q(revision, CK.reason, Literal(f"Synthetic knowledge base of {claims} claims"))
-    yield q(agent, RDF.type, PROV.Agent)
-    yield q(iris.knowledge_base, CK.revisionNumber, Literal(1))
+    revision, agent = _iri(iris.revision(1)), _iri(iris.agent("synthetic"))
+    ended = datetime.now(UTC).replace(microsecond=0).isoformat()
+    yield t(revision, RDF.type, _iri(CK.Revision))
+    yield t(revision, RDF.type, _iri(PROV.Activity))
+    yield t(revision, CK.revisionNumber, f'"1"^^<{XSD.integer}>')
+    yield t(revision, DCTERMS.identifier, _literal(uuid.UUID(int=rng.getrandbits(128)).hex))
+    yield t(revision, PROV.wasAssociatedWith, agent)
+    yield t(revision, PROV.endedAtTime, f'"{ended}"^^<{XSD.dateTime}>')
+    yield t(revision, CK.reason, _literal(f"Synthetic knowledge base of {claims} claims"))
+    yield t(agent, RDF.type, _iri(PROV.Agent))
+    yield t(_iri(iris.knowledge_base), CK.revisionNumber, f'"1"^^<{XSD.integer}>')
+
+
+def write_synthetic(path: Path, claims: int, *, base: str = BASE, seed: int = 7) -> int:
+    """The synthetic knowledge base as an N-Quads file (what ``claimkb restore`` takes); returns its lines."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for chunk in synthetic_lines(claims, base=base, seed=seed):
+            out.write(chunk)
+            count += chunk.count("\n")
+    return count
+
+
+def synthetic_quads(claims: int, *, base: str = BASE, seed: int = 7) -> Iterator[Quad]:
+    """The same triples as rdflib quads (for benchmarks that build their store from terms)."""
+    for chunk in synthetic_lines(claims, base=base, seed=seed):
+        for quad in ox.parse(input=chunk.encode(), format=ox.RdfFormat.N_QUADS):
+            yield (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object), None)
 
 
 def synthetic_knowledge_base(path: Path | None, claims: int, *, base: str = BASE, seed: int = 7) -> KnowledgeBase:
     """A knowledge base of ``claims`` synthetic claims, in an Oxigraph store at ``path`` (None: memory)."""
     store = OxigraphStore(path)
-    store.bulk_load(synthetic_quads(claims, base=base, seed=seed))
+    data = "".join(synthetic_lines(claims, base=base, seed=seed)).encode()
+    store.native.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+    store.flush()
     return KnowledgeBase(store, Iris(base))

@@ -120,6 +120,10 @@ def load(file: Path, data_dir: Path, rdf_format: str | None, reason: str | None)
     kb = open_kb(data_dir)
     try:
         revision = kb.load_file(file, rdf_format=rdf_format, reason=reason)
+        if revision is not None:
+            from commands.search import bring_index_up_to_date
+
+            bring_index_up_to_date(kb, data_dir)
     except KBError as error:
         click.echo(error.message, err=True)
         sys.exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from commands import data_dir_option, main, open_kb
+from commands.search import bring_index_up_to_date
 from kb.interchange import dumps
 from kb.sparql.formats import DUMP_FORMATS
 
@@ -48,6 +49,7 @@ def restore(file: Path, data_dir: Path, rdf_format: str | None) -> None:
     kb = open_kb(data_dir)
     try:
         count = dumps.restore(kb, file, rdf_format)
+        click.echo(f"Restored {count} quads from {file}.")
+        bring_index_up_to_date(kb, data_dir)
     finally:
         kb.close()
-    click.echo(f"Restored {count} quads from {file}.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from commands import data_dir_option, main, open_kb
+from commands.search import bring_index_up_to_date
 from kb import settings as kb_settings
 from kb.interchange import exports
 from kb.interchange.imports.batch import DEFAULT_BATCH
@@ -51,7 +52,7 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
     """
     kb = open_kb(data_dir)
     try:
-        matcher = None
+        matcher, search = None, None
         if match:
             backend = kb_settings.from_environment()["search"]
             search = SearchService.open(kb, index_dir(data_dir.resolve(), backend), backend=backend)
@@ -59,6 +60,11 @@ def import_command(format_name: str, file: Path, data_dir: Path, batch_size: int
         report = import_file(
             kb, format_name, file, batch_size=batch_size, progress=True, matcher=matcher, as_draft=as_draft
         )
+        if search is not None:  # it followed the import's revisions: catch up with any it missed
+            search.wait()
+            search.catch_up()
+        elif report.revisions:
+            bring_index_up_to_date(kb, data_dir)
     finally:
         kb.close()
     for problem in report.problems[:MAX_SHOWN]:

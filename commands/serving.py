@@ -67,7 +67,7 @@ def prepare(values: Mapping[str, str]) -> None:
         search = SearchService.open(knowledge, index_dir(data_dir, backend), catch_up=False, backend=backend)
         if values.get("seed", "1") not in ("0", "false", "no"):
             knowledge.ensure_seed()
-        knowledge.mark_due_predictions()
+        knowledge.mark_due_predictions_on_start(data_dir)
         if not values.get("writer_url"):  # hosts writing for themselves; else the writer does this
             knowledge.repository.drop_stale_staging()
         search.catch_up()

@@ -144,6 +144,29 @@ class KnowledgeBase:
             extra=self._agent_triples(SYSTEM_AGENT),
         )
 
+    def mark_due_predictions_on_start(self, data_dir: Path) -> RevisionInfo | None:
+        """``mark_due_predictions``, unless it already ran today over the store as it is now.
+
+        Every write derives its claims' statuses with today's date, so predictions fall due unmarked
+        only as days pass (or when a dump is restored, which moves the revision counter): the day and
+        revision of the last check are kept in ``DATA_DIR/due-checked.json``, and a restart the same
+        day skips the query (a scan of every prediction: seconds at a million claims).
+        """
+        marker = data_dir / "due-checked.json"
+        today, revision = self.today().isoformat(), self.repository.revision_count()
+        try:
+            checked = json.loads(marker.read_text())
+        except (OSError, ValueError):
+            checked = {}
+        if checked == {"day": today, "revision": revision}:
+            return None
+        info = self.mark_due_predictions()
+        try:
+            marker.write_text(json.dumps({"day": today, "revision": info.number if info else revision}))
+        except OSError:
+            pass  # a read-only data directory: the check runs again on the next start
+        return info
+
     def _agent_triples(self, name: str) -> set[tuple[URIRef, URIRef, Literal]]:
         agent = self.agent(name)
         return {(agent, RDFS.label, Literal(name))}

@@ -70,7 +70,7 @@ def _start_when_reachable(
             migrate_accounts(knowledge, accounts)
             if values.get("seed", "1") not in ("0", "false", "no"):
                 knowledge.ensure_seed()
-            knowledge.mark_due_predictions()
+            knowledge.mark_due_predictions_on_start(kb_settings.data_dir(values))
             search.catch_up()
             started.set()
 

@@ -15,6 +15,7 @@ language; ``SearchRequest.filters["language"]`` picks it, English otherwise).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang import stopwords_for_language
+from whoosh.lang.porter import stem as porter_stem
 
 from claims.matching import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -126,3 +128,45 @@ def multilingual_analyzer(default: str = DEFAULT_LANGUAGE) -> CompositeAnalyzer:
         | LanguageStopFilter(default)
         | LanguageStemFilter(default)
     )
+
+
+# --- the same tokens, quicker: for indexing many claims ---------------------------------------------
+
+# Whoosh's default_pattern (``[\w\*]+(\.?[\w\*]+)*``) with its group made non-capturing, so that
+# ``findall`` returns whole words.
+_WORD = re.compile(default_pattern.pattern.replace(r"(\.?", r"(?:\.?"), default_pattern.flags)
+_STEMS_KEPT = 500_000  # distinct words whose stems are remembered (the vocabulary of a large base)
+
+
+class QuickAnalysis:
+    """The tokens of English text and of names exactly as the Whoosh analysers above make them, in a
+    fraction of the time: one regular expression, one set and one dictionary instead of a chain of
+    generator filters and token objects per word (a rebuild analyses hundreds of millions of words).
+
+    Only English content takes this path; a claim marked with another language goes through
+    ``multilingual_analyzer`` as before. A test compares both on every claim of generated data.
+    """
+
+    def __init__(self) -> None:
+        self._stops = frozenset(StopFilter().stops)
+        self._stems: dict[str, str] = {}
+
+    def english(self, text: str) -> str:
+        """``multilingual_analyzer`` on unmarked (English) text, tokens joined by spaces."""
+        stems, stops, kept = self._stems, self._stops, []
+        for word in _WORD.findall(text):
+            word = word.lower()
+            if len(word) < 2 or word in stops:
+                continue
+            stemmed = stems.get(word)
+            if stemmed is None:
+                if len(stems) >= _STEMS_KEPT:
+                    stems.clear()
+                stemmed = stems[word] = porter_stem(word)
+            kept.append(stemmed)
+        return " ".join(kept)
+
+    @staticmethod
+    def words(text: str) -> str:
+        """``StandardAnalyzer(stoplist=None)`` (every word, lower case), tokens joined by spaces."""
+        return " ".join(word.lower() for word in _WORD.findall(text))

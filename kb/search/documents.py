@@ -8,7 +8,7 @@ dates, and whether its support rests on one origin: ``claims.independence``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -106,7 +106,20 @@ class DocumentBuilder:
 
     def all_documents(self) -> list[ClaimDocument]:
         """Every current, unretracted claim, in a handful of queries whatever the size."""
-        return list(self._build(None).values())
+        return list(self.stream()[1])
+
+    def stream(self) -> tuple[int, Iterator[ClaimDocument]]:
+        """How many claims there are (about: retracted ones count) and every claim's document, for a
+        rebuild. The embedded store is read one predicate at a time (``kb.search.scan``), which is
+        many times quicker than the joins of the named queries; other stores answer those queries."""
+        from kb.store import OxigraphStore  # the protocol's module; the class only for this check
+
+        if isinstance(self.store, OxigraphStore):
+            from kb.search.scan import scan_documents
+
+            return scan_documents(self.store.native)
+        documents = self._build(None)
+        return len(documents), iter(documents.values())
 
     def documents(self, claims: Iterable[str]) -> dict[str, ClaimDocument | None]:
         """The documents of ``claims``; ``None`` for a claim that is gone or retracted."""

@@ -20,7 +20,6 @@ from typing import Any
 
 import tantivy
 from whoosh import qparser, query
-from whoosh.analysis import StandardAnalyzer
 from whoosh.support.levenshtein import distance
 
 from claims.matching import LANGUAGES
@@ -34,8 +33,8 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from kb.search.analysis import MARK, QuickAnalysis, query_language
 from kb.search.analysis import marked as with_language_mark
-from kb.search.analysis import query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
@@ -57,6 +56,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
+REBUILD_HEAP = 512 * 1024 * 1024  # one writer for the whole rebuild: fewer, larger segments to merge
 WRITER_WAIT = 30.0
 FACET_BUCKETS = 100_000
 
@@ -98,8 +98,7 @@ class TantivyIndex(RevisionState):
         self._lock = threading.RLock()
         self._whoosh_schema = _schema()
         self._stem = self._whoosh_schema["content"].analyzer
-        self._names = StandardAnalyzer(stoplist=None, minsize=1)
-        self._words = StandardAnalyzer(stoplist=None, minsize=2)
+        self._quick = QuickAnalysis()
         self._parsers = {language: _make_parser(_schema(language)) for language in LANGUAGES}
         self.schema = _tantivy_schema()
         state = self._read_state()
@@ -114,12 +113,12 @@ class TantivyIndex(RevisionState):
 
     # --- writes -----------------------------------------------------------------------------
 
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, heap: int = WRITER_HEAP) -> tantivy.IndexWriter:
         """The index's one writer; another process holding it is waited for, then reported as OSError."""
         deadline = time.monotonic() + WRITER_WAIT
         while True:
             try:
-                return self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+                return self._index.writer(heap_size=heap, num_threads=1)
             except ValueError as error:
                 if time.monotonic() > deadline:
                     raise OSError(f"the search index is locked by another writer: {error}") from error
@@ -140,11 +139,13 @@ class TantivyIndex(RevisionState):
             [document.name, document.text, *document.quotes, document.note, *document.evidence]
             + [v.label for v in [*claimant, *document.about, *document.publishers, *document.topics]]
         )
+        content_marked = with_language_mark(content, document.language)
+        english = not content_marked.startswith(MARK)
         fields: dict[str, Any] = {
             "claim": document.iri,
             "sortkey": _sort_key(document),
-            "content": self._analysed(self._stem, with_language_mark(content, document.language)),
-            "words": self._analysed(self._words, content),
+            "content": self._quick.english(content) if english else self._analysed(self._stem, content_marked),
+            "words": self._quick.words(content),
             "status": document.status,
             "type": document.claim_type,
             "support": document.support_origins,
@@ -152,7 +153,7 @@ class TantivyIndex(RevisionState):
             "data": json.dumps(document.stored()),
         }
         for name, values in linked.items():
-            fields[name] = self._analysed(self._names, " ".join(f"{v.slug} {v.label}" for v in values))
+            fields[name] = self._quick.words(" ".join(f"{v.slug} {v.label}" for v in values))
         for name in LABELLED:
             fields[f"f_{name}"] = [f"{v.slug}{SEP}{v.label}" for v in linked[name]]
             fields[f"k_{name}"] = [v.slug for v in linked[name]]
@@ -179,7 +180,7 @@ class TantivyIndex(RevisionState):
 
     def rebuild(self, documents: Iterable[ClaimDocument], revision: int) -> int:
         with self._lock:
-            writer = self._writer()
+            writer = self._writer(REBUILD_HEAP)
             count = 0
             try:
                 writer.delete_all_documents()
