@@ -28,6 +28,7 @@ from kb.knowledge import KnowledgeBase
 from kb.write.editing import Editor
 from kb.write.publishing import Publishing, State
 from tests.helpers import REPO, TEST_STORE, AppFactory, csrf_token, login
+from webapp.media import get_media_editor
 
 pytestmark = pytest.mark.store  # the routing between graphs is SPARQL updates: on every store
 
@@ -47,6 +48,7 @@ class Desk:
     kb: KnowledgeBase
     slugs: dict[str, str]  # marker word -> claim slug
     events: dict[str, str]  # marker word -> its evidence event's slug
+    medias: dict[str, str]  # marker word -> the slug of the photo that makes it
     revisions: list[int]  # every revision the setup made
     before: dict[str, Any]  # count surfaces before any unpublished claim existed
     after: dict[str, Any]  # the same once the three are unpublished (and before the control)
@@ -136,7 +138,7 @@ def desk(make_module_app: AppFactory) -> Desk:
 
     slugs = {word: _new_claim(alice, word) for word in [*HIDDEN.values(), SHOWN]}
     editor = Editor(kb)
-    events = {}
+    events, medias = {}, {}
     for word, slug in slugs.items():
         # Evidence that resolves the prediction, from a seed source: the claim would count in the
         # claimant's track record and the source's scorecard if it were public.
@@ -154,6 +156,20 @@ def desk(make_module_app: AppFactory) -> Desk:
             agent=kb.agent(ALICE),
         )
         events[word] = event.rsplit("/", 1)[1]
+        # A photo that makes the claim, with its assessment: unpublished with the claim it makes.
+        with app.app_context():
+            media, _ = get_media_editor().add_media(
+                slug,
+                {
+                    "kind": "ImageObject",
+                    "name": f"A photo of the {word} shop",
+                    "authenticity": "EditedOrCroppedContent",
+                    "version": str(editor.version_of(iri)),
+                    "reason": "media",
+                },
+                agent=kb.agent(ALICE),
+            )
+        medias[word] = media.rsplit("/", 1)[1]
     review, unpub = slugs[HIDDEN[State.IN_REVIEW]], slugs[HIDDEN[State.UNPUBLISHED]]
     assert _step(alice, [review, unpub, slugs[SHOWN]], "submit").status_code == 302
     assert _step(bob, [unpub], "approve").status_code == 302
@@ -165,7 +181,7 @@ def desk(make_module_app: AppFactory) -> Desk:
     after = _count_surfaces(app.test_client())
     assert _step(bob, [slugs[SHOWN]], "approve").status_code == 302
     revisions = list(range(first + 1, kb.repository.revision_count() + 1))
-    return Desk(app, kb, slugs, events, revisions, before, after)
+    return Desk(app, kb, slugs, events, medias, revisions, before, after)
 
 
 # --- every public surface -------------------------------------------------------------------------
@@ -186,7 +202,7 @@ def _hidden_paths(kind: str) -> Callable[[Desk], list[str]]:
     """Pages named by an unpublished claim's slug (or its evidence's): each must answer 404."""
 
     def paths(desk: Desk) -> list[str]:
-        return [kind.format(slug=desk.slugs[w], event=desk.events[w]) for w in HIDDEN.values()]
+        return [kind.format(slug=desk.slugs[w], event=desk.events[w], media=desk.medias[w]) for w in HIDDEN.values()]
 
     return paths
 
@@ -197,6 +213,7 @@ SURFACES: list[tuple[str, Callable[[Desk], list[str]], str | None, bool]] = [
     ("claim API", _hidden_paths("/api/claims/{slug}"), None, False),
     ("linked data (claim)", _hidden_paths("/claims/{slug}"), "text/turtle", False),
     ("linked data (evidence)", _hidden_paths("/events/{event}"), "text/turtle", False),
+    ("linked data (media)", _hidden_paths("/media/{media}"), "text/turtle", False),
     ("claim history", _hidden_paths("/claims/{slug}/history"), None, False),
     ("claim feed", _hidden_paths("/feeds/claims/{slug}.atom"), None, False),
     ("search", lambda d: ["/search?q=moon", "/search?q=shop+moon&sort=date"], None, True),

@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
 from claims.model import Iris
-from claims.vocab import CK, OA
+from claims.vocab import CK, OA, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError
 from kb.store import STAGING_PREFIX, Store, to_ox
@@ -51,7 +51,9 @@ BOOKKEEPING = {CK.version}
 # Editorial data about a claim, private whatever the claim's state (kept in the desk graph).
 DESK_PREDICATES = frozenset({CK.assignee, CK.assignmentDue, CK.reviewRequestedBy})
 # A node reached by these from an unpublished node is unpublished with it (its evidence, quotes, selectors).
-OWNING_PREDICATES = frozenset({CK.evidence, CK.quote, OA.hasSelector})
+# What a claim owns (unpublished and published with it): evidence, quotes and their selectors, and
+# the photos, videos and audio clips that make it with their reviews.
+OWNING_PREDICATES = frozenset({CK.evidence, CK.quote, OA.hasSelector, CK.media, SCHEMA.review})
 # The public reason of a revision whose details are private (work on unpublished claims).
 PRIVATE_WORK_REASON = "Editorial work on unpublished claims"
 
