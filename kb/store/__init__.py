@@ -52,6 +52,11 @@ class Store(Protocol):
 
     def construct(self, query: str, bindings: Bindings | None = None) -> Graph: ...
 
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        """The (predicate, object) pairs of ``subject`` in the default graph (of ``predicate`` only, if
+        given): what a save reads of each node it writes, so the embedded store answers it without SPARQL."""
+        ...
+
     def update(self, update: str) -> None:
         """Apply one SPARQL update atomically: all of it or nothing."""
         ...
@@ -147,6 +152,10 @@ def values_of(solutions: ox.QuerySolutions) -> list[ValueRow]:
     return rows
 
 
+def _named(iri: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
 def _graph_name(graph: object) -> URIRef | None:
     return None if isinstance(graph, ox.DefaultGraph) else URIRef(graph.value)  # type: ignore[attr-defined]
 
@@ -206,6 +215,13 @@ class OxigraphStore:
         for triple in triples:  # type: ignore[attr-defined]
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        # A pattern lookup in the store's indexes: a tenth of the cost of the same SPARQL query.
+        quads = self._store.quads_for_pattern(
+            _named(subject), _named(predicate) if predicate is not None else None, None, ox.DefaultGraph()
+        )
+        return [(from_ox(quad.predicate), from_ox(quad.object)) for quad in quads]
 
     def writing(self) -> AbstractContextManager[object]:
         return self._write_lock

@@ -34,7 +34,8 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
@@ -124,6 +125,9 @@ def with_values(query: str, bindings: Bindings | None) -> str:
         raise ValueError("a query that takes bound values needs a WHERE clause")
     block = " ".join(f"VALUES ?{name} {{ {to_ox(term)} }}" for name, term in bindings.items())
     return f"{query[: match.end()]} {block} {query[match.end() :]}"
+
+
+_TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
 class RemoteSparqlStore:
@@ -258,6 +262,11 @@ class RemoteSparqlStore:
         for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        if predicate is None:
+            return [(row["p"], row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject})]
+        return [(predicate, row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject, "p": predicate})]
 
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""

@@ -273,10 +273,10 @@ class Pipeline:
 
     def check_shapes(self, draft: Draft, after: Graph, subjects: set[URIRef], refuse: Refusal) -> None:
         # The nodes written are checked; what they merely point at is context (its types only).
-        data = after + draft.beside if draft.beside is not None else after
         context = draft.context if draft.context is not None else self.context_types(after)
         focus = None if draft.whole else subjects | draft.focus
-        violations = check_shapes(data + context, focus=focus)
+        beside = [context] if draft.beside is None else [draft.beside, context]
+        violations = check_shapes(after, focus=focus, beside=beside)
         if violations:
             raise refuse(violations)
 
@@ -286,8 +286,8 @@ class Pipeline:
         context = Graph()
         for obj in set(graph.objects()):
             if isinstance(obj, URIRef) and obj not in described:
-                for row in self.repo.store.select(queries.TYPES_OF, {"s": obj}):
-                    context.add((obj, RDF.type, row["t"]))
+                for _, cls in self.repo.store.triples_of(obj, RDF.type):
+                    context.add((obj, RDF.type, cls))
         return context
 
     def by_field(self, violations: list[Violation]) -> ValidationFailed:

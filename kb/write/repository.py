@@ -150,8 +150,8 @@ class Repository:
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result = {}
         for resource in resources:
-            rows = self.store.select(queries.VERSION_OF, {"s": resource})
-            value = rows[0].get("v") if rows else None
+            found = self.store.triples_of(resource, CK.version)
+            value = found[0][1] if found else None
             result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
         return result
 
@@ -159,8 +159,8 @@ class Repository:
         """All current default-graph triples whose subject is one of ``subjects``."""
         graph = Graph()
         for subject in subjects:
-            for row in self.store.select(queries.TRIPLES_OF, {"s": subject}):
-                graph.add((subject, row["p"], row["o"]))
+            for predicate, obj in self.store.triples_of(subject):
+                graph.add((subject, predicate, obj))
         return graph
 
     # --- writes --------------------------------------------------------------------------
