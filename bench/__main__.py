@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask
 
+from bench.bench_sparql import on_synthetic
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import synthetic_quads
 from bench.timing import p95
@@ -108,7 +109,7 @@ def sparql_actions(app: Flask) -> dict[str, Callable[[int], object]]:
     client = app.test_client()
     actions: dict[str, Callable[[int], object]] = {}
     for example in EXAMPLES:
-        text = example.text(BASE)
+        text = on_synthetic(example.text(BASE))
 
         def run(i: int, text: str = text, key: str = example.key) -> None:
             response = client.get("/sparql", query_string={"query": text}, headers={"Accept": SPARQL_ACCEPT})
@@ -123,7 +124,7 @@ def naive_sparql_actions(store: NaiveStore) -> dict[str, Callable[[int], object]
     """The same examples on rdflib's engine, serialised as the endpoint would."""
     actions: dict[str, Callable[[int], object]] = {}
     for example in EXAMPLES:
-        text = example.text(BASE)
+        text = on_synthetic(example.text(BASE))
 
         def run(i: int, text: str = text) -> None:
             result = store.dataset.query(text)
