@@ -8,6 +8,7 @@ remote SPARQL 1.1 server can implement the same interface.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -118,6 +119,21 @@ def from_ox(term: object) -> Node:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_ASK = re.compile(r"\bASK\s*\{", re.IGNORECASE)
+
+
+def with_values(query: str, bindings: Bindings | None) -> str:
+    """``query`` with a ``VALUES`` block for each bound variable first in its ``WHERE`` group."""
+    if not bindings:
+        return query
+    match = _WHERE.search(query) or _ASK.search(query)
+    if match is None:
+        raise ValueError("a query that takes bound values needs a WHERE clause")
+    block = " ".join(f"VALUES ?{name} {{ {to_ox(term)} }}" for name, term in bindings.items())
+    return f"{query[: match.end()]} {block} {query[match.end() :]}"
+
+
 def new_graph() -> Graph:
     """An empty in-memory graph for query answers: rdflib's triple-only store, which adds and looks up
     about twice as fast as its default, context-aware one (answers have no named graphs)."""
@@ -191,10 +207,11 @@ class OxigraphStore:
         return self._store
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
-        }
-        return self._store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
+        # Bound values go in as a VALUES block (each term serialised by pyoxigraph, never formatted
+        # from text), not as pyoxigraph substitutions: the planner does not see a substituted
+        # variable as bound, and at 10k claims joined a claim's same-claim links with every claim
+        # (1.1 s instead of 0.3 ms).
+        return self._store.query(with_values(query, bindings), prefixes=PREFIXES)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         solutions = self._query(query, bindings)
