@@ -143,8 +143,9 @@ class Repository:
     # --- reads ---------------------------------------------------------------------------
 
     def revision_count(self) -> int:
-        rows = self.store.select(queries.REVISION_COUNT, {"kb": self.iris.knowledge_base})
-        value = rows[0].get("n") if rows else None
+        # Asked before every read-cache hit: a pattern lookup, not a SPARQL query (a tenth of the cost).
+        found = self.store.triples_of(self.iris.knowledge_base, CK.revisionNumber)
+        value = found[0][1] if found else None
         return int(value.toPython()) if isinstance(value, Literal) else 0
 
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
