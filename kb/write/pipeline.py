@@ -255,7 +255,16 @@ class Pipeline:
                     draft.before += current
                 graph = draft.touch(claim_iri, current)
             claim = Claim.from_graph(graph, claim_iri)
-            events = [EvidenceEvent.from_graph(self._description(draft, e), e) for e in claim.evidence]
+            # The events the draft does not describe, read in one graph rather than one graph each.
+            stored = self.repo.describe(
+                e
+                for e in claim.evidence
+                if e not in draft.after and (draft.before is None or (e, None, None) not in draft.before)
+            )
+            events = [
+                EvidenceEvent.from_graph(self._description(draft, e) if (e, None, None) not in stored else stored, e)
+                for e in claim.evidence
+            ]
             status = claim.derive_status(events, today).iri
             old = set(graph.objects(claim_iri, CK.status))
             if old != {status}:
