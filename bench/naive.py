@@ -75,6 +75,9 @@ class NaiveStore:
         rows = self.select("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject, **({"p": predicate} if predicate else {})})
         return [(predicate or row["p"], row["o"]) for row in rows]
 
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        return [str(o) for _, o in self.triples_of(subject, predicate)]
+
     def writing(self) -> threading.RLock:
         return self._lock
 

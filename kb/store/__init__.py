@@ -58,6 +58,11 @@ class Store(Protocol):
         given): what a save reads of each node it writes, so the embedded store answers it without SPARQL."""
         ...
 
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        """The objects of ``subject`` and ``predicate`` as plain strings (IRIs, lexical forms): for
+        counters read before every cache hit, where building rdflib terms costs more than the lookup."""
+        ...
+
     def update(self, update: str) -> None:
         """Apply one SPARQL update atomically: all of it or nothing."""
         ...
@@ -239,6 +244,10 @@ class OxigraphStore:
             _named(subject), _named(predicate) if predicate is not None else None, None, ox.DefaultGraph()
         )
         return [(from_ox(quad.predicate), from_ox(quad.object)) for quad in quads]
+
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        quads = self._store.quads_for_pattern(_named(subject), _named(predicate), None, ox.DefaultGraph())
+        return [quad.object.value for quad in quads if not isinstance(quad.object, ox.Triple)]
 
     def writing(self) -> AbstractContextManager[object]:
         return self._write_lock

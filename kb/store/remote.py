@@ -256,6 +256,9 @@ class RemoteSparqlStore:
             return [(row["p"], row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject})]
         return [(predicate, row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject, "p": predicate})]
 
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        return [row["o"] for row in self.select_values(_TRIPLES_OF, {"s": subject, "p": predicate})]
+
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""
         text = self._prologue + update

@@ -134,6 +134,7 @@ class Repository:
     def __init__(self, store: Store, iris: Iris) -> None:
         self.store = store
         self.iris = iris
+        self._counter = iris.knowledge_base  # the node that carries the revision counter
         # Called with each revision once it has landed (the search index follows the log this way).
         self.listeners: list[Callable[[RevisionInfo], None]] = []
         # Set on a web host of many (CLAIMKB_WRITER_URL): changes go to the one writer service instead
@@ -144,9 +145,8 @@ class Repository:
 
     def revision_count(self) -> int:
         # Asked before every read-cache hit: a pattern lookup, not a SPARQL query (a tenth of the cost).
-        found = self.store.triples_of(self.iris.knowledge_base, CK.revisionNumber)
-        value = found[0][1] if found else None
-        return int(value.toPython()) if isinstance(value, Literal) else 0
+        found = self.store.object_values(self._counter, CK.revisionNumber)
+        return int(found[0]) if found else 0
 
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result = {}
