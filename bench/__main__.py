@@ -37,6 +37,7 @@ from flask import Flask
 
 from bench import bench_scale
 from bench.bench_forms import bench_forms
+from bench.bench_sparql import on_synthetic
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import write_synthetic
 from bench.timing import p95
@@ -126,7 +127,7 @@ def sparql_actions(app: Flask) -> dict[str, Callable[[int], object]]:
     client = app.test_client()
     actions: dict[str, Callable[[int], object]] = {}
     for example in EXAMPLES:
-        text = example.text(BASE)
+        text = on_synthetic(example.text(BASE))
 
         def run(i: int, text: str = text, key: str = example.key) -> float | None:
             started = time.perf_counter()
@@ -147,7 +148,7 @@ def naive_sparql_actions(store: NaiveStore) -> dict[str, Callable[[int], object]
     """The same examples on rdflib's engine, serialised as the endpoint would."""
     actions: dict[str, Callable[[int], object]] = {}
     for example in EXAMPLES:
-        text = example.text(BASE)
+        text = on_synthetic(example.text(BASE))
 
         def run(i: int, text: str = text) -> None:
             result = store.dataset.query(text)

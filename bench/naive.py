@@ -18,6 +18,7 @@ from flask import Flask
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from claims.model import Iris
 from claims.vocab import CK_IRI, PREFIXES
@@ -69,6 +70,13 @@ class NaiveStore:
         for triple in self._query(query, bindings).graph:
             graph.add(triple)
         return graph
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        rows = self.select("SELECT ?p ?o WHERE { ?s ?p ?o }", {"s": subject, **({"p": predicate} if predicate else {})})
+        return [(predicate or row["p"], row["o"]) for row in rows]
+
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        return [str(o) for _, o in self.triples_of(subject, predicate)]
 
     def writing(self) -> threading.RLock:
         return self._lock

@@ -31,6 +31,11 @@ def schemes() -> Graph:
     return _copy(_parsed(SCHEMES))
 
 
+def schemes_graph() -> Graph:
+    """The concept schemes, shared: for readers only (the shape checks read it beside the data)."""
+    return _parsed(SCHEMES)
+
+
 def crosswalk() -> Graph:
     """Other fact-checkers' verdict labels (LIAR, AVeriTeC) mapped onto our statuses."""
     return _parsed(CROSSWALK)

@@ -12,11 +12,6 @@ from __future__ import annotations
 
 REVISION_COUNT = "SELECT ?kb ?n WHERE { ?kb ck:revisionNumber ?n }"
 
-VERSION_OF = "SELECT ?s ?v WHERE { ?s ck:version ?v }"
-
-
-TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-
 REVISION_HAS_NONCE = "ASK { ?r a ck:Revision ; dcterms:identifier ?nonce }"
 
 # The revision recorded with a nonce (a host asks after losing the writer's answer).

@@ -8,6 +8,7 @@ remote SPARQL 1.1 server can implement the same interface.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -51,6 +52,16 @@ class Store(Protocol):
     def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
 
     def construct(self, query: str, bindings: Bindings | None = None) -> Graph: ...
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        """The (predicate, object) pairs of ``subject`` in the default graph (of ``predicate`` only, if
+        given): what a save reads of each node it writes, so the embedded store answers it without SPARQL."""
+        ...
+
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        """The objects of ``subject`` and ``predicate`` as plain strings (IRIs, lexical forms): for
+        counters read before every cache hit, where building rdflib terms costs more than the lookup."""
+        ...
 
     def update(self, update: str) -> None:
         """Apply one SPARQL update atomically: all of it or nothing."""
@@ -113,6 +124,21 @@ def from_ox(term: object) -> Node:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_ASK = re.compile(r"\bASK\s*\{", re.IGNORECASE)
+
+
+def with_values(query: str, bindings: Bindings | None) -> str:
+    """``query`` with a ``VALUES`` block for each bound variable first in its ``WHERE`` group."""
+    if not bindings:
+        return query
+    match = _WHERE.search(query) or _ASK.search(query)
+    if match is None:
+        raise ValueError("a query that takes bound values needs a WHERE clause")
+    block = " ".join(f"VALUES ?{name} {{ {to_ox(term)} }}" for name, term in bindings.items())
+    return f"{query[: match.end()]} {block} {query[match.end() :]}"
+
+
 def new_graph() -> Graph:
     """An empty in-memory graph for query answers: rdflib's triple-only store, which adds and looks up
     about twice as fast as its default, context-aware one (answers have no named graphs)."""
@@ -145,6 +171,10 @@ def values_of(solutions: ox.QuerySolutions) -> list[ValueRow]:
                 row[name] = value.value
         rows.append(row)
     return rows
+
+
+def _named(iri: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
 
 
 def _graph_name(graph: object) -> URIRef | None:
@@ -182,10 +212,11 @@ class OxigraphStore:
         return self._store
 
     def _query(self, query: str, bindings: Bindings | None) -> object:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()
-        }
-        return self._store.query(query, prefixes=PREFIXES, substitutions=substitutions or None)
+        # Bound values go in as a VALUES block (each term serialised by pyoxigraph, never formatted
+        # from text), not as pyoxigraph substitutions: the planner does not see a substituted
+        # variable as bound, and at 10k claims joined a claim's same-claim links with every claim
+        # (1.1 s instead of 0.3 ms).
+        return self._store.query(with_values(query, bindings), prefixes=PREFIXES)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[Row]:
         solutions = self._query(query, bindings)
@@ -206,6 +237,17 @@ class OxigraphStore:
         for triple in triples:  # type: ignore[attr-defined]
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        # A pattern lookup in the store's indexes: a tenth of the cost of the same SPARQL query.
+        quads = self._store.quads_for_pattern(
+            _named(subject), _named(predicate) if predicate is not None else None, None, ox.DefaultGraph()
+        )
+        return [(from_ox(quad.predicate), from_ox(quad.object)) for quad in quads]
+
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        quads = self._store.quads_for_pattern(_named(subject), _named(predicate), None, ox.DefaultGraph())
+        return [quad.object.value for quad in quads if not isinstance(quad.object, ox.Triple)]
 
     def writing(self) -> AbstractContextManager[object]:
         return self._write_lock

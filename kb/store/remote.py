@@ -35,11 +35,12 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from claims.vocab import PREFIXES
 from kb.errors import StoreUnavailable
-from kb.store import (
+from kb.store import (  # with_values is used here and re-exported for callers
     STAGING_PREFIX,
     Bindings,
     Quad,
@@ -51,6 +52,7 @@ from kb.store import (
     rows_of,
     to_ox,
     values_of,
+    with_values,
 )
 
 log = logging.getLogger(__name__)
@@ -61,8 +63,6 @@ CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 60.0
 BULK_CHUNK = 200_000  # quads per graph-store request
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_ASK = re.compile(r"\bASK\s*\{", re.IGNORECASE)
 _NAMED_GRAPH = re.compile(r"\bGRAPH\s*<([^>\s]+)>", re.IGNORECASE)
 _SOLUTIONS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -116,15 +116,7 @@ def _prologue() -> str:
     return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
-def with_values(query: str, bindings: Bindings | None) -> str:
-    """``query`` with a ``VALUES`` block for each bound variable first in its ``WHERE`` group."""
-    if not bindings:
-        return query
-    match = _WHERE.search(query) or _ASK.search(query)
-    if match is None:
-        raise ValueError("a query that takes bound values needs a WHERE clause")
-    block = " ".join(f"VALUES ?{name} {{ {to_ox(term)} }}" for name, term in bindings.items())
-    return f"{query[: match.end()]} {block} {query[match.end() :]}"
+_TRIPLES_OF = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
 class RemoteSparqlStore:
@@ -284,6 +276,14 @@ class RemoteSparqlStore:
         for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return graph
+
+    def triples_of(self, subject: URIRef, predicate: URIRef | None = None) -> list[tuple[Node, Node]]:
+        if predicate is None:
+            return [(row["p"], row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject})]
+        return [(predicate, row["o"]) for row in self.select(_TRIPLES_OF, {"s": subject, "p": predicate})]
+
+    def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
+        return [row["o"] for row in self.select_values(_TRIPLES_OF, {"s": subject, "p": predicate})]
 
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""

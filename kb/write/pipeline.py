@@ -262,7 +262,16 @@ class Pipeline:
                     draft.before += current
                 graph = draft.touch(claim_iri, current)
             claim = Claim.from_graph(graph, claim_iri)
-            events = [EvidenceEvent.from_graph(self._description(draft, e), e) for e in claim.evidence]
+            # The events the draft does not describe, read in one graph rather than one graph each.
+            stored = self.repo.describe(
+                e
+                for e in claim.evidence
+                if e not in draft.after and (draft.before is None or (e, None, None) not in draft.before)
+            )
+            events = [
+                EvidenceEvent.from_graph(self._description(draft, e) if (e, None, None) not in stored else stored, e)
+                for e in claim.evidence
+            ]
             status = claim.derive_status(events, today).iri
             old = set(graph.objects(claim_iri, CK.status))
             if old != {status}:
@@ -280,10 +289,10 @@ class Pipeline:
 
     def check_shapes(self, draft: Draft, after: Graph, subjects: set[URIRef], refuse: Refusal) -> None:
         # The nodes written are checked; what they merely point at is context (its types only).
-        data = after + draft.beside if draft.beside is not None else after
         context = draft.context if draft.context is not None else self.context_types(after)
         focus = None if draft.whole else subjects | draft.focus
-        violations = check_shapes(data + context, focus=focus)
+        beside = [context] if draft.beside is None else [draft.beside, context]
+        violations = check_shapes(after, focus=focus, beside=beside)
         if violations:
             raise refuse(violations)
 

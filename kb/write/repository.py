@@ -183,6 +183,7 @@ class Repository:
     def __init__(self, store: Store, iris: Iris) -> None:
         self.store = store
         self.iris = iris
+        self._counter = iris.knowledge_base  # the node that carries the revision counter
         # Called with each revision once it has landed (the search index follows the log this way).
         self.listeners: list[Callable[[RevisionInfo], None]] = []
         # Set on a web host of many (CLAIMKB_WRITER_URL): changes go to the one writer service instead
@@ -192,17 +193,20 @@ class Repository:
     # --- reads ---------------------------------------------------------------------------
 
     def revision_count(self) -> int:
-        rows = self.store.select(queries.REVISION_COUNT, {"kb": self.iris.knowledge_base})
-        value = rows[0].get("n") if rows else None
-        return int(value.toPython()) if isinstance(value, Literal) else 0
+        # Asked before every read-cache hit: a pattern lookup, not a SPARQL query (a tenth of the cost).
+        found = self.store.object_values(self._counter, CK.revisionNumber)
+        return int(found[0]) if found else 0
 
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result = {}
         for resource in resources:
-            rows = self.store.select(queries.VERSION_OF, {"s": resource}) or self.store.select(
-                queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph}
-            )
-            value = rows[0].get("v") if rows else None
+            found = self.store.triples_of(resource, CK.version)
+            value: Node | None
+            if found:
+                value = found[0][1]
+            else:  # an unpublished resource keeps its version in the private graph
+                rows = self.store.select(queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph})
+                value = rows[0].get("v") if rows else None
             result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
         return result
 
@@ -214,8 +218,8 @@ class Repository:
         graph = Graph()
         private = (self.unpublished_graph, self.desk_graph) if editorial else ()
         for subject in subjects:
-            for row in self.store.select(queries.TRIPLES_OF, {"s": subject}):
-                graph.add((subject, row["p"], row["o"]))
+            for predicate, obj in self.store.triples_of(subject):
+                graph.add((subject, predicate, obj))
             for graph_name in private:
                 for row in self.store.select(queries.GRAPH_TRIPLES, {"g": graph_name, "s": subject}):
                     graph.add((subject, row["p"], row["o"]))
@@ -241,9 +245,10 @@ class Repository:
 
     def types(self, subject: URIRef) -> set[Node]:
         """``rdf:type`` of ``subject``, published or not (for the write path and editors)."""
-        rows = self.store.select(queries.TYPES_OF, {"s": subject}) or self.store.select(
-            queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph}
-        )
+        found = {kind for _, kind in self.store.triples_of(subject, RDF.type)}
+        if found:
+            return found
+        rows = self.store.select(queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph})
         return {row["t"] for row in rows}
 
     def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
