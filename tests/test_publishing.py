@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from rdflib.namespace import PROV
 from claims.vocab import CK
 from kb.errors import KBError
 from kb.interchange.imports.run import import_file
+from kb.interchange.releases import make_release
 from kb.knowledge import KnowledgeBase
 from kb.write.editing import Editor
 from kb.write.publishing import Publishing, State
@@ -39,6 +42,7 @@ CLAIMANT, TOPIC, SOURCE = "tiktok", "e-commerce", "pandaily-us-shop-launch"
 HIDDEN = {State.DRAFT: "quokkadraft", State.IN_REVIEW: "quokkareview", State.UNPUBLISHED: "quokkaunpub"}
 SHOWN = "quokkapub"
 VOID = Namespace("http://rdfs.org/ns/void#")
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 DATA = REPO / "tests" / "data"
 
 
@@ -287,6 +291,21 @@ def test_counts_move_once_a_claim_is_published(desk: Desk) -> None:
     now = _count_surfaces(desk.app.test_client())
     assert now["search total"] > desk.before["search total"]
     assert now["sparql claims"] != desk.before["sparql claims"]
+
+
+def test_a_release_holds_no_unpublished_claim(desk: Desk, tmp_path: Path) -> None:
+    """A data release (every file of it) carries the published control claim and none of the others."""
+    made = make_release(
+        desk.kb, "2026.12", tmp_path, issued=date(2026, 12, 6), publisher="claimkb", licence=LICENCE, endpoint="x"
+    )
+    files = sorted(p for p in made.directory.iterdir() if p.is_file())
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for state, word in HIDDEN.items():
+            assert word not in text and desk.slugs[word] not in text, f"the {state.label} claim is in {path.name}"
+    everything = "".join(p.read_bytes().decode("utf-8", "replace") for p in files)
+    assert SHOWN in everything
 
 
 def test_public_sparql_sees_no_unpublished_triple_in_any_graph(desk: Desk) -> None:
