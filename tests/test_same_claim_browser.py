@@ -19,7 +19,7 @@ EXISTING = "TikTok will launch its shopping service, TikTok Shop, in the US befo
 
 @pytest.fixture
 def app(make_app: Any) -> Any:
-    return make_app(TESTING=False)
+    return make_app(TESTING=False, review_required="0")  # a small desk: the editor publishes alone
 
 
 @pytest.fixture
@@ -55,6 +55,11 @@ def test_editor_sees_the_recorded_claim_and_links_the_new_one(page: Any) -> None
     expect(page.get_by_text("Claim added")).to_be_visible()
     same = page.locator("section[aria-labelledby=same-claim]")
     expect(same.get_by_role("link", name="TikTok Shop will launch in the US before the 2022 holidays")).to_be_visible()
+    # The new claim is a draft: the recorded claim's page names it once it is published.
+    page.get_by_label("Why (recorded in the history)").fill("The same claim, from a newsletter")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".publication-state")).to_have_attribute("data-state", "published")
+    same = page.locator("section[aria-labelledby=same-claim]")
     same.get_by_role("link", name="TikTok Shop will launch in the US before the 2022 holidays").click()
     expect(page.locator("h1.claim-text")).to_have_text(EXISTING)
     expect(page.locator("section[aria-labelledby=same-claim]").get_by_text("Before the 2022 holidays")).to_be_visible()
