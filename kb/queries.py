@@ -440,6 +440,16 @@ SELECT ?after ?s ?p ?n WHERE {
 } ORDER BY ?n
 """
 
+# Editors' history of an unpublished claim (kb/read/history.py): the revisions that changed ?resource,
+# as the public log names them, and as a private log graph ?log names them (the private log, or the
+# sealed record of a claim unpublished after it was public).
+REVISIONS_CHANGING = "SELECT ?resource ?n WHERE { ?rev ck:changed ?resource ; ck:revisionNumber ?n }"
+REVISIONS_CHANGING_IN_LOG = """
+SELECT ?resource ?log ?n WHERE { ?rev ck:revisionNumber ?n . GRAPH ?log { ?rev ck:changed ?resource } }
+"""
+# What the public log (or, with GRAPH_TRIPLES, a private log ?g) says of revision ?rev.
+REVISION_META = "SELECT ?rev ?p ?o WHERE { ?rev ?p ?o }"
+
 REVISION_INFO = """
 SELECT ?rev ?n ?time ?agent ?reason ?revertOf WHERE {
   ?rev a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ;

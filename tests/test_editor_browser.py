@@ -146,6 +146,7 @@ def test_editor_turns_a_pasted_article_into_a_claim(page: Any) -> None:
     first.get_by_label("Keep as a claim").check()
     first.get_by_label("The claim, in neutral words").fill("Northwind Ferries will add three electric boats by 2028.")
     page.get_by_role("button", name="Add the ticked claims").click()
-    expect(page.get_by_text("Added 1 claim quoted from this article")).to_be_visible()
+    expect(page.get_by_text("Added 1 claim quoted from this article as drafts")).to_be_visible()
+    page.locator(".flash").get_by_role("link", name="desk").click()  # a draft: reviewed from the desk
     page.get_by_role("link", name="Northwind Ferries will add three electric boats by 2028.").first.click()
     expect(page.locator(".quote mark")).to_have_text(ARTICLE.split("\n\n")[1].split(". ")[0] + ".")

@@ -350,6 +350,27 @@ def test_editors_see_unpublished_claims_and_their_state(desk: Desk) -> None:
     assert HIDDEN[State.DRAFT] in drafts.text and HIDDEN[State.UNPUBLISHED] not in drafts.text
 
 
+def test_editors_see_an_unpublished_claims_history_and_the_public_does_not(desk: Desk) -> None:
+    client, reader = desk.app.test_client(), desk.app.test_client()
+    login(client, ALICE, PASSWORDS[ALICE])
+    reasons = {
+        State.DRAFT: ["Added a draft claim", "evidence"],
+        State.IN_REVIEW: ["Added a draft claim", "submit for the test"],
+        # Published once and then unpublished: its sealed public record shows too.
+        State.UNPUBLISHED: ["Added a draft claim", "approve for the test", "unpublish for the test"],
+    }
+    for state, word in HIDDEN.items():
+        path = f"/claims/{desk.slugs[word]}/history"
+        assert reader.get(path).status_code == 404
+        page = client.get(path)
+        assert page.status_code == 200 and word in page.text
+        assert page.headers["Cache-Control"] == "private, no-store"
+        shown = page.text.replace("&#39;", "'")
+        for reason in reasons[state]:
+            assert reason in shown, (state, reason)
+    assert client.get("/claims/no-such-claim/history").status_code == 404
+
+
 # --- review by a second editor ------------------------------------------------------------------
 
 

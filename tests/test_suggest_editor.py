@@ -9,7 +9,9 @@ from flask.testing import FlaskClient
 from rdflib import Literal
 
 from claims.suggestions import CONTEXT, split_sentences
+from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
+from kb.write.publishing import Publishing, State
 from kb.write.suggesting import MAX_ARTICLE
 from tests.helpers import EDITOR_NAME, csrf_token
 from tests.html import by_class, parse, text
@@ -82,6 +84,17 @@ def paste(client: FlaskClient, **overrides: str) -> Any:
     return client.post("/editor/suggest", data=data)
 
 
+def drafts_quoted_from(kb: KnowledgeBase, source_path: str) -> list[str]:
+    """The slugs of the unpublished claims that appeared first in the source at ``source_path``."""
+    source = kb.iris.source(source_path.rsplit("/", 1)[1])
+    publishing = Publishing(kb)
+    return [
+        item.slug
+        for item in publishing.desk()
+        if item.state is State.DRAFT and publishing.bundle(item.iri).value(item.iri, SCHEMA.firstAppearance) == source
+    ]
+
+
 def key_of(suggestions: dict[str, str], opening: str) -> str:
     (key,) = [k for sentence, k in suggestions.items() if sentence.startswith(opening)]
     return key
@@ -122,17 +135,41 @@ def test_paste_review_accept_two_and_reject_one(editor_client: FlaskClient, kb: 
 
     revision = editor_client.get(f"/api/revisions/{before + 1}").get_json()
     assert revision["agent"] == EDITOR_NAME
-    assert revision["reason"] == "Claims from the Gazette's ferry story"
 
+    # The claims are drafts, as the new-claim form's are: the message says so and points to the desk.
+    landed = editor_client.get(response.headers["Location"])
+    flash = text(by_class(parse(landed.text), "flash-success", "p")[0])
+    assert "Added 2 claims quoted from this article as drafts" in flash
+    assert '<a href="/desk">desk</a>' in landed.text
+    drafts = drafts_quoted_from(kb, response.headers["Location"])
+    assert len(drafts) == 2
+
+    # Not on any public page until published: the source (public, as the form's new sources are)
+    # lists no claim, and each draft's page and history answer 404 to the public.
     reader = app.test_client()  # the public pages, logged out
     source_page = reader.get(response.headers["Location"])
     assert source_page.status_code == 200
-    source_doc = parse(source_page.text)
-    assert text(source_doc.find(".//h1")) == ARTICLE_FIELDS["headline"]
+    assert text(parse(source_page.text).find(".//h1")) == ARTICLE_FIELDS["headline"]
+    assert not by_class(parse(source_page.text), "claim-card", "li")
+    for slug in drafts:
+        for path in (f"/claims/{slug}", f"/claims/{slug}/history", f"/api/claims/{slug}"):
+            assert reader.get(path).status_code == 404, path
+        # An editor reads the draft and its history (who, when and the real reason, from the private log).
+        assert editor_client.get(f"/claims/{slug}").status_code == 200
+        history = editor_client.get(f"/claims/{slug}/history")
+        assert history.status_code == 200
+        assert "Claims from the Gazette's ferry story" in text(parse(history.text).find(".//main"))
+    assert "ferry story" not in reader.get(f"/revisions/{before + 1}").text
+
+    # Published from the desk, they show on the source's page with their quotes.
+    Publishing(kb, review_required=False).transition(
+        drafts, "publish", agent=kb.agent(EDITOR_NAME), reason="Checked the ferry claims"
+    )
+    source_doc = parse(reader.get(response.headers["Location"]).text)
     claim_links = {
         a.get("href") for card in by_class(source_doc, "claim-card", "li") for a in card.iter("a") if a.get("href")
     }
-    assert len(claim_links) == 2
+    assert claim_links == {f"/claims/{slug}" for slug in drafts}
     quotes_and_sources = {}
     for link in claim_links:
         page = reader.get(link)
@@ -201,13 +238,12 @@ def test_claims_join_a_source_already_tracked_at_the_same_address(
     values = form_values(review.text, "/editor/suggest/accept")
     key = key_of(suggestions_on(review.text), "Ticket prices rose 12%")
     values[f"{key}-accept"] = "1"
-    sources_before = editor_client.get("/api/claims").get_json()
     response = editor_client.post("/editor/suggest/accept", data=values)
     assert response.status_code == 302, field_errors(response.text)
     location = response.headers["Location"]
     existing = editor_client.get(f"/api/sources/{location.rsplit('/', 1)[1]}").get_json()
     assert existing["url"] == seed_url and existing["headline"] != "Ignored: the source exists"
-    assert len(editor_client.get("/api/claims").get_json()["claims"]) == len(sources_before["claims"]) + 1
+    assert len(drafts_quoted_from(kb, location)) == 1  # one new draft, quoted from the tracked source
 
 
 # --- refusals -----------------------------------------------------------------------------------------

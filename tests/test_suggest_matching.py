@@ -11,6 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.knowledge import KnowledgeBase
+from kb.read.history import History
+from kb.write.publishing import Publishing, State
 from tests.helpers import EDITOR_NAME, csrf_token
 from tests.test_suggest_editor import form_values, suggestions_on
 
@@ -57,10 +59,13 @@ def test_a_suggestion_matching_a_recorded_claim_becomes_its_appearance(
     quote, source = next((q, s) for q, s in after.quotes if s.slug not in {x.slug for _, x in before.quotes})
     assert quote.exact == REPEATED and source.headline == FIELDS["headline"]
     assert any(str(a).endswith("/sources/" + source.slug) for a in after.claim.appearances)
-    texts = {c.text for c in kb.claims()}
-    assert REPEATED not in texts and NEW in texts  # no second claim for the repeated sentence
-    latest = kb.recent_changes(1)[0]
-    assert "appearance of 1 recorded claim" in latest.reason
+    # The appearance changed the published claim as it stands; the other sentence is a new draft.
+    assert kb.iris.claim(EXISTING) not in {item.iri for item in Publishing(kb).desk()}
+    drafts = {item.text for item in Publishing(kb).desk() if item.state is State.DRAFT}
+    assert NEW in drafts and REPEATED not in drafts  # no second claim for the repeated sentence
+    assert REPEATED not in {c.text for c in kb.claims()} and NEW not in {c.text for c in kb.claims()}
+    (latest,) = History(kb).claim_history(EXISTING, limit=0, editorial=True)[:1]
+    assert "appearance of 1 recorded claim" in latest.revision.reason
 
 
 def test_api_suggestions_carry_their_match_and_accept_an_appearance(

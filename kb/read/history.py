@@ -1,5 +1,10 @@
 """History: what each revision changed, in words a reader can follow.
 
+The public history reads only the public log. Editors' history of an unpublished claim
+(``editorial=True``: a draft, a claim in review or unpublished) also reads the private log and the
+private revision graphs (``kb.write.repository`` keeps there who, when, why and what of unpublished
+work, and seals there the public record of a claim unpublished later); no public page calls it.
+
 Reverting a revision is a write, in ``kb.write.revert``.
 """
 
@@ -71,14 +76,24 @@ class History:
         kind_slug = self.iris.kind_and_slug(text)
         return kind_slug[1] if kind_slug else re.split(r"[#/]", text.rstrip("/#"))[-1] or text
 
-    def revision_diff(self, number: int, *, focus: set[URIRef] | None = None, limit: int | None = None) -> RevisionDiff:
-        """Revision ``number`` as rows a reader can follow; only ``focus`` subjects, at most ``limit`` triples."""
-        rows = self.store.select(queries.REVISION_INFO, {"rev": self.iris.revision(number)})
-        if not rows:
-            raise NotFound(f"There is no revision {number}.")
-        row = rows[0]
-        summary = self.kb._revision_summary({**row, "rev": self.iris.revision(number)})
+    def revision_diff(
+        self, number: int, *, focus: set[URIRef] | None = None, limit: int | None = None, editorial: bool = False
+    ) -> RevisionDiff:
+        """Revision ``number`` as rows a reader can follow; only ``focus`` subjects, at most ``limit`` triples.
+
+        ``editorial`` (editors' pages only): with what the private log and graphs record of it."""
+        if editorial:
+            row = self._editorial_info(number)
+        else:
+            rows = self.store.select(queries.REVISION_INFO, {"rev": self.iris.revision(number)})
+            if not rows:
+                raise NotFound(f"There is no revision {number}.")
+            row = rows[0]
+        summary = self.kb._revision_summary({**row, "rev": self.iris.revision(number)}, changes=not editorial)
         added, removed = self.repo.revision_triples(number)
+        if editorial:
+            more_added, more_removed = self._private_triples(number)
+            added, removed = added | more_added, removed | more_removed
         if focus is not None:
             added = {t for t in added if t[0] in focus}
             removed = {t for t in removed if t[0] in focus}
@@ -95,17 +110,63 @@ class History:
             shown=len(added) + len(removed),
         )
 
-    def claim_history(self, slug: str, limit: int = 200) -> list[RevisionDiff]:
+    def claim_history(self, slug: str, limit: int = 200, *, editorial: bool = False) -> list[RevisionDiff]:
         """The revisions that changed a claim, newest first, each showing what it did to the claim,
-        its evidence and its quotes."""
+        its evidence and its quotes. ``editorial``: an unpublished claim's too, with its private record."""
         iri = self.iris.claim(slug)
-        graph = self._require_claim(iri)
+        graph = self._require_claim(iri, editorial=editorial)
         claim = Claim.from_graph(graph, iri)
         focus = {iri, *claim.evidence, *claim.quotes}
         for event in claim.evidence:
-            focus |= {q for q in self.repo.describe([event]).objects(event, CK.quote) if isinstance(q, URIRef)}
+            described = self.repo.describe([event], editorial=editorial)
+            focus |= {q for q in described.objects(event, CK.quote) if isinstance(q, URIRef)}
         focus |= {URIRef(f"{q}/selector") for q in list(focus) if "/quotes/" in str(q)}
-        return [self.revision_diff(r.number, focus=focus, limit=limit) for r in self.kb.history(iri)]
+        if not editorial:
+            return [self.revision_diff(r.number, focus=focus, limit=limit) for r in self.kb.history(iri)]
+        return [self.revision_diff(n, focus=focus, limit=limit, editorial=True) for n in self._editorial_revisions(iri)]
+
+    # --- editors' history of unpublished claims: the private log too ---------------------------------
+
+    def _private_logs(self) -> tuple[URIRef, URIRef]:
+        """The private log, and the sealed log (``ck:changed`` of a claim unpublished after it was public)."""
+        return self.repo.log_graph, self.iris.editorial_graph("sealed")
+
+    def _editorial_revisions(self, iri: URIRef) -> list[int]:
+        """Numbers of the revisions that changed ``iri``, public or private, newest first."""
+        numbers = {int(str(r["n"])) for r in self.store.select(queries.REVISIONS_CHANGING, {"resource": iri})}
+        for log in self._private_logs():
+            rows = self.store.select(queries.REVISIONS_CHANGING_IN_LOG, {"resource": iri, "log": log})
+            numbers |= {int(str(r["n"])) for r in rows}
+        return sorted(numbers, reverse=True)
+
+    def _editorial_info(self, number: int) -> dict[str, Any]:
+        """Who, when and why of revision ``number``: the private log's record over the public one's."""
+        rev = self.iris.revision(number)
+        found: dict[Node, Node] = {}
+        for row in self.store.select(queries.REVISION_META, {"rev": rev}):
+            found.setdefault(row["p"], row["o"])
+        if not found:
+            raise NotFound(f"There is no revision {number}.")
+        for log in self._private_logs():
+            for row in self.store.select(queries.GRAPH_TRIPLES, {"g": log, "s": rev}):
+                found[row["p"]] = row["o"]  # the real reason (the public one may only say "editorial work")
+        return {
+            "n": found[CK.revisionNumber],
+            "time": found[PROV.endedAtTime],
+            "agent": found[PROV.wasAssociatedWith],
+            "reason": found.get(CK.reason, Literal("")),
+            "revertOf": found.get(CK.revertOf),
+        }
+
+    def _private_triples(self, number: int) -> tuple[set[Triple], set[Triple]]:
+        """What revision ``number`` added and removed in private graphs (drafts, sealed public records)."""
+        sealed = f"{self.iris.base}private/editorial/sealed/revisions/{number}"
+        parts: dict[str, set[Triple]] = {"added": set(), "removed": set()}
+        for part, triples in parts.items():
+            for graph in (self.repo.private_revision_graph(number, part), URIRef(f"{sealed}/{part}")):
+                rows = self.store.select(queries.GRAPH_TRIPLES, {"g": graph})
+                triples |= {(r["s"], r["p"], r["o"]) for r in rows}
+        return parts["added"], parts["removed"]
 
     def _diff_rows(self, added: set[Triple], removed: set[Triple]) -> list[DiffRow]:
         rows: dict[tuple[Node, Node], DiffRow] = {}
@@ -124,8 +185,8 @@ class History:
                 getattr(rows[key], side).append(label(o))
         return sorted(rows.values(), key=lambda r: (r.subject_label, r.property))
 
-    def _require_claim(self, iri: URIRef) -> Graph:
-        graph = self.repo.describe([iri])
+    def _require_claim(self, iri: URIRef, *, editorial: bool = False) -> Graph:
+        graph = self.repo.describe([iri], editorial=editorial)
         if (iri, RDF.type, SCHEMA.Claim) not in graph:
             raise NotFound(f"There is no claim at {iri}.")
         return graph

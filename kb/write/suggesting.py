@@ -6,6 +6,11 @@ and for each accepted claim its quote — the exact words with a few words eithe
 the text again on the server so the selector always matches it. All accepted claims land in one
 revision through the write pipeline (derived statuses, SHACL shapes, versions), so one
 submission is one entry in the history, and one revert takes it back.
+
+From the site the new claims are drafts, as the editor's form makes them (``as_draft``): they and the
+quotes they own stay in the private graph until an editor publishes them from the desk, while the
+article's new source and new claimants are public, as the form's new sources and entities are. An
+appearance added to a recorded claim changes that claim as it stands (published or not).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from kb.write import fields
 from kb.write.editing import Editor
 from kb.write.fields import MAX_ACCEPTED, MAX_ARTICLE, Submitted
 from kb.write.pipeline import Draft
+from kb.write.publishing import draft_triples
 from kb.write.repository import RevisionInfo
 from kb.write.submitted import CONTROL, MAX_NAME, MAX_REASON, Problems, invalid
 
@@ -105,7 +111,7 @@ class Suggester:
     # --- accepting ------------------------------------------------------------------------------
 
     def accept(
-        self, article: Mapping[str, Any], claims: Sequence[Any], *, agent: URIRef
+        self, article: Mapping[str, Any], claims: Sequence[Any], *, agent: URIRef, as_draft: bool = False
     ) -> tuple[URIRef, list[URIRef], RevisionInfo]:
         """Record the article (unless its URL is tracked already) and the accepted claims, in one revision.
 
@@ -113,6 +119,8 @@ class Suggester:
         published, reason); each of ``claims`` has quote_exact (and start, where it was found),
         text, claim_type, claimant or new_claimant_name (empty: the publisher), claimed_on and
         deadline. Problems come back keyed by field, a claim's as ``claims.<id>.<field>``.
+        ``as_draft``: the new claims are drafts (``kb.write.publishing``); the site's review form makes
+        drafts, the API published claims (as ``POST /api/claims`` does).
         """
         text = article_text(article)
         if not isinstance(claims, list) or not all(isinstance(c, Mapping) for c in claims):
@@ -149,6 +157,11 @@ class Suggester:
         assert source is not None
         draft.claims = set(created)
         draft.expected = {iri: 0 for iri in created}
+        if as_draft:  # as Editor.create_claim(as_draft=True): the claims (and what they own) only
+            draft.private |= set(created)
+            for iri in created:
+                for triple in draft_triples(iri):
+                    draft.after[iri].add(triple)
         if source in draft.after:
             draft.expected[source] = 0
         headline = (
@@ -156,7 +169,8 @@ class Suggester:
             if source not in draft.after
             else str(draft.after[source].value(source, SCHEMA.headline))
         )
-        default = f"Added {len(created)} claim{'s' if len(created) != 1 else ''} suggested from “{headline}”"
+        kind = "draft claim" if as_draft else "claim"
+        default = f"Added {len(created)} {kind}{'s' if len(created) != 1 else ''} suggested from “{headline}”"
         if appeared:
             default += f", and the article as an appearance of {len(appeared)} recorded claim(s)"
         info = self.editor.pipeline.write(draft, agent=agent, reason=reason or default[:MAX_REASON])

@@ -19,7 +19,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from kb.errors import ConflictError, KBError, LikelyMatches, ValidationFailed
+from kb.errors import ConflictError, KBError, LikelyMatches, NotFound, ValidationFailed
 from kb.language import detect_or_default
 from kb.read.matching import Matcher
 from kb.write import fields
@@ -393,8 +393,20 @@ def preview() -> Page:
 
 
 @bp.get("/claims/<slug>/history")
-def claim_history(slug: str) -> str:
-    page = get_kb().claim_page(_slug(slug))
+def claim_history(slug: str) -> Page:
+    try:
+        page = get_kb().claim_page(_slug(slug))
+    except NotFound:
+        if current_user() is None:
+            raise  # the public never learns that an unpublished claim exists
+        # A draft, in review or unpublished: its record is in the private log, for editors only.
+        from webapp.desk import _private, get_publishing
+
+        page, _state = get_publishing().editorial_claim_page(_slug(slug))
+        revisions = get_editor().history.claim_history(slug, editorial=True)
+        return _private(
+            current_app.make_response(render_template("editor/history.html", page=page, revisions=revisions))
+        )
     return render_template("editor/history.html", page=page, revisions=get_editor().history.claim_history(slug))
 
 

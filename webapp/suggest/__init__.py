@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from claims import concepts
@@ -141,15 +142,21 @@ def accept() -> Page:
     user = current_user()
     assert user is not None  # login_required
     try:
-        source, created, info = get_suggester().accept(values, claims, agent=user.iri)
+        # Drafts, as the new-claim form makes them: an editor reviews them on the desk before publishing.
+        source, created, info = get_suggester().accept(values, claims, agent=user.iri, as_draft=True)
     except KBError as error:
         errors = _form_errors(error)
         candidates = _form_errors_of(error.details.get("candidates") or {})
         proposals = get_suggester().propose(text, _published(values))
         return _review(submitted, proposals, errors, error.status, candidates)
+    count = f"{len(created)} claim{'s' if len(created) != 1 else ''}"
     flash(
-        f"Added {len(created)} claim{'s' if len(created) != 1 else ''} quoted from this article "
-        f"(revision {info.number}).",
+        Markup(
+            "Added {} quoted from this article as drafts (revision {}): the public sees them once "
+            'they are published from the <a href="{}">desk</a>.'
+        ).format(count, info.number, url_for("desk.desk"))
+        if created
+        else f"Added this article to the recorded claims (revision {info.number}).",
         "success",
     )
     return redirect(url_for("pages.source", slug=source.rsplit("/", 1)[1]))
