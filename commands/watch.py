@@ -15,10 +15,10 @@ from kb import settings as kb_settings
 from kb.accounts import Accounts
 from kb.errors import KBError
 from kb.knowledge import KnowledgeBase
-from kb.links import LinkChecker, LinkChecks, source_addresses, user_agent
-from kb.mail import Mailer
-from kb.reminders import send_reminders
-from kb.watchlists import Watchlists
+from kb.watch.links import LinkChecker, LinkChecks, source_addresses, user_agent
+from kb.watch.mail import Mailer
+from kb.watch.reminders import send_reminders
+from kb.watch.watchlists import Watchlists
 
 
 @contextmanager

@@ -121,8 +121,8 @@ def test_watchlist_reminders_and_leases_across_hosts(database: str, tmp_path: Pa
     however many runs race for it, and link-check outcomes shared."""
     import threading
 
-    from kb.links import LinkChecks, Outcome
-    from kb.watchlists import Watchlists
+    from kb.watch.links import LinkChecks, Outcome
+    from kb.watch.watchlists import Watchlists
 
     here = Accounts.open(database, tmp_path, Iris("http://localhost:5000/"))
     there = Accounts.open(database, tmp_path / "other-host", Iris("http://localhost:5000/"))

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from commands import main
 from kb.accounts import Accounts
-from kb.links import LinkChecker, LinkChecks, in_turn
+from kb.watch.links import LinkChecker, LinkChecks, in_turn
 from tests.helpers import EDITOR_NAME, AppFactory, csrf_token, login
 from tests.link_server import Seen, link_server
 

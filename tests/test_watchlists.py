@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 from commands import main
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
-from kb.mail import Mailer, SmtpServer
-from kb.reminders import send_reminders
-from kb.watchlists import Watchlists
+from kb.watch.mail import Mailer, SmtpServer
+from kb.watch.reminders import send_reminders
+from kb.watch.watchlists import Watchlists
 from kb.write.editing import Editor
 from tests.helpers import AppFactory, csrf_token, login, wait_until
 from tests.mail_server import Mailbox, smtp_server

@@ -19,7 +19,7 @@ from kb.knowledge import KnowledgeBase
 from kb.read import pages
 from kb.read.feeds import FeedScope, revisions
 from kb.read.pages import ClaimSummary, RevisionSummary
-from kb.watchlists import Follow
+from kb.watch.watchlists import Follow
 
 MAX_CHANGES = 50
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, render_template
 
-from kb.links import LinkChecks, Outcome, source_addresses
+from kb.watch.links import LinkChecks, Outcome, source_addresses
 from webapp.extensions import get_accounts, get_kb
 
 bp = Blueprint("links", __name__)

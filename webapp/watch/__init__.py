@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kb.errors import KBError
 from kb.read.watchlist import watch_view
-from kb.watchlists import KINDS, MAX_DAYS, Watchlists, check_target
+from kb.watch.watchlists import KINDS, MAX_DAYS, Watchlists, check_target
 from webapp.editor.auth import check_csrf, current_user, login_required
 from webapp.extensions import get_accounts, get_kb
 from webapp.filters import site_path

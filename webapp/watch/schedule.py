@@ -18,9 +18,9 @@ from flask import Flask
 
 from kb import settings as kb_settings
 from kb.errors import KBError
-from kb.mail import Mailer
-from kb.reminders import send_reminders
-from kb.watchlists import Watchlists
+from kb.watch.mail import Mailer
+from kb.watch.reminders import send_reminders
+from kb.watch.watchlists import Watchlists
 from webapp.extensions import _ACCOUNTS_KEY, _EXTENSION_KEY
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from kb import queries
 from kb.accounts import Accounts, metadata
 from kb.knowledge import KnowledgeBase
-from kb.watchlists import create_tables
+from kb.watch.watchlists import create_tables
 
 STATES = ("alive", "moved", "gone", "failed", "blocked")
 BROKEN = ("gone", "moved", "failed", "blocked")  # listed on the report page

@@ -4,7 +4,7 @@ Each run finds, for every editor with an e-mail address, the unresolved predicti
 whose deadline is within their chosen number of days (or has passed), leaves out those reminded
 of already (with the same deadline), reserves the rest in the accounts database, sends one mail
 listing them and records it as sent. Running it twice sends nothing the second time; two runs at
-once (two hosts, cron beside the scheduler) cannot both reserve one reminder (``kb.watchlists``).
+once (two hosts, cron beside the scheduler) cannot both reserve one reminder (``kb.watch.watchlists``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import socket
 from dataclasses import dataclass, field
 
 from kb.knowledge import KnowledgeBase
-from kb.mail import Mailer
 from kb.read.watchlist import DuePrediction, Followed, due_predictions, label_of
-from kb.watchlists import Watchlists
+from kb.watch.mail import Mailer
+from kb.watch.watchlists import Watchlists
 
 log = logging.getLogger(__name__)
 
