@@ -430,7 +430,7 @@ class TantivyIndex(RevisionState):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, final), (tantivy.Occur.Must, bounds)])
 
     def _count(self, searcher: tantivy.Searcher, final: tantivy.Query, lowest: int, highest: int | None) -> int:
-        return int(searcher.search(self._in_range(final, lowest, highest), limit=1).count or 0)
+        return int(getattr(searcher.search(self._in_range(final, lowest, highest), limit=1), "count", 0) or 0)
 
     def _ranked(self, searcher: tantivy.Searcher, final: tantivy.Query, lowest: int, highest: int) -> list[Any]:
         """The addresses of the matching claims whose rank lies between ``lowest`` and ``highest``."""
