@@ -503,8 +503,14 @@ class TantivyIndex(RevisionState):
         if not typed:
             return None
         best: tuple[int, int, str] | None = None
+        letters = set(typed)
         for word, count in searcher.terms_with_prefix("words", typed[0]):
             if abs(len(word) - len(typed)) > 2:
+                continue
+            # Each letter one word has and the other lacks costs at least one edit: a quick lower
+            # bound that rules out most words before the edit distance (pure Python) is computed.
+            others = set(word)
+            if len(letters - others) > 2 or len(others - letters) > 2:
                 continue
             gap = distance(typed, word)
             if gap <= 2 and (best is None or (gap, -count, word) < best):
