@@ -151,6 +151,11 @@ class QuickAnalysis:
         self._stops = frozenset(StopFilter().stops)
         self._stems: dict[str, str] = {}
 
+    @property
+    def stops(self) -> frozenset[str]:
+        """The stop words the English analysis leaves out."""
+        return self._stops
+
     def english(self, text: str) -> str:
         """``multilingual_analyzer`` on unmarked (English) text, tokens joined by spaces."""
         stems, stops, kept = self._stems, self._stops, []

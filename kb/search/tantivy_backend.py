@@ -5,7 +5,15 @@ same schema), so the syntax, the error messages and the query tree for SPARQL ar
 query is then translated into Tantivy queries. Text is analysed in Python by the same analysers too
 (stemming, stop words) and indexed as ready-made tokens, so a word matches the same claims on both
 backends. What Tantivy adds is speed: phrases answered from positions, facet counts from
-aggregations over columnar fields, sorting by date from a fast field, and an index built in Rust.
+aggregations over columnar fields, sorting by date from a numeric fast field, and an index built in Rust.
+
+Newest-first order (date descending, then slug ascending) is kept as a 64-bit number per claim, ``rank``:
+the day in the high bits, the slug's first nine characters below (see ``rank``). Tantivy orders a page at
+any depth by a number in a few milliseconds, where a string sort key cost 17 µs for every claim before
+the page (85 ms for page 100 of 10k). The number is a coarsening of the exact order (two claims of one
+day whose slugs share nine characters tie), so a page is fetched with one claim either side: when a
+neighbour ties with the page's first or last claim, the tied claims are read and ordered exactly
+(``_newest``). Pages stay identical to the Whoosh backend's.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +62,7 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 2: the support facet; 3: the language facet; 4: words analysed in their language
+SCHEMA_VERSION = 5  # 2: support facet; 3: language facet; 4: words analysed in their language; 5: rank
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 REBUILD_HEAP = 512 * 1024 * 1024  # one writer for the whole rebuild: fewer, larger segments to merge
@@ -68,7 +77,7 @@ PLAIN_FACETS = ("status", "type", "year", "support", "language")
 def _tantivy_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("claim", stored=True, tokenizer_name="raw")
-    builder.add_text_field("sortkey", fast=True, tokenizer_name="raw")
+    builder.add_unsigned_field(RANK, fast=True, indexed=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENS, index_option="position")
     builder.add_text_field("words", tokenizer_name=TOKENS, index_option="basic")  # unstemmed, for spelling
@@ -81,10 +90,46 @@ def _tantivy_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _sort_key(document: ClaimDocument) -> str:
-    """Sorted descending: newest claim first, then slugs in ascending order (each character inverted)."""
-    claimed = document.claimed.isoformat() if document.claimed else ""
-    return claimed + "\x00" + "".join(chr(0x7F - ord(c)) if ord(c) < 0x7F else c for c in document.slug) + "\x7f"
+def sort_key(claimed: str | None, slug: str) -> str:
+    """The exact newest-first order, sorted descending: the date (ISO; undated last), then slugs in
+    ascending order (each character inverted)."""
+    return (claimed or "") + "\x00" + "".join(chr(0x7F - ord(c)) if ord(c) < 0x7F else c for c in slug) + "\x7f"
+
+
+RANK = "rank"
+SLUG_ALPHABET = "-0123456789abcdefghijklmnopqrstuvwxyz"  # claims.model.SLUG_RE, in code point order
+SLUG_CHARS = 9  # 38 ** 9 < 2 ** 48: nine characters (and the end of a slug) in the low 48 bits
+SLUG_BITS = 48
+FIRST_DAY = date(1900, 1, 1).toordinal() - 1  # days from 1900 in the high 16 bits (earlier ones tie)
+
+
+def _slug_code(slug: str) -> int:
+    """The first characters of ``slug`` as a number in slug order (never a greater number for a smaller
+    slug; equal numbers are told apart exactly by ``sort_key``). A character outside the alphabet counts
+    as the one just below it with every later position at its greatest, which keeps the order."""
+    base = len(SLUG_ALPHABET) + 1  # 0: the slug has ended
+    digits: list[int] = []
+    for char in slug[:SLUG_CHARS]:
+        index = SLUG_ALPHABET.find(char)
+        if index >= 0:
+            digits.append(index + 1)
+            continue
+        digits.append(sum(1 for c in SLUG_ALPHABET if c < char))
+        digits.extend([base - 1] * (SLUG_CHARS - len(digits)))
+        break
+    digits.extend([0] * (SLUG_CHARS - len(digits)))
+    code = 0
+    for digit in digits:
+        code = code * base + digit
+    return code
+
+
+def rank(claimed: date | None, slug: str) -> int:
+    """A number that orders claims newest first, then by slug, read descending (undated last)."""
+    day = claimed.toordinal() - FIRST_DAY if claimed else 0
+    if claimed and not 1 < day < 0xFFFF:  # from 1900-01-01 back, or 2079-06-05 on: one rank for each end
+        return min(max(day, 1), 0xFFFF) << SLUG_BITS
+    return (day << SLUG_BITS) | ((1 << SLUG_BITS) - 1 - _slug_code(slug))
 
 
 class TantivyIndex(RevisionState):
@@ -143,7 +188,6 @@ class TantivyIndex(RevisionState):
         english = not content_marked.startswith(MARK)
         fields: dict[str, Any] = {
             "claim": document.iri,
-            "sortkey": _sort_key(document),
             "content": self._quick.english(content) if english else self._analysed(self._stem, content_marked),
             "words": self._quick.words(content),
             "status": document.status,
@@ -159,7 +203,9 @@ class TantivyIndex(RevisionState):
             fields[f"k_{name}"] = [v.slug for v in linked[name]]
         if document.year:
             fields["year"] = str(document.year)
-        return tantivy.Document(**{k: v for k, v in fields.items() if v != []})
+        built = tantivy.Document(**{k: v for k, v in fields.items() if v != []})
+        built.add_unsigned(RANK, rank(document.claimed, document.slug))
+        return built
 
     def apply(self, documents: Mapping[str, ClaimDocument | None], revision: int) -> None:
         with self._lock:
@@ -331,23 +377,77 @@ class TantivyIndex(RevisionState):
             final = tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
         by_date = request.sort == "date" or text_query is None
         offset = (page - 1) * per_page
+        marked = self._marked_words(parsed) if request.snippets else set()
         if by_date:
-            found = searcher.search(final, limit=per_page, offset=offset, order_by_field="sortkey")
+            newest, total = self._newest(searcher, final, offset, per_page)
+            hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
         else:
             found = searcher.search(final, limit=per_page, offset=offset)
-        marked = self._marked_words(parsed) if request.snippets else set()
-        hits = [
-            self._hit(searcher.doc(address), marked, None if by_date else float(key)) for key, address in found.hits
-        ]
+            total = int(getattr(found, "count", 0) or 0)
+            hits = [self._hit(searcher.doc(address), marked, float(score)) for score, address in found.hits]
         return SearchResult(
             hits=hits,
-            total=int(getattr(found, "count", 0) or 0),
+            total=total,
             page=page,
             per_page=per_page,
             facets=self._facets(searcher, final) if request.facets else {},
             parsed_query=_described(parsed, request.filters),
             query_tree=query_tree(parsed, text) if parsed is not None else None,
         )
+
+    # --- newest first -------------------------------------------------------------------------
+
+    def _newest(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, offset: int, limit: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+        """(IRI, stored data) of the matching claims at ``offset`` to ``offset + limit`` in newest-first
+        order, and how many match: ordered by ``rank``, ties at the page's edges resolved exactly."""
+        start = max(0, offset - 1)  # one claim either side of the page, to see whether a tie crosses an edge
+        found = searcher.search(final, limit=offset + limit + 1 - start, offset=start, order_by_field=RANK)
+        total = int(getattr(found, "count", 0) or 0)
+        window = [(int(key), address) for key, address in found.hits]
+        before = window[0][0] if start < offset and window else None
+        window = window[offset - start :]
+        after = window[limit][0] if len(window) > limit else None
+        page = window[:limit]
+        if not page:
+            return [], total
+        high, low = page[0][0], page[-1][0]
+        if before != high and after != low:
+            return self._in_order([address for _, address in page], searcher), total
+        # A tie crosses an edge: the claims before the page, then the tied ones in exact order.
+        first = self._count(searcher, final, high + 1, None)
+        ordered = self._in_order(self._ranked(searcher, final, high, high), searcher)
+        ordered += self._in_order([address for key, address in page if low < key < high], searcher)
+        if low != high:
+            ordered += self._in_order(self._ranked(searcher, final, low, low), searcher)
+        return ordered[offset - first : offset - first + limit], total
+
+    def _in_range(self, final: tantivy.Query, lowest: int, highest: int | None) -> tantivy.Query:
+        bounds = tantivy.Query.range_query(
+            self.schema, RANK, tantivy.FieldType.Unsigned, lowest, highest if highest is not None else 2**64 - 1
+        )
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, final), (tantivy.Occur.Must, bounds)])
+
+    def _count(self, searcher: tantivy.Searcher, final: tantivy.Query, lowest: int, highest: int | None) -> int:
+        return int(getattr(searcher.search(self._in_range(final, lowest, highest), limit=1), "count", 0) or 0)
+
+    def _ranked(self, searcher: tantivy.Searcher, final: tantivy.Query, lowest: int, highest: int) -> list[Any]:
+        """The addresses of the matching claims whose rank lies between ``lowest`` and ``highest``."""
+        count = self._count(searcher, final, lowest, highest)
+        if not count:
+            return []
+        found = searcher.search(self._in_range(final, lowest, highest), limit=count, count=False)
+        return [address for _, address in found.hits]
+
+    def _in_order(self, addresses: list[Any], searcher: tantivy.Searcher) -> list[tuple[str, dict[str, Any]]]:
+        """The claims at ``addresses`` in exact newest-first order."""
+        claims = []
+        for address in addresses:
+            document = searcher.doc(address)
+            claims.append((str(document.get_first("claim")), json.loads(str(document.get_first("data")))))
+        claims.sort(key=lambda claim: sort_key(claim[1].get("claimed"), str(claim[1].get("slug", ""))), reverse=True)
+        return claims
 
     def _facets(self, searcher: tantivy.Searcher, final: tantivy.Query) -> dict[str, list[FacetCount]]:
         fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in FACETS}
@@ -403,8 +503,14 @@ class TantivyIndex(RevisionState):
         if not typed:
             return None
         best: tuple[int, int, str] | None = None
+        letters = set(typed)
         for word, count in searcher.terms_with_prefix("words", typed[0]):
             if abs(len(word) - len(typed)) > 2:
+                continue
+            # Each letter one word has and the other lacks costs at least one edit: a quick lower
+            # bound that rules out most words before the edit distance (pure Python) is computed.
+            others = set(word)
+            if len(letters - others) > 2 or len(others - letters) > 2:
                 continue
             gap = distance(typed, word)
             if gap <= 2 and (best is None or (gap, -count, word) < best):

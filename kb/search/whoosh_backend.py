@@ -48,8 +48,8 @@ from kb.search import (
     SearchRequest,
     SearchResult,
 )
+from kb.search.analysis import QuickAnalysis, multilingual_analyzer, query_language
 from kb.search.analysis import marked as with_language_mark
-from kb.search.analysis import multilingual_analyzer, query_language
 from kb.search.documents import ClaimDocument, Linked
 from kb.search.state import RevisionState
 
@@ -290,12 +290,20 @@ def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: fl
     )
 
 
+_QUICK = QuickAnalysis()
+
+
 def snippet_html(data: Mapping[str, Any], marked: set[str], analyzer: Any) -> str:
     """The first passage of text, quotes or note with a marked word; else the start of the text."""
     if marked:
         fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+        # Whoosh's highlighter analyses a passage even when it holds none of the words (most of a
+        # hit's quotes and notes, often its text): the quick analysis, which gives the English
+        # analyser's tokens, rules those out first (3.6 to 1.5 ms a page of 20 hits). Stop words are
+        # kept when highlighting but dropped by the quick analysis: with one marked, no passage is skipped.
+        quick = not any(len(word) < 2 or word in _QUICK.stops for word in marked)
         for text in [data["text"], *data.get("quotes", []), data.get("note", "")]:
-            if not text:
+            if not text or (quick and marked.isdisjoint(_QUICK.english(text).split())):
                 continue
             found = highlight.highlight(text, marked, analyzer, fragmenter, _MarkFormatter(), top=2)
             if found:

@@ -1,0 +1,86 @@
+"""Newest-first listings on both engines: every page at any depth in the exact order (date descending,
+then slug), ties in Tantivy's numeric rank resolved across page edges, filters and edits kept."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from kb.search import SearchIndex, SearchRequest
+from kb.search.documents import ClaimDocument
+from kb.search.tantivy_backend import TantivyIndex, rank
+from kb.search.whoosh_backend import WhooshIndex
+
+# Slugs sharing their first nine characters on one day tie in Tantivy's rank; undated claims come last.
+SLUGS = (
+    [f"same-prefix-{n}" for n in range(13)] + [f"s{n}" for n in range(9)] + ["a", "a-b", "a0", "z9-x", "b-long-slug"]
+)
+
+
+def _documents() -> list[ClaimDocument]:
+    documents = []
+    for n, slug in enumerate(SLUGS):
+        claimed = None if n % 7 == 3 else date(2020, 5, 1) if n < 13 or n % 2 else date(2020, 1, 1) + timedelta(n)
+        status = "supported" if n % 3 else "refuted"
+        documents.append(
+            ClaimDocument(
+                iri=f"http://example.org/{slug}", slug=slug, name=slug, text="words", status=status, claimed=claimed
+            )
+        )
+    return documents
+
+
+def _expected(documents: list[ClaimDocument]) -> list[str]:
+    by_slug = sorted(documents, key=lambda d: d.slug)
+    return [d.slug for d in sorted(by_slug, key=lambda d: d.claimed or date.min, reverse=True)]
+
+
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    path: Path = tmp_path_factory.mktemp(request.param)
+    built: SearchIndex = WhooshIndex(path) if request.param == "whoosh" else TantivyIndex(path)
+    built.rebuild(_documents(), 1)
+    return built
+
+
+def _pages(index: SearchIndex, per_page: int, filters: dict[str, str]) -> list[str]:
+    slugs: list[str] = []
+    page = 1
+    while True:
+        result = index.search(SearchRequest(filters=filters, sort="date", page=page, per_page=per_page, facets=False))
+        if not result.hits:
+            return slugs
+        assert result.total == len(_expected([d for d in _documents() if d.status == filters.get("status", d.status)]))
+        slugs += [hit.slug for hit in result.hits]
+        page += 1
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5, 50])
+def test_every_page_holds_the_next_claims_in_exact_order(index: SearchIndex, per_page: int) -> None:
+    documents = _documents()
+    assert _pages(index, per_page, {}) == _expected(documents)
+    supported = [d for d in documents if d.status == "supported"]
+    assert _pages(index, per_page, {"status": "supported"}) == _expected(supported)
+
+
+def test_an_edit_moves_the_claim_to_its_new_place(index: SearchIndex) -> None:
+    documents = _documents()
+    moved = documents[5]
+    moved.claimed = date(2021, 1, 1)
+    index.apply({moved.iri: moved}, 2)
+    assert _pages(index, 4, {}) == _expected(documents)
+    moved.claimed = date(2020, 5, 1)
+    index.apply({moved.iri: moved}, 3)
+
+
+def test_the_rank_never_orders_a_claim_against_the_exact_order() -> None:
+    slugs = sorted(["a", "a-", "a-b", "a0", "ab", "abcdefghij", "abcdefghik", "z", "0", "9z", "a.b", "a+", "a~"])
+    days = [None, date(1850, 1, 1), date(1899, 12, 31), date(1900, 1, 1), date(1900, 1, 2), date(2024, 2, 29)]
+    days += [date(2079, 6, 4), date(2079, 6, 5), date(2300, 1, 1)]
+    exact = [(day, slug) for day in days for slug in slugs]
+    exact.sort(key=lambda claim: claim[1])
+    exact.sort(key=lambda claim: claim[0] or date.min, reverse=True)
+    ranks = [rank(day, slug) for day, slug in exact]
+    assert ranks == sorted(ranks, reverse=True)
