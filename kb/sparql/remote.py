@@ -117,11 +117,7 @@ class RemoteEvaluator:
             except httpx.HTTPError as error:
                 # Unknown for now, and asked again next time: no query is sent to a server of unknown
                 # kind (an oxigraph serve must never get one; see kb.sparql.replica).
-                raise KBError(
-                    f"The SPARQL server cannot be reached ({error}); please try again in a moment.",
-                    status=503,
-                    title="Store unavailable",
-                ) from error
+                raise _unreachable(error) from error
             server = response.headers.get("Server", "").lower()
             self._kind = next((kind for kind in ("virtuoso", "oxigraph") if kind in server), "other")
         return self._kind
@@ -161,11 +157,7 @@ class RemoteEvaluator:
         except httpx.TimeoutException as error:
             raise QueryTimeout(self._timeout_message()) from error
         except httpx.TransportError as error:
-            raise KBError(
-                f"The SPARQL server cannot be reached ({error}); please try again in a moment.",
-                status=503,
-                title="Store unavailable",
-            ) from error
+            raise _unreachable(error) from error
 
     def _read(self, response: httpx.Response, job: Job) -> Outcome:
         if response.headers.get("X-SQL-State", "").startswith("S1T"):
@@ -216,3 +208,11 @@ def _pairs(params: list[tuple[str, str]]) -> Iterator[tuple[str, str | list[str]
         grouped.setdefault(key, []).append(value)
     for key, values in grouped.items():
         yield key, values if len(values) > 1 else values[0]
+
+
+def _unreachable(error: httpx.HTTPError) -> KBError:
+    return KBError(
+        f"The SPARQL server cannot be reached ({error}); please try again in a moment.",
+        status=503,
+        title="Store unavailable",
+    )
