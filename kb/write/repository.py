@@ -127,6 +127,10 @@ def _graph_key(item: GraphTriple) -> tuple[str, Triple]:
     return (str(item[0] or ""), item[1])
 
 
+def _version(value: Node | None) -> int:
+    return int(value.toPython()) if isinstance(value, Literal) else 0
+
+
 def _nt(term: Node) -> str:
     """An RDF term in N-Triples syntax (Oxigraph validates and escapes it)."""
     return str(to_ox(term))
@@ -198,16 +202,24 @@ class Repository:
         return int(found[0]) if found else 0
 
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
-        result = {}
+        result: dict[URIRef, int] = {}
+        elsewhere = []
         for resource in resources:
             found = self.store.triples_of(resource, CK.version)
-            value: Node | None
             if found:
-                value = found[0][1]
-            else:  # an unpublished resource keeps its version in the private graph
-                rows = self.store.select(queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph})
-                value = rows[0].get("v") if rows else None
-            result[resource] = int(value.toPython()) if isinstance(value, Literal) else 0
+                result[resource] = _version(found[0][1])
+            else:
+                elsewhere.append(resource)
+        # New resources, or unpublished ones (their version is in the private graph): one question when
+        # the knowledge base holds no unpublished work, rather than one query per resource.
+        private = self.unpublished(elsewhere) if elsewhere else set()
+        for resource in elsewhere:
+            rows = (
+                self.store.select(queries.VERSION_IN_GRAPH, {"s": resource, "u": self.unpublished_graph})
+                if resource in private
+                else []
+            )
+            result[resource] = _version(rows[0].get("v") if rows else None)
         return result
 
     def describe(self, subjects: Iterable[URIRef], *, editorial: bool = False) -> Graph:
