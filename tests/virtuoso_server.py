@@ -14,6 +14,7 @@ digest-authenticated ``/sparql-auth`` and ``/sparql-graph-crud-auth`` as a user 
 
 from __future__ import annotations
 
+import atexit
 import secrets
 import shutil
 import subprocess
@@ -111,6 +112,8 @@ def _template_directory() -> Path:
     with _template_lock:
         if _template is None:
             directory = Path(tempfile.mkdtemp(prefix="virtuoso-template-"))
+            # One template per test process; gone when the process ends (each held a fresh database).
+            atexit.register(shutil.rmtree, directory, ignore_errors=True)
             server = VirtuosoServer(directory, _from_template=False)
             server.start()
             server.stop()
