@@ -239,6 +239,13 @@ def write_synthetic(path: Path, claims: int, *, base: str = BASE, seed: int = 7)
     return count
 
 
+def rare_words(claims: int, *, seed: int = 7, count: int = 5) -> list[str]:
+    """Words that occur in only a handful of the claims ``synthetic_lines(claims, seed=seed)`` writes: the
+    tail of its Zipf-like vocabulary (a search for one of them is a search for a rare word)."""
+    rng = random.Random(seed)
+    return _vocabulary(rng, invented=max(2_000, claims // 2))[-count:]
+
+
 def synthetic_quads(claims: int, *, base: str = BASE, seed: int = 7) -> Iterator[Quad]:
     """The same triples as rdflib quads (for benchmarks that build their store from terms)."""
     for chunk in synthetic_lines(claims, base=base, seed=seed):
