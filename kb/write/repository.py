@@ -39,7 +39,7 @@ from claims.model import Iris
 from claims.vocab import CK, OA, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError
-from kb.store import STAGING_PREFIX, Store, to_ox
+from kb.store import STAGING_PREFIX, Store, new_graph, to_ox
 
 Triple = tuple[Node, Node, Node]
 
@@ -227,8 +227,11 @@ class Repository:
 
         ``editorial`` (the write path and editors' pages only) adds what the private graphs hold
         about them: an unpublished claim's description and the desk's data."""
-        graph = Graph()
-        private = (self.unpublished_graph, self.desk_graph) if editorial else ()
+        graph = new_graph()
+        private: tuple[URIRef, ...] = (self.unpublished_graph, self.desk_graph) if editorial else ()
+        subjects = list(subjects)
+        if private and subjects:  # a private graph holding nothing (the common case) is not asked per subject
+            private = tuple(g for g in private if self.store.ask(queries.IN_GRAPH, {"g": g}))
         for subject in subjects:
             for predicate, obj in self.store.triples_of(subject):
                 graph.add((subject, predicate, obj))
@@ -262,6 +265,19 @@ class Repository:
             return found
         rows = self.store.select(queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph})
         return {row["t"] for row in rows}
+
+    def types_of(self, subjects: Iterable[URIRef]) -> dict[URIRef, set[Node]]:
+        """``types`` of each of ``subjects``; the unpublished graph asked only when it holds anything."""
+        found: dict[URIRef, set[Node]] = {}
+        missing = []
+        for subject in subjects:
+            found[subject] = {kind for _, kind in self.store.triples_of(subject, RDF.type)}
+            if not found[subject]:
+                missing.append(subject)
+        if missing and self.store.ask(queries.IN_GRAPH, {"g": self.unpublished_graph}):
+            for subject in missing:
+                found[subject] = self.types(subject)
+        return found
 
     def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
         """Those of ``subjects`` whose description lives in the unpublished graph."""
