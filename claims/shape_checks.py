@@ -130,7 +130,10 @@ class CompiledShape:
     reported_path: URIRef | None = None
 
     def values(self, data: Data, focus: Node) -> list[Node]:
-        return [focus] if self.path is None else sorted(data.objects(focus, self.path), key=_key)
+        if self.path is None:
+            return [focus]
+        found = data.objects(focus, self.path)
+        return list(found) if len(found) < 2 else sorted(found, key=_key)  # most properties have one value
 
     def results(self, data: Data, focus: Node) -> Iterator[Result]:
         values = self.values(data, focus)
