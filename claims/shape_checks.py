@@ -34,16 +34,78 @@ class Unsupported(Exception):
     """The shapes graph uses a construct these checks do not implement (pyshacl then checks)."""
 
 
-class Data:
-    """The data graph with the concept schemes (and any other graph) beside it, read as one without copies."""
+Index = dict[tuple[Node, Node], set[Node]]
+_EMPTY: frozenset[Node] = frozenset()
+_SHARED_INDEXES: dict[int, tuple[Graph, Index]] = {}
 
-    def __init__(self, *graphs: Graph) -> None:
-        self.graphs = graphs
+
+def _index(graph: Graph) -> Index:
+    index: Index = {}
+    for s, p, o in graph:
+        key = (s, p)
+        found = index.get(key)
+        if found is None:
+            index[key] = {o}
+        else:
+            found.add(o)
+    return index
+
+
+class Data:
+    """The data graph with the concept schemes (and any other graph) beside it, read as one.
+
+    A check asks for the same node's types and properties tens of times (every shape, ``sh:class``
+    on every link), and rdflib's lookups cost microseconds each: the graphs are read once into an
+    index of (subject, predicate) to objects, which then answers every lookup. ``shared`` graphs
+    never change (the concept schemes): their index is built once per process.
+    """
+
+    def __init__(self, *graphs: Graph, shared: Iterable[Graph] = ()) -> None:
+        self.shared = tuple(shared)
+        self.graphs = graphs + self.shared
+        self._own: Index | None = None
+        self._shared: list[Index] = []
+        self._classes: dict[Node, set[Node]] = {}
+
+    def _indexes(self) -> Index:
+        if self._own is None:
+            self._own = {}
+            for graph in self.graphs[: len(self.graphs) - len(self.shared)]:
+                for key, found in _index(graph).items():
+                    self._own.setdefault(key, set()).update(found)
+            for graph in self.shared:
+                cached = _SHARED_INDEXES.get(id(graph))
+                if cached is None or cached[0] is not graph:
+                    cached = _SHARED_INDEXES[id(graph)] = (graph, _index(graph))
+                self._shared.append(cached[1])
+        return self._own
 
     def objects(self, subject: Node, predicate: URIRef) -> set[Node]:
-        found: set[Node] = set()
-        for graph in self.graphs:
-            found.update(graph.objects(subject, predicate))
+        """The objects of ``subject``'s ``predicate`` in every graph (a set the caller must not change)."""
+        key = (subject, predicate)
+        found = self._indexes().get(key)
+        for index in self._shared:
+            more = index.get(key)
+            if more:
+                found = more if found is None else found | more
+        return found if found is not None else _EMPTY  # type: ignore[return-value]
+
+    def is_instance(self, node: Node, cls: URIRef) -> bool:
+        """``node`` has ``rdf:type`` ``cls`` or a subclass of it (``rdfs:subClassOf*``, as pyshacl reads it)."""
+        return cls in self.classes(node)
+
+    def classes(self, node: Node) -> set[Node]:
+        """``node``'s types and all their superclasses (read once per node)."""
+        found = self._classes.get(node)
+        if found is None:
+            found = set()
+            frontier = list(self.objects(node, RDF.type))
+            while frontier:
+                current = frontier.pop()
+                if current not in found:
+                    found.add(current)
+                    frontier.extend(self.objects(current, RDFS.subClassOf))
+            self._classes[node] = found
         return found
 
     def subjects(self, predicate: URIRef, obj: Node) -> set[Node]:
@@ -51,24 +113,6 @@ class Data:
         for graph in self.graphs:
             found.update(graph.subjects(predicate, obj))
         return found
-
-    def is_instance(self, node: Node, cls: URIRef) -> bool:
-        """``node`` has ``rdf:type`` ``cls`` or a subclass of it (``rdfs:subClassOf*``, as pyshacl reads it)."""
-        types = self.objects(node, RDF.type)
-        if cls in types:
-            return True
-        seen: set[Node] = set()
-        frontier = list(types)
-        while frontier:
-            current = frontier.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for parent in self.objects(current, RDFS.subClassOf):
-                if parent == cls:
-                    return True
-                frontier.append(parent)
-        return False
 
 
 # A compiled constraint: given the data, the focus node and its value nodes, the values that fail
@@ -86,7 +130,10 @@ class CompiledShape:
     reported_path: URIRef | None = None
 
     def values(self, data: Data, focus: Node) -> list[Node]:
-        return [focus] if self.path is None else sorted(data.objects(focus, self.path), key=_key)
+        if self.path is None:
+            return [focus]
+        found = data.objects(focus, self.path)
+        return list(found) if len(found) < 2 else sorted(found, key=_key)  # most properties have one value
 
     def results(self, data: Data, focus: Node) -> Iterator[Result]:
         values = self.values(data, focus)

@@ -72,7 +72,7 @@ def check_shapes(
     try:
         if checks is None:
             raise Unsupported("the shapes graph")
-        results = checks.validate(Data(data, *beside, schema_files.schemes_graph()), wanted)
+        results = checks.validate(Data(data, *beside, shared=[schema_files.schemes_graph()]), wanted)
     except Unsupported:  # in the shapes, or met only in the data (sh:lessThan on a blank node)
         whole = data
         for graph in beside:

@@ -92,13 +92,17 @@ class KnowledgeBase:
     def is_empty(self) -> bool:
         return self.repository.revision_count() == 0 and self.store.is_empty()
 
-    def load_graph(self, graph: Graph, *, agent: str, reason: str) -> RevisionInfo | None:
-        """Add ``graph`` as one revision, after shape validation; ``None`` if it adds nothing new."""
+    def load_graph(self, graph: Graph, *, agent: str, reason: str, checked: bool = False) -> RevisionInfo | None:
+        """Add ``graph`` as one revision, after shape validation; ``None`` if it adds nothing new.
+
+        ``checked``: the graph comes from ``loading.read_file`` (blank nodes named, IRIs checked).
+        """
         from kb.write.pipeline import Pipeline, shape_report
 
         pipeline = Pipeline(self)
-        graph = loading.skolemize(graph, self.iris)
-        draft = loading.draft_for_graph(graph, pipeline)
+        if not checked:
+            graph = loading.skolemize(graph, self.iris)
+        draft = loading.draft_for_graph(graph, pipeline, checked=checked)
         return pipeline.write(
             draft, agent=self.agent(agent), reason=reason, refuse=shape_report, extra=self._agent_triples(agent)
         )
@@ -106,17 +110,8 @@ class KnowledgeBase:
     def load_file(
         self, path: Path, *, rdf_format: str | None = None, agent: str = LOADER_AGENT, reason: str | None = None
     ) -> RevisionInfo | None:
-        dataset = loading.parse_file(path, self.iris.base, rdf_format)
-        named = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
-        if named:
-            raise KBError(
-                f"{path} holds named graphs ({len(named)}); only a dump can carry them, "
-                "and a dump is restored into an empty knowledge base with `claimkb restore`."
-            )
-        graph = Graph()
-        for triple in dataset.default_graph:
-            graph.add(triple)
-        return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}")
+        graph = loading.read_file(path, self.iris, rdf_format)
+        return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}", checked=True)
 
     def ensure_seed(self) -> RevisionInfo | None:
         """Load the seed claims if the knowledge base is empty."""

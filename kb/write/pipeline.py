@@ -25,6 +25,7 @@ from claims.validation import Violation, check_shapes
 from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError, ValidationFailed
+from kb.store import new_graph
 from kb.write.fields import FIELD_OF_PATH, MAX_REASON
 from kb.write.repository import BOOKKEEPING, Change, Repository, RevisionInfo, Triple, diff
 from kb.write.submitted import invalid
@@ -99,19 +100,19 @@ class Draft:
                     triples.add(triple)
         for triple in triples:
             if isinstance(triple[0], URIRef):
-                self.after.setdefault(triple[0], Graph()).add(triple)
+                self.after.setdefault(triple[0], new_graph()).add(triple)
 
     def touch(self, iri: URIRef, description: Graph) -> Graph:
         """``iri``'s description in the draft, starting from ``description`` if it has none yet."""
         if iri not in self.after:
-            self.after[iri] = Graph()
+            self.after[iri] = new_graph()
             for triple in description.triples((iri, None, None)):
                 if triple[1] not in BOOKKEEPING:
                     self.after[iri].add(triple)
         return self.after[iri]
 
     def graph(self) -> Graph:
-        combined = Graph()
+        combined = new_graph()
         for description in self.after.values():
             combined += description
         return combined
@@ -194,7 +195,7 @@ class Pipeline:
         if draft.before is None:
             before = self.repo.describe(subjects, editorial=True)
         else:  # the writer's graph may describe more than the written nodes
-            before = Graph()
+            before = new_graph()
             for subject in subjects:
                 for triple in draft.before.triples((subject, None, None)):
                     before.add(triple)
@@ -299,11 +300,11 @@ class Pipeline:
     def context_types(self, graph: Graph) -> Graph:
         """``rdf:type`` of the IRIs that ``graph`` points at but does not describe (for ``sh:class``)."""
         described = set(graph.subjects())
-        context = Graph()
-        for obj in set(graph.objects()):
-            if isinstance(obj, URIRef) and obj not in described:
-                for kind in self.repo.types(obj):
-                    context.add((obj, RDF.type, kind))
+        context = new_graph()
+        pointed = {obj for obj in graph.objects() if isinstance(obj, URIRef) and obj not in described}
+        for obj, kinds in self.repo.types_of(pointed).items():
+            for kind in kinds:
+                context.add((obj, RDF.type, kind))
         return context
 
     def by_field(self, violations: list[Violation]) -> ValidationFailed:

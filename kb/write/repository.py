@@ -39,7 +39,7 @@ from claims.model import Iris
 from claims.vocab import CK, OA, SCHEMA
 from kb import queries
 from kb.errors import ConflictError, KBError
-from kb.store import STAGING_PREFIX, Store, to_ox
+from kb.store import STAGING_PREFIX, Store, new_graph, to_ox
 
 Triple = tuple[Node, Node, Node]
 
@@ -123,8 +123,16 @@ def staging_time(graph: URIRef) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _graph_key(item: GraphTriple) -> tuple[str, Triple]:
-    return (str(item[0] or ""), item[1])
+def _order(triple: Triple) -> tuple[str, ...]:
+    """A triple's place in an update's text: by its terms' strings, compared in C. (rdflib's own order
+    compares term by term in Python, and an import's update sorts tens of thousands of triples.)"""
+    s, p, o = triple
+    extra = (o.datatype or "", o.language or "") if isinstance(o, Literal) else ("", "")
+    return (str(s), str(p), type(o).__name__, str(o), *map(str, extra))
+
+
+def _graph_key(item: GraphTriple) -> tuple[str, tuple[str, ...]]:
+    return (str(item[0] or ""), _order(item[1]))
 
 
 def _version(value: Node | None) -> int:
@@ -137,7 +145,7 @@ def _nt(term: Node) -> str:
 
 
 def _triples_block(triples: Iterable[Triple]) -> str:
-    return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples))
+    return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples, key=_order))
 
 
 GraphTriple = tuple[URIRef | None, Triple]
@@ -163,7 +171,7 @@ def _operation(
 ) -> str:
     """One ``DELETE … INSERT … WHERE`` operation, with no empty block (Virtuoso refuses ``DELETE { }``
     and an empty ``GRAPH <g> { }`` template)."""
-    removed = [(None, t) for t in sorted(deleted)] + list(more_deleted)
+    removed = [(None, t) for t in sorted(deleted, key=_order)] + list(more_deleted)
     lines = ["DELETE {", *_template(removed), "}"] if removed else []
     if inserted:
         lines += ["INSERT {", *_template(inserted), "}"]
@@ -227,8 +235,11 @@ class Repository:
 
         ``editorial`` (the write path and editors' pages only) adds what the private graphs hold
         about them: an unpublished claim's description and the desk's data."""
-        graph = Graph()
-        private = (self.unpublished_graph, self.desk_graph) if editorial else ()
+        graph = new_graph()
+        private: tuple[URIRef, ...] = (self.unpublished_graph, self.desk_graph) if editorial else ()
+        subjects = list(subjects)
+        if private and subjects:  # a private graph holding nothing (the common case) is not asked per subject
+            private = tuple(g for g in private if self.store.ask(queries.IN_GRAPH, {"g": g}))
         for subject in subjects:
             for predicate, obj in self.store.triples_of(subject):
                 graph.add((subject, predicate, obj))
@@ -263,6 +274,19 @@ class Repository:
         rows = self.store.select(queries.TYPES_IN_GRAPH, {"s": subject, "u": self.unpublished_graph})
         return {row["t"] for row in rows}
 
+    def types_of(self, subjects: Iterable[URIRef]) -> dict[URIRef, set[Node]]:
+        """``types`` of each of ``subjects``; the unpublished graph asked only when it holds anything."""
+        found: dict[URIRef, set[Node]] = {}
+        missing = []
+        for subject in subjects:
+            found[subject] = {kind for _, kind in self.store.triples_of(subject, RDF.type)}
+            if not found[subject]:
+                missing.append(subject)
+        if missing and self.store.ask(queries.IN_GRAPH, {"g": self.unpublished_graph}):
+            for subject in missing:
+                found[subject] = self.types(subject)
+        return found
+
     def unpublished(self, subjects: Iterable[URIRef]) -> set[URIRef]:
         """Those of ``subjects`` whose description lives in the unpublished graph."""
         graph = self.unpublished_graph
@@ -294,8 +318,8 @@ class Repository:
                 return self.desk_graph
             return self.unpublished_graph if triple[0] in private else None
 
-        removed = [(graph(t, before), t) for t in sorted(change.removed)]
-        added = [(graph(t, after), t) for t in sorted(change.added)]
+        removed = [(graph(t, before), t) for t in sorted(change.removed, key=_order)]
+        added = [(graph(t, after), t) for t in sorted(change.added, key=_order)]
         return removed, added, before, after
 
     # --- writes --------------------------------------------------------------------------
@@ -432,8 +456,8 @@ class Repository:
         """The update that writes revision ``number``, and the triples to stage before it (if any)."""
         if routed is None:
             routed = (
-                [(None, t) for t in sorted(change.removed)],
-                [(None, t) for t in sorted(change.added)],
+                [(None, t) for t in sorted(change.removed, key=_order)],
+                [(None, t) for t in sorted(change.added, key=_order)],
                 set(),
                 set(),
             )
@@ -514,7 +538,7 @@ class Repository:
         meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
         deletes: list[GraphTriple] = sorted(old_versions + removed_at, key=_graph_key)
         inserts: list[GraphTriple] = sorted(new_versions + added_at + [(None, t) for t in meta], key=_graph_key)
-        inserts += [(self.iris.editorial_graph("log"), t) for t in sorted(log_meta)]
+        inserts += [(self.iris.editorial_graph("log"), t) for t in sorted(log_meta, key=_order)]
         # The revision's record: what landed in (or left) the default graph is public; what landed in
         # (or left) a private graph, or belongs to a claim being unpublished, is recorded privately.
         private_added = self.private_revision_graph(number, "added")
@@ -529,12 +553,14 @@ class Repository:
             or len(deletes) + len(inserts) <= self.CHUNK
         ):
             if private_work:
-                core_ops = _operation(core_delete, [(None, t) for t in sorted(core_insert)] + inserts, where, deletes)
+                core_ops = _operation(
+                    core_delete, [(None, t) for t in sorted(core_insert, key=_order)] + inserts, where, deletes
+                )
                 landed = f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."
                 sealing = self._sealing(private_after - private_before, change.public & private_before, landed)
                 return " ;\n".join([core_ops, *sealing]), {}
             # One operation with the change in its template: the precondition guards all of it.
-            core: list[GraphTriple] = [(None, t) for t in sorted(core_insert)]
+            core: list[GraphTriple] = [(None, t) for t in sorted(core_insert, key=_order)]
             return _operation(core_delete, core + inserts, where, deletes), {}
         # A large change on a SPARQL server. Virtuoso compiles an operation's template to SQL of at
         # most 10,000 lines (about a thousand triples) and does not undo the earlier operations of a
@@ -547,8 +573,8 @@ class Repository:
         staged: dict[URIRef, list[Triple]] = {
             staging["delete"]: [t for _, t in deletes],
             staging["insert"]: [t for g, t in inserts if g is None],
-            staging["added"]: sorted(change.added),
-            staging["removed"]: sorted(change.removed),
+            staging["added"]: sorted(change.added, key=_order),
+            staging["removed"]: sorted(change.removed, key=_order),
         }
         branches = " UNION ".join(
             f"{{ GRAPH {_nt(staging[part])} {{ ?{part}S ?{part}P ?{part}O }} }}" for part in staging

@@ -20,6 +20,7 @@ from claims.vocab import CK
 from kb.errors import ValidationFailed
 from kb.interchange.imports.records import Record, Triple
 from kb.knowledge import KnowledgeBase
+from kb.store import new_graph
 from kb.write.pipeline import Pipeline, shape_report
 from kb.write.publishing import draft_triples
 from kb.write.repository import Change
@@ -159,7 +160,7 @@ class BatchWriter:
     def _graph(self, records: Iterable[Record], existing: dict[URIRef, set[Triple]]) -> Graph:
         """The records' own triples, and each shared node the knowledge base lacks, described once."""
         held = {node for node, triples in existing.items() if triples}
-        graph = Graph()
+        graph = new_graph()
         described: set[URIRef] = set()
         for record in records:
             for triple in record.own:
@@ -178,7 +179,7 @@ class BatchWriter:
 
         Every node of the batch is checked, with what the knowledge base already holds of it.
         """
-        before = Graph()
+        before = new_graph()
         for triples in existing.values():
             for triple in triples:
                 before.add(triple)
