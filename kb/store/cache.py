@@ -31,12 +31,24 @@ class RevisionCache:
                 self._entries.move_to_end(key)
                 return entry[1]  # type: ignore[return-value]
         value = compute()
+        self._keep(key, revision, value)
+        return value
+
+    def revision(self) -> int:
+        """The current revision count: what a value computed from now on is valid for."""
+        return self._current_revision()
+
+    def put(self, key: Hashable, value: object, revision: int) -> None:
+        """Keep ``value`` for ``key`` as computed at ``revision`` (read before computing it, so that a
+        revision landing meanwhile makes it stale rather than wrongly current)."""
+        self._keep(key, revision, value)
+
+    def _keep(self, key: Hashable, revision: int, value: object) -> None:
         with self._lock:
             self._entries[key] = (revision, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:
