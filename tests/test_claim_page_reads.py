@@ -1,9 +1,11 @@
 """The claim page's shortcuts: the independence section read from the page's own neighbourhood graph
 (the same answer as the two independence queries), and the rendered page kept for readers (never for an
-editor, and not past a revision)."""
+editor, and not past a revision or a link check)."""
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import date
 
 from flask import Flask
@@ -17,6 +19,7 @@ from kb import queries
 from kb.knowledge import KnowledgeBase
 from kb.read import independence
 from kb.store import OxigraphStore
+from kb.watch.links import LinkChecks, Outcome
 from tests.helpers import login
 
 BASE = "http://localhost:5000/"
@@ -80,3 +83,17 @@ def test_a_reader_gets_the_kept_page_an_editor_a_fresh_one_and_a_revision_a_new_
     saved = client.put(f"/api/claims/{slug}", json=values, headers={"Authorization": f"Bearer {token}"})
     assert saved.status_code == 200, saved.data
     assert b"A name given after the page was kept" in client.get(f"/claims/{slug}").data
+
+
+def test_a_kept_page_says_what_a_later_link_check_found(app: Flask) -> None:
+    """A link check is not a revision: the page a reader gets next says what it found all the same."""
+    client = app.test_client()
+    slug = "own-us-fulfilment-centres"
+    before = client.get(f"/claims/{slug}").get_data(as_text=True)
+    assert "(gone, checked" not in before
+    url = re.findall(r'class="external" href="([^"]+)"', before)[0]
+    now = time.time()
+    LinkChecks(app.extensions["claimkb_accounts"]).record(
+        Outcome(url=url, state="gone", status=410, moved_to=None, detail="", checked_at=now, since=now)
+    )
+    assert "(gone, checked" in client.get(f"/claims/{slug}").get_data(as_text=True)
