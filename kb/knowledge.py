@@ -17,7 +17,7 @@ from claims.status import Status
 from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, NotFound
-from kb.read import pages
+from kb.read import independence, pages
 from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
 from kb.store import Store, open_store
 from kb.store.cache import RevisionCache
@@ -174,9 +174,16 @@ class KnowledgeBase:
 
     def _claim_page(self, slug: str, as_of: date | None) -> ClaimPage:
         iri = self.iris.claim(slug)
+        revision = self.cache.revision()
         graph = self.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
         if (iri, RDF.type, SCHEMA.Claim) not in graph:
             raise NotFound(f"There is no claim called “{slug}”.")
+        # The same graph answers two more of the page's sections in the usual case, each a query less.
+        if (iri, CK.sameClaimAs, None) not in graph and (None, CK.sameClaimAs, iri) not in graph:
+            self.cache.put(("same claims", iri), [], revision)
+        found = independence.from_neighbourhood(graph, iri, as_of)
+        if found is not None:
+            self.cache.put(("independence", iri, as_of), found, revision)
         return pages.claim_page(graph, iri, self.today(), as_of)
 
     def same_claims(self, iri: URIRef) -> list[ClaimSummary]:

@@ -65,9 +65,13 @@ SELECT ?d ?claim ?p ?o WHERE { GRAPH ?d { ?claim ?p ?o } }
 
 # --- one claim and what surrounds it ------------------------------------------------------------
 
+# Besides what the page shows, it brings the links of other claims to this one as the same claim (the
+# page asks for those claims only when there are some) and the publishers of its first appearance
+# (with its sources' triples, what the independence section needs when no source derives from another).
 CLAIM_NEIGHBOURHOOD = """
 CONSTRUCT { ?s ?p ?o } WHERE {
   { ?claim ?p ?o . BIND(?claim AS ?s) }
+  UNION { ?s ck:sameClaimAs ?claim . BIND(ck:sameClaimAs AS ?p) BIND(?claim AS ?o) }
   UNION { ?claim ck:evidence ?s . ?s ?p ?o }
   UNION { ?claim ck:quote|ck:evidence/ck:quote ?s . ?s ?p ?o }
   UNION { ?claim ck:quote/oa:hasSelector|ck:evidence/ck:quote/oa:hasSelector ?s . ?s ?p ?o }
@@ -79,7 +83,8 @@ CONSTRUCT { ?s ?p ?o } WHERE {
   UNION { ?claim ck:media|ck:media/schema:review ?s . ?s ?p ?o }
   UNION {
     ?claim schema:author|schema:about|ck:evidence/ck:actor
-           |schema:appearance/schema:publisher|ck:evidence/ck:source/schema:publisher
+           |schema:appearance/schema:publisher|schema:firstAppearance/schema:publisher
+           |ck:evidence/ck:source/schema:publisher
            |ck:quote/oa:hasSource/schema:publisher ?s .
     ?s ?p ?o
     FILTER(?p IN (rdf:type, schema:name, ck:slug, owl:sameAs))

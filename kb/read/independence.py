@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from claims.independence import Independence, OriginGroup, independence, sides_of
 from claims.status import Stance
-from claims.vocab import CK_IRI
+from claims.vocab import CK, CK_IRI, DCTERMS, OA, PROV, SCHEMA
 from kb import queries
 from kb.read.pages import SourceName
 from kb.store import Row
@@ -98,3 +99,59 @@ def _claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None) ->
                 publisher=str(row["publisherName"]) if row.get("publisherName") else None,
             )
     return ClaimIndependence(from_rows(rows, derivation_links(chains), as_of), names, as_of)
+
+
+def from_neighbourhood(graph: Graph, claim: URIRef, as_of: date | None = None) -> ClaimIndependence | None:
+    """The claim's independence read from its page's neighbourhood graph (``queries.CLAIM_NEIGHBOURHOOD``,
+    which holds its sources' own triples and their publishers' names), with no query of its own; None
+    when one of its sources derives from another one: the chains then leave the graph, and
+    ``claim_independence`` asks the store. The rows built here are those ``INDEPENDENCE_SOURCES`` and
+    ``INDEPENDENCE_CHAINS`` answer for such a claim.
+    """
+    rows: list[Row] = []
+    starts: list[URIRef] = []
+    for predicate in (SCHEMA.appearance, SCHEMA.firstAppearance):
+        for source in graph.objects(claim, predicate):
+            rows.append({"source": source, "role": Literal("appearance")})
+            starts.append(URIRef(str(source)))
+    for quote in graph.objects(claim, CK.quote):
+        for source in graph.objects(quote, OA.hasSource):
+            rows.append({"source": source, "role": Literal("quote")})
+            starts.append(URIRef(str(source)))
+    for event in graph.objects(claim, CK.evidence):
+        sources = list(graph.objects(event, CK.source))
+        starts += [URIRef(str(source)) for source in sources]  # withdrawn evidence too, as the chains query
+        if (event, CK.retracted, Literal(True)) in graph:
+            continue
+        dates: list[Node | None] = list(graph.objects(event, DCTERMS.date)) or [None]
+        for source in sources:
+            for stance in graph.objects(event, CK.stance):
+                for day in dates:
+                    row: Row = {"source": source, "role": Literal("evidence"), "stance": stance}
+                    if day is not None:
+                        row["date"] = day
+                    rows.append(row)
+    if any((source, PROV.wasDerivedFrom, None) in graph for source in starts):
+        return None
+    names: dict[URIRef, SourceName] = {}
+    for source in dict.fromkeys(starts):
+        # As the chains query's rows, sorted as ``_claim_independence`` sorts them (None: unbound).
+        slugs: list[Node | None] = [*graph.objects(source, CK.slug)] or [None]
+        headlines: list[Node | None] = [*graph.objects(source, SCHEMA.headline)] or [None]
+        publishers: list[Node | None] = [
+            n for p in graph.objects(source, SCHEMA.publisher) for n in graph.objects(p, SCHEMA.name)
+        ] or [None]
+        choices = [
+            (str(headline or ""), str(publisher or ""), slug, headline, publisher)
+            for slug in slugs
+            for headline in headlines
+            for publisher in publishers
+        ]
+        _, _, slug, headline, publisher = min(choices, key=lambda c: (c[0], c[1]))
+        names[source] = SourceName(
+            iri=source,
+            slug=str(slug) if slug else None,
+            headline=str(headline) if headline is not None else str(source),
+            publisher=str(publisher) if publisher else None,
+        )
+    return ClaimIndependence(from_rows(rows, derivation_links([]), as_of), names, as_of)

@@ -14,7 +14,7 @@ from claims.concepts import Concept
 from claims.media import AUTHENTICITY, MEDIA_KINDS, Authenticity
 from claims.model import Claim, Entity, EvidenceEvent, MediaObject, Quote, Source, Topic
 from claims.status import Status
-from claims.vocab import CK, CK_IRI, SCHEMA
+from claims.vocab import CK, CK_IRI, OA, SCHEMA
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,9 @@ class ClaimPage:
     publishers: dict[URIRef, Entity]
     as_of: date | None = None  # set when the page shows what was known on a past date
     media: list[MediaItem] = field(default_factory=list)
+    # How many sources the claim is quoted from (its quotes' and its evidence's): quote drift needs two
+    # or more, so the page asks for drift only then. None: not counted.
+    quoted_sources: int | None = None
 
 
 @dataclass
@@ -178,6 +181,7 @@ def claim_page(graph: Graph, iri: URIRef, today: date, as_of: date | None = None
         topics=sorted(topics, key=lambda t: t.label),
         publishers={e.iri: e for e in entities.values()},
         as_of=as_of,
+        quoted_sources=len(set(graph.objects(None, OA.hasSource))),
         media=[
             MediaItem(
                 media=m,
@@ -189,6 +193,17 @@ def claim_page(graph: Graph, iri: URIRef, today: date, as_of: date | None = None
             if not m.retracted
         ],
     )
+
+
+def page_sources(page: ClaimPage) -> list[Source]:
+    """Every source the claim page shows (its quotes', its appearances, its evidence's, its media's)."""
+    found = [source for _quote, source in page.quotes if source is not None]
+    found += page.appearances
+    found += [item.source for item in page.timeline if item.source is not None]
+    found += [item.appeared_in for item in page.media if item.appeared_in is not None]
+    if page.first_appearance is not None:
+        found.append(page.first_appearance)
+    return found
 
 
 def source_page(graph: Graph, iri: URIRef, claims: list[tuple[ClaimSummary, str, str | None]]) -> SourcePage:

@@ -3,6 +3,7 @@ and claim pages (the archived copy offered when the original is gone) and the br
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,24 @@ def link_state(url: str | None) -> Outcome | None:
     if url not in cache:
         cache[url] = get_link_checks().get(url)
     return cache[url]
+
+
+def prefetch_link_states(urls: Iterable[str | None]) -> None:
+    """Read the last checks of every address a page will show in one query, before it renders
+    (``link_state`` then finds them instead of asking once per address)."""
+    cache = g.setdefault("claimkb_link_states", {})
+    wanted = {url for url in urls if url and url not in cache}
+    if wanted:
+        found = get_link_checks().many(wanted)
+        cache.update({url: found.get(url) for url in wanted})
+
+
+def link_states_current(states: Mapping[str, Outcome | None]) -> bool:
+    """Whether the last checks of these addresses still say what ``states`` (what ``link_state`` read
+    for a kept page) says: one query, so that a page kept until the next revision does not outlive a
+    link check (the checks are not revisions)."""
+    now = get_link_checks().many(states)
+    return all(now.get(url) == outcome for url, outcome in states.items())
 
 
 def checked_on(outcome: Outcome) -> str:

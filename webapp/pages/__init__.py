@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request, url_for
 
 from claims import concepts
 from claims.model import SLUG_RE
 from kb.errors import NotFound
-from kb.knowledge import ClaimFilters
+from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.independence import claim_independence
 from kb.read.matching import Matcher, similar_claims
+from kb.read.pages import page_sources
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_search
+from webapp.links import prefetch_link_states
+from webapp.rendered import cacheable, rendered
 from webapp.slugs import checked_slug
 
 bp = Blueprint("pages", __name__)
+
+_SEGMENT_SAFE = "!$&'()*+,/:;=@"  # what werkzeug leaves unquoted in a path segment (its converters' to_url)
+
+
+@bp.app_template_global()
+def slug_href(endpoint: str, slug: str) -> str:
+    """``url_for(endpoint, slug=slug)`` for a page addressed by one slug (claim, source, entity, topic),
+    without building the route for every link: a claim page has dozens of them, each a route build."""
+    if not slug:
+        return url_for(endpoint, slug=slug)  # the same error url_for gives
+    prefixes: dict[str, str] = g.setdefault("claimkb_slug_prefixes", {})
+    prefix = prefixes.get(endpoint)
+    if prefix is None:
+        built = url_for(endpoint, slug="-")
+        if not built.endswith("/-"):
+            return url_for(endpoint, slug=slug)
+        prefix = prefixes[endpoint] = built[:-1]
+    return prefix + quote(str(slug), safe=_SEGMENT_SAFE)
 
 
 HOME_PREDICTIONS = 5
@@ -89,14 +111,27 @@ def claim(slug: str) -> str:
             as_of = date.fromisoformat(request.args["as_of"])
         except ValueError:
             abort(400, "The date must look like 2022-11-30.")
+    slug = checked_slug(slug)
+    if cacheable():  # the same page for every reader: kept rendered until the next revision
+        return rendered(kb, ("claim", slug, as_of), lambda: _claim(kb, slug, as_of))
+    return _claim(kb, slug, as_of)
+
+
+def _claim(kb: KnowledgeBase, slug: str, as_of: date | None) -> str:
+    with kb.cache.pinned():  # its sections read the revision counter once, not once each
+        return _claim_sections(kb, slug, as_of)
+
+
+def _claim_sections(kb: KnowledgeBase, slug: str, as_of: date | None) -> str:
     try:
-        page = kb.claim_page(checked_slug(slug), as_of=as_of)
+        page = kb.claim_page(slug, as_of=as_of)
     except NotFound:
         if g.get("user") is None:
             raise
         from webapp.desk import unpublished_claim  # a draft, in review or unpublished: editors only
 
-        return unpublished_claim(checked_slug(slug))  # type: ignore[return-value]
+        return unpublished_claim(slug)  # type: ignore[return-value]
+    prefetch_link_states(source.url for source in page_sources(page))
     same_claims = kb.same_claims(page.claim.iri)
     linked = {str(c.iri) for c in same_claims}
     similar = similar_claims(Matcher(get_search()), kb.cache, str(page.claim.iri), page.claim.text, page.claim.language)
