@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +27,10 @@ from kb.write.repository import Repository, RevisionInfo
 SEED_AGENT = "seed"
 SYSTEM_AGENT = "claimkb"
 LOADER_AGENT = "loader"
+# How far from today the home page looks for the nearest deadlines, each way (days).
+DEADLINE_HORIZON = 2 * 366
+DUE_STATUS = str(CK[Status.DUE.value])
+CLOSED_STATUSES = {str(CK[s.value]) for s in Status if s is Status.DUE or s.value.startswith("resolved")}
 
 
 @dataclass(frozen=True)
@@ -225,20 +229,43 @@ class KnowledgeBase:
             facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(str(row["n"]))))
         return facets
 
-    def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
-        """(coming due: unresolved with a deadline ahead, overdue: due), nearest deadline first."""
-        return self.cache.get(("predictions", self.today()), self._predictions)
+    def predictions(self, limit: int = 5) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
+        """(coming due: the ``limit`` unresolved predictions whose deadline is nearest ahead, overdue:
+        the ``limit`` due ones whose deadline passed most recently), each looked for within
+        ``DEADLINE_HORIZON`` days of today (cached until the next revision or the next day).
 
-    def _predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
-        coming, overdue = [], []
+        They are found day by day outward from today (``queries.deadlines_on``), so the cost is that of
+        the days looked at and the claims due on them, not of every prediction in the knowledge base.
+        """
+        return self.cache.get(("predictions", self.today(), limit), lambda: self._predictions(limit))
+
+    def _predictions(self, limit: int) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
         today = self.today()
-        for row in self.store.select(queries.PREDICTIONS_WITH_DEADLINE):
-            summary = pages.summary_from_row(row)
-            if summary.status.notation == Status.DUE.value:
-                overdue.append(summary)
-            elif not summary.status.notation.startswith("resolved") and summary.deadline and summary.deadline >= today:
-                coming.append(summary)
+        coming = self._nearest_deadlines(today, 1, limit, lambda status: status not in CLOSED_STATUSES)
+        overdue = self._nearest_deadlines(today - timedelta(days=1), -1, limit, lambda status: status == DUE_STATUS)
         return coming, overdue
+
+    def _nearest_deadlines(
+        self, first: date, step: int, limit: int, wanted: Callable[[str], bool]
+    ) -> list[ClaimSummary]:
+        """Up to ``limit`` predictions whose status is ``wanted``, deadline nearest ``first`` going
+        ``step`` (1: later, -1: earlier), in windows of days growing from 8 to 64."""
+        found: list[ClaimSummary] = []
+        size, looked = 8, 0
+        while looked < DEADLINE_HORIZON and len(found) < limit:
+            days = [first + timedelta(days=step * (looked + i)) for i in range(min(size, DEADLINE_HORIZON - looked))]
+            looked += len(days)
+            size = min(size * 2, 64)
+            rows = self.store.select_values(queries.deadlines_on(days))
+            rows.sort(key=lambda r: (step * date.fromisoformat(r["deadline"]).toordinal(), r["claim"]))
+            for row in rows:
+                if len(found) == limit:
+                    break
+                if not wanted(row.get("status", "")):
+                    continue
+                summaries = self.store.select(queries.PREDICTION_SUMMARY, {"claim": URIRef(row["claim"])})
+                found.extend(pages.summary_from_row(r) for r in summaries[:1])
+        return found
 
     def recent_changes(self, limit: int = 10) -> list[RevisionSummary]:
         """The latest revisions, newest first (cached until the next revision)."""

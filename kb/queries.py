@@ -8,6 +8,9 @@ substitutions require it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 # --- bookkeeping -------------------------------------------------------------------------------
 
 REVISION_COUNT = "SELECT ?kb ?n WHERE { ?kb ck:revisionNumber ?n }"
@@ -161,6 +164,35 @@ SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
   FILTER NOT EXISTS { ?claim ck:retracted true }
 } ORDER BY ?deadline
 """
+
+# The claims whose deadline is one of a few days, found by one index lookup per day (each day a
+# UNION branch with the date as a constant) rather than by scanning every deadline: the home page's
+# nearest deadlines cost what they find, whatever the number of predictions. ``deadlines_on`` writes
+# the branches from dates (never from text a reader typed).
+DEADLINES_ON = """
+SELECT ?claim ?deadline ?status WHERE { %s }
+"""
+
+# One prediction's card, for the nearest deadlines (bound: ?claim).
+PREDICTION_SUMMARY = """
+SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
+  ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:slug ?slug ; schema:text ?text .
+  OPTIONAL { ?claim schema:name ?name }
+  OPTIONAL { ?claim ck:status ?status }
+  FILTER NOT EXISTS { ?claim ck:retracted true }
+}
+"""
+
+
+def deadlines_on(days: Iterable[date]) -> str:
+    """``DEADLINES_ON`` for these days: a UNION branch per day, its date written by ``date.isoformat``."""
+    branches = " UNION ".join(
+        f'{{ ?claim ck:deadline "{day.isoformat()}"^^xsd:date . OPTIONAL {{ ?claim ck:status ?status }}'
+        f' BIND("{day.isoformat()}"^^xsd:date AS ?deadline) }}'
+        for day in days
+    )
+    return DEADLINES_ON % (branches or "FILTER(false)")
+
 
 # --- revisions -------------------------------------------------------------------------------------
 

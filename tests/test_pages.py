@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 from rdflib import Graph
 
@@ -193,11 +195,18 @@ def test_claim_list_title_is_plain_text(client: FlaskClient) -> None:
 def test_home_lists_the_nearest_deadlines_and_links_to_the_rest(client: FlaskClient, kb: KnowledgeBase) -> None:
     made_up = ["@prefix ck: <https://w3id.org/claimkb/vocab#> .\n@prefix schema: <http://schema.org/> ."]
     for i in range(8):  # made-up predictions, all past their deadline and unresolved: overdue
+        deadline = kb.today() - timedelta(days=3 + 5 * i)
         made_up.append(
             f'<claims/made-up-{i}> a schema:Claim ; ck:slug "made-up-{i}" ; schema:text "Made-up prediction {i}." ;'
             f" ck:claimType ck:prediction ; schema:author <entities/tiktok> ;"
-            f' ck:deadline "2020-01-0{i + 1}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+            f' ck:deadline "{deadline.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> .'
         )
+    ahead = kb.today() + timedelta(days=40)  # and one ahead: coming due
+    made_up.append(
+        '<claims/made-up-ahead> a schema:Claim ; ck:slug "made-up-ahead" ; schema:text "Made-up prediction ahead." ;'
+        " ck:claimType ck:prediction ; schema:author <entities/tiktok> ;"
+        f' ck:deadline "{ahead.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    )
     kb.load_graph(
         Graph().parse(data="\n".join(made_up), format="turtle", publicID=str(kb.iris.base)),
         agent="tester",
@@ -205,7 +214,8 @@ def test_home_lists_the_nearest_deadlines_and_links_to_the_rest(client: FlaskCli
     )
     doc = parse(client.get("/").data)
     section = doc.find(".//section[@aria-labelledby='predictions']")
-    listed = [href for href, _ in links(section) if href.startswith("/claims/made-up-")]
-    assert listed == [f"/claims/made-up-{i}" for i in range(5)], "the five nearest deadlines, nearest first"
+    listed = [href for href, _ in links(section) if href.startswith("/claims/made-up-") and "ahead" not in href]
+    assert listed == [f"/claims/made-up-{i}" for i in range(5)], "the five latest deadlines passed, latest first"
     more = [(href, label) for href, label in links(section) if "status=due" in href]
     assert more and "All 8 overdue predictions" in more[0][1]
+    assert "/claims/made-up-ahead" in [href for href, _ in links(section)], "a deadline 40 days ahead is coming due"

@@ -26,16 +26,15 @@ HOME_PREDICTIONS = 5
 def home() -> str:
     kb = get_kb()
     search = get_search()  # counts and lists come from the search index, not a SPARQL aggregate
-    coming, overdue = kb.predictions()
+    coming, overdue = kb.predictions(HOME_PREDICTIONS)  # the nearest deadlines, found without a scan
+    counts = search.status_counts()
     return render_template(
         "pages/home.html",
-        counts=search.status_counts(),
+        counts=counts,
         statuses=concepts.statuses(),
-        # the nearest deadlines only: a large knowledge base has thousands of predictions
-        coming_due=coming[:HOME_PREDICTIONS],
-        coming_due_total=len(coming),
-        overdue=overdue[:HOME_PREDICTIONS],
-        overdue_total=len(overdue),
+        coming_due=coming,
+        overdue=overdue,
+        overdue_total=counts.get("due", 0),
         recent=kb.recent_changes(8),
         claims=search.claims(limit=6),
     )
