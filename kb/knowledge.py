@@ -27,6 +27,9 @@ from kb.write.repository import Repository, RevisionInfo
 SEED_AGENT = "seed"
 SYSTEM_AGENT = "claimkb"
 LOADER_AGENT = "loader"
+DUE_MARKER = "due-checked.json"
+# Days and revisions since the last due check, or claims to look at, beyond which every prediction is checked.
+DUE_CHECK_LIMIT = 1_000
 # How far from today the home page looks for the nearest deadlines, each way (days).
 DEADLINE_HORIZON = 2 * 366
 DUE_STATUS = str(CK[Status.DUE.value])
@@ -132,11 +135,23 @@ class KnowledgeBase:
         graph = Graph().parse(schema_files.SEED, format="turtle", publicID=self.iris.base)
         return self.load_graph(graph, agent=SEED_AGENT, reason="Seed: claims of the TikTok Shop article (2022)")
 
-    def mark_due_predictions(self) -> RevisionInfo | None:
-        """Record as *due* every prediction whose deadline has passed with no resolution."""
+    def mark_due_predictions(self, since: tuple[date, int] | None = None) -> RevisionInfo | None:
+        """Record as *due* every prediction whose deadline has passed with no resolution.
+
+        With ``since`` (the day and revision of the last check), only the predictions that can have
+        fallen due since are looked at: those whose deadline lies between that day and yesterday, and
+        the claims written by later revisions. Without it, every prediction is (a scan).
+        """
         from kb.write.pipeline import Draft, Pipeline
 
-        rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": Literal(self.today())})
+        today = Literal(self.today())
+        candidates = self._due_candidates(*since) if since is not None else None
+        if candidates is None:
+            rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": today})
+        else:
+            rows = []
+            for claim in candidates:
+                rows += self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": today, "claim": URIRef(claim)})
         claims = {URIRef(str(row["claim"])) for row in rows}
         if not claims:
             return None
@@ -148,25 +163,50 @@ class KnowledgeBase:
             extra=self._agent_triples(SYSTEM_AGENT),
         )
 
+    def _due_candidates(self, day: date, revision: int) -> set[str] | None:
+        """The claims whose deadline is from ``day`` to yesterday, and those changed after ``revision``;
+        None when there are so many (a bulk import since) that one scan is quicker than a look at each."""
+        days = [day + timedelta(days=i) for i in range((self.today() - day).days)]
+        candidates: set[str] = set()
+        for start in range(0, len(days), 64):
+            rows = self.store.select_values(queries.deadlines_on(days[start : start + 64]))
+            candidates |= {r["claim"] for r in rows if r.get("status") not in CLOSED_STATUSES}
+        for number in range(revision + 1, self.repository.revision_count() + 1):
+            rows = self.store.select_values(queries.CHANGED_BY_REVISION_NUMBER, {"n": Literal(number)})
+            candidates |= {r["changed"] for r in rows}
+            if len(candidates) > DUE_CHECK_LIMIT:
+                return None
+        return candidates if len(candidates) <= DUE_CHECK_LIMIT else None
+
     def mark_due_predictions_on_start(self, data_dir: Path) -> RevisionInfo | None:
         """``mark_due_predictions``, unless it already ran today over the store as it is now.
 
         Every write derives its claims' statuses with today's date, so predictions fall due unmarked
         only as days pass (or when a dump is restored, which moves the revision counter): the day and
-        revision of the last check are kept in ``DATA_DIR/due-checked.json``, and a restart the same
-        day skips the query (a scan of every prediction: seconds at a million claims).
+        revision of the last check are kept in ``DATA_DIR/due-checked.json``. A restart the same day
+        over the same store skips the check; a later one looks only at the deadlines passed since and
+        the claims written since (``DUE_CHECK_LIMIT`` days and revisions at most), so a start does not
+        read every prediction (seconds at a million claims). Without a record, or after a store's
+        history was replaced, every prediction is checked once.
         """
-        marker = data_dir / "due-checked.json"
-        today, revision = self.today().isoformat(), self.repository.revision_count()
+        marker = data_dir / DUE_MARKER
+        today, revision = self.today(), self.repository.revision_count()
         try:
             checked = json.loads(marker.read_text())
         except (OSError, ValueError):
             checked = {}
-        if checked == {"day": today, "revision": revision}:
+        if checked == {"day": today.isoformat(), "revision": revision}:
             return None
-        info = self.mark_due_predictions()
+        since: tuple[date, int] | None = None
         try:
-            marker.write_text(json.dumps({"day": today, "revision": info.number if info else revision}))
+            day, last = date.fromisoformat(str(checked["day"])), int(checked["revision"])
+            if day <= today and last <= revision and (today - day).days + revision - last <= DUE_CHECK_LIMIT:
+                since = (day, last)
+        except (KeyError, TypeError, ValueError):
+            pass
+        info = self.mark_due_predictions(since)
+        try:
+            marker.write_text(json.dumps({"day": today.isoformat(), "revision": info.number if info else revision}))
         except OSError:
             pass  # a read-only data directory: the check runs again on the next start
         return info
