@@ -31,7 +31,7 @@ DUE_MARKER = "due-checked.json"
 # Days and revisions since the last due check, or claims to look at, beyond which every prediction is checked.
 DUE_CHECK_LIMIT = 1_000
 # How far from today the home page looks for the nearest deadlines, each way (days).
-DEADLINE_HORIZON = 2 * 366
+DEADLINE_HORIZON = 366
 DUE_STATUS = str(CK[Status.DUE.value])
 CLOSED_STATUSES = {str(CK[s.value]) for s in Status if s is Status.DUE or s.value.startswith("resolved")}
 
