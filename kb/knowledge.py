@@ -311,8 +311,15 @@ class KnowledgeBase:
         """The latest revisions, newest first (cached until the next revision)."""
 
         def compute() -> list[RevisionSummary]:
-            rows = self.store.select(queries.RECENT_REVISIONS)[:limit]
-            return [self._revision_summary(row) for row in rows]
+            # The latest numbers looked up directly; only when some of them are not visible here (a
+            # revision in the private log only) does the query sort every revision.
+            current = self.repository.revision_count()
+            numbers = range(current, max(0, current - 2 * limit), -1)
+            rows = self.store.select(queries.revisions_numbered(numbers))
+            if len(rows) < min(limit, current):
+                rows = self.store.select(queries.RECENT_REVISIONS)
+            rows.sort(key=lambda row: -int(str(row["n"])))
+            return [self._revision_summary(row) for row in rows[:limit]]
 
         return self.cache.get(("recent", limit), compute)
 

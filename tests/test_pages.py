@@ -6,10 +6,14 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph
+from rdflib import Graph, Literal
 
+from claims.vocab import SCHEMA
+from kb import queries
 from kb.knowledge import KnowledgeBase
+from kb.write.repository import Change
 from tests.html import by_class, links, parse, text
+from webapp import pages
 
 
 def test_home_shows_counts_by_status_and_recent_changes(client: FlaskClient, kb: KnowledgeBase) -> None:
@@ -243,8 +247,6 @@ def test_the_claimant_filter_is_a_names_picker_that_takes_a_name_or_a_slug(clien
 
 
 def test_no_listing_renders_every_entity_or_topic_at_once(client: FlaskClient, kb: KnowledgeBase) -> None:
-    from webapp import pages
-
     with pytest.MonkeyPatch.context() as patch:  # a small knowledge base stands in for a large one
         patch.setattr(pages, "TOP_TOPICS", 2)
         patch.setattr(pages, "ENTITIES_PER_PAGE", 3)
@@ -267,3 +269,13 @@ def test_no_listing_renders_every_entity_or_topic_at_once(client: FlaskClient, k
             seen += page
             url = next((a.get("href") for a in doc.iter("a") if a.get("rel") == "next"), None)
         assert seen == entities, "paging through the entities shows each once, in order"
+
+
+def test_recent_changes_are_the_latest_revisions_newest_first(client: FlaskClient, kb: KnowledgeBase) -> None:
+    claim = kb.iris.claim("us-shop-before-holidays")
+    for i in range(3):
+        change = Change(added={(claim, SCHEMA.name, Literal(f"Renamed {i}"))}, removed=set(), changed={claim})  # type: ignore[arg-type]
+        assert kb.repository.apply(change, agent=kb.agent("tester"), reason=f"Rename {i}") is not None
+    every = sorted((int(str(r["n"])) for r in kb.store.select(queries.RECENT_REVISIONS)), reverse=True)
+    assert [rev.number for rev in kb.recent_changes(2)] == every[:2]
+    assert [rev.reason for rev in kb.recent_changes(2)] == ["Rename 2", "Rename 1"]
