@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -113,6 +112,10 @@ def check_shapes_pyshacl(
     # not itself a focus node (pyshacl 0.40), so a claimant that is no entity passed; and pyshacl reads
     # a focus node that is not an http(s), urn or file IRI as a CURIE.
     # ``combined`` is our own copy, so pyshacl may work on it in place instead of cloning it again.
+    # Imported here: the compiled checks answer every save, and pyshacl's import (0.3 s) would
+    # otherwise be paid by every start.
+    from pyshacl import validate
+
     conforms, report, _text = validate(
         combined,
         shacl_graph=shapes_graph,

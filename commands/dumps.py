@@ -50,6 +50,8 @@ def restore(file: Path, data_dir: Path, rdf_format: str | None) -> None:
     try:
         count = dumps.restore(kb, file, rdf_format)
         click.echo(f"Restored {count} quads from {file}.")
+        # The one full due check, here rather than on the first start (seconds at a million claims).
+        kb.mark_due_predictions_on_start(data_dir)
         bring_index_up_to_date(kb, data_dir)
     finally:
         kb.close()

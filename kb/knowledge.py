@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +27,13 @@ from kb.write.repository import Repository, RevisionInfo
 SEED_AGENT = "seed"
 SYSTEM_AGENT = "claimkb"
 LOADER_AGENT = "loader"
+DUE_MARKER = "due-checked.json"
+# Days and revisions since the last due check, or claims to look at, beyond which every prediction is checked.
+DUE_CHECK_LIMIT = 1_000
+# How far from today the home page looks for the nearest deadlines, each way (days).
+DEADLINE_HORIZON = 366
+DUE_STATUS = str(CK[Status.DUE.value])
+CLOSED_STATUSES = {str(CK[s.value]) for s in Status if s is Status.DUE or s.value.startswith("resolved")}
 
 
 @dataclass(frozen=True)
@@ -123,11 +130,23 @@ class KnowledgeBase:
         graph = Graph().parse(schema_files.SEED, format="turtle", publicID=self.iris.base)
         return self.load_graph(graph, agent=SEED_AGENT, reason="Seed: claims of the TikTok Shop article (2022)")
 
-    def mark_due_predictions(self) -> RevisionInfo | None:
-        """Record as *due* every prediction whose deadline has passed with no resolution."""
+    def mark_due_predictions(self, since: tuple[date, int] | None = None) -> RevisionInfo | None:
+        """Record as *due* every prediction whose deadline has passed with no resolution.
+
+        With ``since`` (the day and revision of the last check), only the predictions that can have
+        fallen due since are looked at: those whose deadline lies between that day and yesterday, and
+        the claims written by later revisions. Without it, every prediction is (a scan).
+        """
         from kb.write.pipeline import Draft, Pipeline
 
-        rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": Literal(self.today())})
+        today = Literal(self.today())
+        candidates = self._due_candidates(*since) if since is not None else None
+        if candidates is None:
+            rows = self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": today})
+        else:
+            rows = []
+            for claim in candidates:
+                rows += self.store.select(queries.PREDICTIONS_TO_MARK_DUE, {"today": today, "claim": URIRef(claim)})
         claims = {URIRef(str(row["claim"])) for row in rows}
         if not claims:
             return None
@@ -139,25 +158,50 @@ class KnowledgeBase:
             extra=self._agent_triples(SYSTEM_AGENT),
         )
 
+    def _due_candidates(self, day: date, revision: int) -> set[str] | None:
+        """The claims whose deadline is from ``day`` to yesterday, and those changed after ``revision``;
+        None when there are so many (a bulk import since) that one scan is quicker than a look at each."""
+        days = [day + timedelta(days=i) for i in range((self.today() - day).days)]
+        candidates: set[str] = set()
+        for start in range(0, len(days), 64):
+            rows = self.store.select_values(queries.deadlines_on(days[start : start + 64]))
+            candidates |= {r["claim"] for r in rows if r.get("status") not in CLOSED_STATUSES}
+        for number in range(revision + 1, self.repository.revision_count() + 1):
+            rows = self.store.select_values(queries.CHANGED_BY_REVISION_NUMBER, {"n": Literal(number)})
+            candidates |= {r["changed"] for r in rows}
+            if len(candidates) > DUE_CHECK_LIMIT:
+                return None
+        return candidates if len(candidates) <= DUE_CHECK_LIMIT else None
+
     def mark_due_predictions_on_start(self, data_dir: Path) -> RevisionInfo | None:
         """``mark_due_predictions``, unless it already ran today over the store as it is now.
 
         Every write derives its claims' statuses with today's date, so predictions fall due unmarked
         only as days pass (or when a dump is restored, which moves the revision counter): the day and
-        revision of the last check are kept in ``DATA_DIR/due-checked.json``, and a restart the same
-        day skips the query (a scan of every prediction: seconds at a million claims).
+        revision of the last check are kept in ``DATA_DIR/due-checked.json``. A restart the same day
+        over the same store skips the check; a later one looks only at the deadlines passed since and
+        the claims written since (``DUE_CHECK_LIMIT`` days and revisions at most), so a start does not
+        read every prediction (seconds at a million claims). Without a record, or after a store's
+        history was replaced, every prediction is checked once.
         """
-        marker = data_dir / "due-checked.json"
-        today, revision = self.today().isoformat(), self.repository.revision_count()
+        marker = data_dir / DUE_MARKER
+        today, revision = self.today(), self.repository.revision_count()
         try:
             checked = json.loads(marker.read_text())
         except (OSError, ValueError):
             checked = {}
-        if checked == {"day": today, "revision": revision}:
+        if checked == {"day": today.isoformat(), "revision": revision}:
             return None
-        info = self.mark_due_predictions()
+        since: tuple[date, int] | None = None
         try:
-            marker.write_text(json.dumps({"day": today, "revision": info.number if info else revision}))
+            day, last = date.fromisoformat(str(checked["day"])), int(checked["revision"])
+            if day <= today and last <= revision and (today - day).days + revision - last <= DUE_CHECK_LIMIT:
+                since = (day, last)
+        except (KeyError, TypeError, ValueError):
+            pass
+        info = self.mark_due_predictions(since)
+        try:
+            marker.write_text(json.dumps({"day": today.isoformat(), "revision": info.number if info else revision}))
         except OSError:
             pass  # a read-only data directory: the check runs again on the next start
         return info
@@ -227,27 +271,57 @@ class KnowledgeBase:
             facets[str(row["facet"])].append((str(row["slug"]), str(row["label"]), int(str(row["n"]))))
         return facets
 
-    def predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
-        """(coming due: unresolved with a deadline ahead, overdue: due), nearest deadline first."""
-        return self.cache.get(("predictions", self.today()), self._predictions)
+    def predictions(self, limit: int = 5) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
+        """(coming due: the ``limit`` unresolved predictions whose deadline is nearest ahead, overdue:
+        the ``limit`` due ones whose deadline passed most recently), each looked for within
+        ``DEADLINE_HORIZON`` days of today (cached until the next revision or the next day).
 
-    def _predictions(self) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
-        coming, overdue = [], []
+        They are found day by day outward from today (``queries.deadlines_on``), so the cost is that of
+        the days looked at and the claims due on them, not of every prediction in the knowledge base.
+        """
+        return self.cache.get(("predictions", self.today(), limit), lambda: self._predictions(limit))
+
+    def _predictions(self, limit: int) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
         today = self.today()
-        for row in self.store.select(queries.PREDICTIONS_WITH_DEADLINE):
-            summary = pages.summary_from_row(row)
-            if summary.status.notation == Status.DUE.value:
-                overdue.append(summary)
-            elif not summary.status.notation.startswith("resolved") and summary.deadline and summary.deadline >= today:
-                coming.append(summary)
+        coming = self._nearest_deadlines(today, 1, limit, lambda status: status not in CLOSED_STATUSES)
+        overdue = self._nearest_deadlines(today - timedelta(days=1), -1, limit, lambda status: status == DUE_STATUS)
         return coming, overdue
+
+    def _nearest_deadlines(
+        self, first: date, step: int, limit: int, wanted: Callable[[str], bool]
+    ) -> list[ClaimSummary]:
+        """Up to ``limit`` predictions whose status is ``wanted``, deadline nearest ``first`` going
+        ``step`` (1: later, -1: earlier), in windows of days growing from 8 to 64."""
+        found: list[ClaimSummary] = []
+        size, looked = 8, 0
+        while looked < DEADLINE_HORIZON and len(found) < limit:
+            days = [first + timedelta(days=step * (looked + i)) for i in range(min(size, DEADLINE_HORIZON - looked))]
+            looked += len(days)
+            size = min(size * 2, 64)
+            rows = self.store.select_values(queries.deadlines_on(days))
+            rows.sort(key=lambda r: (step * date.fromisoformat(r["deadline"]).toordinal(), r["claim"]))
+            for row in rows:
+                if len(found) == limit:
+                    break
+                if not wanted(row.get("status", "")):
+                    continue
+                summaries = self.store.select(queries.PREDICTION_SUMMARY, {"claim": URIRef(row["claim"])})
+                found.extend(pages.summary_from_row(r) for r in summaries[:1])
+        return found
 
     def recent_changes(self, limit: int = 10) -> list[RevisionSummary]:
         """The latest revisions, newest first (cached until the next revision)."""
 
         def compute() -> list[RevisionSummary]:
-            rows = self.store.select(queries.RECENT_REVISIONS)[:limit]
-            return [self._revision_summary(row) for row in rows]
+            # The latest numbers looked up directly; only when some of them are not visible here (a
+            # revision in the private log only) does the query sort every revision.
+            current = self.repository.revision_count()
+            numbers = range(current, max(0, current - 2 * limit), -1)
+            rows = self.store.select(queries.revisions_numbered(numbers))
+            if len(rows) < min(limit, current):
+                rows = self.store.select(queries.RECENT_REVISIONS)
+            rows.sort(key=lambda row: -int(str(row["n"])))
+            return [self._revision_summary(row) for row in rows[:limit]]
 
         return self.cache.get(("recent", limit), compute)
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask.testing import FlaskClient
-from rdflib import Graph
+from datetime import timedelta
 
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal
+
+from claims.vocab import SCHEMA
+from kb import queries
 from kb.knowledge import KnowledgeBase
+from kb.write.repository import Change
 from tests.html import by_class, links, parse, text
+from webapp import pages
 
 
 def test_home_shows_counts_by_status_and_recent_changes(client: FlaskClient, kb: KnowledgeBase) -> None:
@@ -193,11 +200,18 @@ def test_claim_list_title_is_plain_text(client: FlaskClient) -> None:
 def test_home_lists_the_nearest_deadlines_and_links_to_the_rest(client: FlaskClient, kb: KnowledgeBase) -> None:
     made_up = ["@prefix ck: <https://w3id.org/claimkb/vocab#> .\n@prefix schema: <http://schema.org/> ."]
     for i in range(8):  # made-up predictions, all past their deadline and unresolved: overdue
+        deadline = kb.today() - timedelta(days=3 + 5 * i)
         made_up.append(
             f'<claims/made-up-{i}> a schema:Claim ; ck:slug "made-up-{i}" ; schema:text "Made-up prediction {i}." ;'
             f" ck:claimType ck:prediction ; schema:author <entities/tiktok> ;"
-            f' ck:deadline "2020-01-0{i + 1}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+            f' ck:deadline "{deadline.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> .'
         )
+    ahead = kb.today() + timedelta(days=40)  # and one ahead: coming due
+    made_up.append(
+        '<claims/made-up-ahead> a schema:Claim ; ck:slug "made-up-ahead" ; schema:text "Made-up prediction ahead." ;'
+        " ck:claimType ck:prediction ; schema:author <entities/tiktok> ;"
+        f' ck:deadline "{ahead.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    )
     kb.load_graph(
         Graph().parse(data="\n".join(made_up), format="turtle", publicID=str(kb.iris.base)),
         agent="tester",
@@ -205,7 +219,63 @@ def test_home_lists_the_nearest_deadlines_and_links_to_the_rest(client: FlaskCli
     )
     doc = parse(client.get("/").data)
     section = doc.find(".//section[@aria-labelledby='predictions']")
-    listed = [href for href, _ in links(section) if href.startswith("/claims/made-up-")]
-    assert listed == [f"/claims/made-up-{i}" for i in range(5)], "the five nearest deadlines, nearest first"
+    listed = [href for href, _ in links(section) if href.startswith("/claims/made-up-") and "ahead" not in href]
+    assert listed == [f"/claims/made-up-{i}" for i in range(5)], "the five latest deadlines passed, latest first"
     more = [(href, label) for href, label in links(section) if "status=due" in href]
     assert more and "All 8 overdue predictions" in more[0][1]
+    assert "/claims/made-up-ahead" in [href for href, _ in links(section)], "a deadline 40 days ahead is coming due"
+
+
+def test_the_claimant_filter_is_a_names_picker_that_takes_a_name_or_a_slug(client: FlaskClient) -> None:
+    def listed(query: str) -> set[str]:
+        doc = parse(client.get(f"/claims?{query}").data)
+        return {href.rsplit("/", 1)[1] for href, _ in links(doc) if href.startswith("/claims/")}
+
+    doc = parse(client.get("/claims?claimant=tiktok").data)
+    assert doc.find(".//select[@name='claimant']") is None, "the claimant filter lists every claimant again"
+    picker = doc.find(".//div[@data-picker='entity']")
+    assert picker is not None and picker.get("data-lookup") == "/api/lookup"
+    field = picker.find(".//input[@name='claimant']")
+    assert field is not None and field.get("value") == "tiktok"
+    assert text(picker.find(".//label")) == "Claimant" and field.get("id") == picker.find(".//label").get("for")  # type: ignore[union-attr]
+    assert listed("claimant=TikTok") == listed("claimant=tiktok"), "a name typed without JavaScript is resolved"
+    unknown = parse(client.get("/claims?claimant=Nobody+Whatsoever&status=disputed").data)
+    assert any("no person or organisation called" in text(n) for n in by_class(unknown, "notice"))
+    guessed = parse(client.get("/claims?claimant=Tik").data)  # not a whole name: candidates to pick
+    candidates = by_class(guessed, "candidates")
+    assert candidates and any("claimant=tiktok" in href for href, _ in links(candidates[0]))
+
+
+def test_no_listing_renders_every_entity_or_topic_at_once(client: FlaskClient, kb: KnowledgeBase) -> None:
+    with pytest.MonkeyPatch.context() as patch:  # a small knowledge base stands in for a large one
+        patch.setattr(pages, "TOP_TOPICS", 2)
+        patch.setattr(pages, "ENTITIES_PER_PAGE", 3)
+        topics = {slug for slug, _ in kb.topics()}
+        entities = [slug for slug, _ in kb.entities()]
+        assert len(topics) > 2 and len(entities) > 3, "the seed has too few topics or entities for this test"
+        doc = parse(client.get("/claims").data)
+        offered = [o.get("value") for o in doc.iterfind(".//select[@name='topic']/option") if o.get("value")]
+        assert len(offered) == 2, "the topic filter lists every topic"
+        chosen = sorted(topics - set(offered))[0]
+        doc = parse(client.get(f"/claims?topic={chosen}").data)
+        selected = doc.find(f".//select[@name='topic']/option[@value='{chosen}']")
+        assert selected is not None and selected.get("selected") is not None, "a linked topic is kept as chosen"
+        seen: list[str] = []
+        url: str | None = "/entities"
+        while url:
+            doc = parse(client.get(url).data)
+            page = [href.rsplit("/", 1)[1] for href, _ in links(doc.find(".//ul[@class='entity-list']"))]  # type: ignore[arg-type]
+            assert len(page) <= 3, "the entities page lists every entity"
+            seen += page
+            url = next((a.get("href") for a in doc.iter("a") if a.get("rel") == "next"), None)
+        assert seen == entities, "paging through the entities shows each once, in order"
+
+
+def test_recent_changes_are_the_latest_revisions_newest_first(client: FlaskClient, kb: KnowledgeBase) -> None:
+    claim = kb.iris.claim("us-shop-before-holidays")
+    for i in range(3):
+        change = Change(added={(claim, SCHEMA.name, Literal(f"Renamed {i}"))}, removed=set(), changed={claim})  # type: ignore[arg-type]
+        assert kb.repository.apply(change, agent=kb.agent("tester"), reason=f"Rename {i}") is not None
+    every = sorted((int(str(r["n"])) for r in kb.store.select(queries.RECENT_REVISIONS)), reverse=True)
+    assert [rev.number for rev in kb.recent_changes(2)] == every[:2]
+    assert [rev.reason for rev in kb.recent_changes(2)] == ["Rename 2", "Rename 1"]

@@ -15,7 +15,7 @@ from kb.read.independence import claim_independence
 from kb.read.matching import Matcher, similar_claims
 from kb.read.pages import page_sources
 from webapp import timeline_svg
-from webapp.extensions import get_kb, get_search
+from webapp.extensions import get_kb, get_names, get_search
 from webapp.links import prefetch_link_states
 from webapp.rendered import cacheable, rendered
 from webapp.slugs import checked_slug
@@ -48,19 +48,24 @@ HOME_PREDICTIONS = 5
 def home() -> str:
     kb = get_kb()
     search = get_search()  # counts and lists come from the search index, not a SPARQL aggregate
-    coming, overdue = kb.predictions()
+    coming, overdue = kb.predictions(HOME_PREDICTIONS)  # the nearest deadlines, found without a scan
+    counts = search.status_counts()
     return render_template(
         "pages/home.html",
-        counts=search.status_counts(),
+        counts=counts,
         statuses=concepts.statuses(),
-        # the nearest deadlines only: a large knowledge base has thousands of predictions
-        coming_due=coming[:HOME_PREDICTIONS],
-        coming_due_total=len(coming),
-        overdue=overdue[:HOME_PREDICTIONS],
-        overdue_total=len(overdue),
+        coming_due=coming,
+        overdue=overdue,
+        overdue_total=counts.get("due", 0),
         recent=kb.recent_changes(8),
         claims=search.claims(limit=6),
     )
+
+
+# The listing's topic filter offers the topics with the most claims (and the one chosen); the claimant
+# filter is a names picker: neither lists every value, however many the knowledge base holds.
+TOP_TOPICS = 30
+MAX_FILTER_CHARS = 200
 
 
 @bp.get("/claims")
@@ -70,24 +75,25 @@ def claims() -> str:
     types = concepts.claim_types()
     status = request.args.get("status") or None
     claim_type = request.args.get("type") or None
-    claimant = request.args.get("claimant") or None
+    typed_claimant = (request.args.get("claimant") or "").strip()[:MAX_FILTER_CHARS]
     topic = request.args.get("topic") or None
-    problems = []
+    problems: list[str] = []
+    candidates: list[tuple[str, str, str]] = []
     if status and status not in statuses:
         problems.append(f"“{status}” is not a status; showing every status.")
         status = None
     if claim_type and claim_type not in types:
         problems.append(f"“{claim_type}” is not a claim type; showing every type.")
         claim_type = None
-    for name, value in (("claimant", claimant), ("topic", topic)):
-        if value and not SLUG_RE.match(value):
-            problems.append(f"“{value}” is not a {name}; ignored.")
-    claimant = claimant if claimant and SLUG_RE.match(claimant) else None
-    topic = topic if topic and SLUG_RE.match(topic) else None
+    claimant = _claimant_filter(typed_claimant, problems, candidates) if typed_claimant else None
+    if topic and not SLUG_RE.match(topic):
+        problems.append(f"“{topic}” is not a topic; ignored.")
+        topic = None
     filters = ClaimFilters(status=status, claim_type=claim_type, claimant=claimant, topic=topic)
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
     listed, total, pages = search.listing(filters, page_number)
+    claimant_name = next((c.claimant_name for c in listed if claimant and c.claimant_name), None)
     return render_template(
         "pages/claims.html",
         claims=listed,
@@ -97,9 +103,40 @@ def claims() -> str:
         filters=filters,
         statuses=statuses,
         types=types,
-        facets=search.facet_values(),
+        topics=_top_topics(topic),
+        claimant_value=claimant or typed_claimant,
+        picked={"claimant": {claimant: {"label": claimant_name, "detail": ""}}} if claimant_name else {},
+        candidates=candidates,
         problems=problems,
     )
+
+
+def _claimant_filter(typed: str, problems: list[str], candidates: list[tuple[str, str, str]]) -> str | None:
+    """The claimant slug a reader gave: a slug as links carry it, else a name the picker's index
+    resolves (as the editor forms resolve it on submit); a problem, with candidates, when it does not."""
+    if SLUG_RE.match(typed):
+        return typed
+    names = get_names()
+    hits = names.named("entity", typed)
+    if len(hits) == 1:
+        return hits[0].slug
+    shown = typed if len(typed) <= 80 else typed[:79] + "…"
+    if hits:
+        problems.append(f"“{shown}” names {len(hits)} people or organisations: pick one.")
+    else:
+        problems.append(f"There is no person or organisation called “{shown}”; showing every claimant.")
+        hits = names.search("entity", typed, 5)
+    candidates.extend((hit.slug, hit.label, hit.detail) for hit in hits[:5])
+    return None
+
+
+def _top_topics(chosen: str | None) -> list[tuple[str, str, int]]:
+    """The ``TOP_TOPICS`` topics with the most claims, and the chosen one, in alphabetical order."""
+    counts = get_search().facet_counts().get("topic", [])
+    top = sorted(counts, key=lambda t: (-t[2], t[1].lower()))[:TOP_TOPICS]
+    if chosen and chosen not in {slug for slug, _, _ in top}:
+        top += [t for t in counts if t[0] == chosen] or [(chosen, chosen, 0)]
+    return sorted(top, key=lambda t: t[1].lower())
 
 
 @bp.get("/claims/<slug>")
@@ -157,9 +194,25 @@ def entity(slug: str) -> str:
     return render_template("pages/entity.html", page=get_kb().entity_page(checked_slug(slug)))
 
 
+ENTITIES_PER_PAGE = 100
+
+
 @bp.get("/entities")
 def entities() -> str:
-    return render_template("pages/entities.html", entities=get_kb().entities())
+    """People and organisations by name, a page at a time (a large knowledge base has tens of thousands)."""
+    kb = get_kb()
+    every = kb.cache.get(("entities",), kb.entities)  # read once per revision, sliced per page
+    pages = max(1, -(-len(every) // ENTITIES_PER_PAGE))
+    page = request.args.get("page", "1")
+    number = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
+    start = (number - 1) * ENTITIES_PER_PAGE
+    return render_template(
+        "pages/entities.html",
+        entities=every[start : start + ENTITIES_PER_PAGE],
+        total=len(every),
+        page=number,
+        pages=pages,
+    )
 
 
 @bp.get("/topics/<slug>")
