@@ -413,6 +413,18 @@ SELECT ?after ?log ?n ?changed WHERE {
 }
 """
 
+# What one revision (?rev bound) changed, by the revision's own IRI: an index lookup, whatever the
+# length of the log (the catch-up of the search and names indexes after a save asks this).
+CHANGED_BY_REVISION = """
+SELECT ?n ?changed WHERE {
+  ?rev a ck:Revision ; ck:revisionNumber ?n .
+  OPTIONAL { ?rev ck:changed ?changed }
+}
+"""
+
+# The same from the private log ?log (what an unpublished claim's revision changed).
+CHANGED_BY_REVISION_IN_LOG = "SELECT ?changed WHERE { GRAPH ?log { ?rev ck:changed ?changed } }"
+
 # The nonce of revision ?n: it identifies a store's history (an index built from another is rebuilt).
 SEARCH_ORIGIN = "SELECT ?n ?nonce WHERE { ?rev a ck:Revision ; ck:revisionNumber ?n ; dcterms:identifier ?nonce }"
 

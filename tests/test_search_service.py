@@ -15,6 +15,7 @@ from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.independence import claim_independence
 from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
+from kb.write import repository as repository_module
 from kb.write.repository import Change
 from tests.helpers import EDITOR_NAME, AppFactory
 
@@ -285,6 +286,29 @@ def test_a_second_process_catches_up_before_searching(
     assert slugs(other, "pangolinfest") == [HOLIDAYS]
     search.wait()
     assert other.index.last_revision == search.index.last_revision
+
+
+@pytest.mark.parametrize("by_iri", [3, 0], ids=["revisions-by-iri", "long-gap-by-number"])
+def test_an_index_many_revisions_behind_catches_up_by_either_path(
+    kb: KnowledgeBase,
+    search: SearchService,
+    tmp_path: Path,
+    search_backend: str,
+    by_iri: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A few revisions behind, each is looked up by its IRI; beyond the limit, the log is read once by
+    # number. Both must find every change of the three revisions (each renames a different resource).
+    monkeypatch.setattr(repository_module, "CATCH_UP_BY_IRI", by_iri)
+    other = SearchService.open(kb, tmp_path / "behind", backend=search_backend)
+    kb.repository.listeners.remove(other.on_revision)
+    rename(kb, kb.iris.claim(HOLIDAYS), "Capybaraquay launch")
+    rename(kb, kb.iris.entity("axios"), "Narwhalnews")
+    last = rename(kb, kb.iris.claim(HOLIDAYS), "Capybaraquay launch, again")
+    assert slugs(other, "capybaraquay") == [HOLIDAYS]
+    renamed = sorted(slugs(other, "claimant:narwhalnews"))
+    assert renamed == sorted(slugs(search, "claimant:narwhalnews")) != []
+    assert other.index.last_revision == last
 
 
 def test_an_index_of_another_store_is_rebuilt(tmp_path: Path, kb: KnowledgeBase, search_backend: str) -> None:

@@ -132,9 +132,8 @@ class Names:
             if all(n in self._heard for n in wanted):
                 changed = {iri for n in wanted for iri in self._heard[n]}
             else:  # revisions of another process: read what they changed from the log
-                rows = self.kb.store.select_values(queries.SEARCH_CHANGED_SINCE, {"after": Literal(last)})
-                changed = {row["changed"] for row in rows if row.get("changed")}
-                current = max([current, *(int(row["n"]) for row in rows)])
+                newest, changed = self.kb.repository.changed_after(last, current, private=False)
+                current = max(current, newest)
             for n in wanted:
                 self._heard.pop(n, None)
             self._apply(changed, current)

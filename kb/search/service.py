@@ -129,18 +129,8 @@ class SearchService:
                 return current
             if last == current:
                 return last
-            changed: set[str] = set()
-            newest = last
-            after = Literal(last)
-            rows = self.kb.store.select(queries.SEARCH_CHANGED_SINCE, {"after": after})
             # What unpublished work changed is named in the private log only (the claim leaves the index).
-            rows += self.kb.store.select(
-                queries.SEARCH_CHANGED_SINCE_IN_LOG, {"after": after, "log": self.kb.repository.log_graph}
-            )
-            for row in rows:
-                newest = max(newest, int(str(row["n"])))
-                if row.get("changed") is not None:
-                    changed.add(str(row["changed"]))
+            newest, changed = self.kb.repository.changed_after(last, current, private=True)
             if len(changed) > REPLAY_LIMIT:
                 log.info("search index: %d resources changed since revision %d; rebuilding", len(changed), last)
                 self.rebuild()

@@ -185,6 +185,10 @@ class RemoteWriter(Protocol):
     def apply(self, change: Change, *, agent: URIRef, reason: str, revert_of: URIRef | None) -> RevisionInfo: ...
 
 
+# Up to this many revisions behind, an index catches up by looking each revision up by its IRI.
+CATCH_UP_BY_IRI = 100
+
+
 class Repository:
     """Reads current descriptions and applies changes with their revision, atomically."""
 
@@ -208,6 +212,37 @@ class Repository:
         # Asked before every read-cache hit: a pattern lookup, not a SPARQL query (a tenth of the cost).
         found = self.store.object_values(self._counter, CK.revisionNumber)
         return int(found[0]) if found else 0
+
+    def changed_after(self, last: int, current: int, *, private: bool = True) -> tuple[int, set[str]]:
+        """What the revisions after ``last`` changed, as the indexes that follow the log catch up: (the
+        newest revision found, every resource IRI they name; with ``private``, also what only the
+        private log names). A few revisions are looked up by their IRIs, so a save's catch-up costs
+        the same whatever the log's length; a long gap reads the log once, filtered by number."""
+        changed: set[str] = set()
+        newest = last
+        if current - last <= CATCH_UP_BY_IRI:
+            for number in range(last + 1, current + 1):
+                revision = {"rev": self.iris.revision(number)}
+                rows = self.store.select_values(queries.CHANGED_BY_REVISION, revision)
+                if not rows:
+                    break  # its record is not visible yet: the next catch-up takes it
+                newest = number
+                changed.update(row["changed"] for row in rows if row.get("changed"))
+                if private:
+                    logged = self.store.select_values(
+                        queries.CHANGED_BY_REVISION_IN_LOG, {**revision, "log": self.log_graph}
+                    )
+                    changed.update(row["changed"] for row in logged)
+            return newest, changed
+        after = {"after": Literal(last)}
+        rows = self.store.select_values(queries.SEARCH_CHANGED_SINCE, after)
+        if private:
+            rows += self.store.select_values(queries.SEARCH_CHANGED_SINCE_IN_LOG, {**after, "log": self.log_graph})
+        for row in rows:
+            newest = max(newest, int(row["n"]))
+            if row.get("changed"):
+                changed.add(row["changed"])
+        return newest, changed
 
     def versions(self, resources: Iterable[URIRef]) -> dict[URIRef, int]:
         result: dict[URIRef, int] = {}
