@@ -20,6 +20,7 @@ from kb.store import OxigraphStore
 TRICKY = [
     "İstanbul café x.y.z a*b U.S.A. 3.5 co-op don't ÆØÅ Straße ﬁne",
     "the and a I of it's",
+    "ASCII only: x.y.z a*b U.S.A. 3.5 ..a..b.. *.* _x_ co-op 1,000 e-mail user_name. End.",
     "Résumé naïve façade 42nd 1,000,000 e-mail user_name",
     "",
 ]

@@ -208,12 +208,20 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
         links[URIRef(source)].update(URIRef(parent) for parent in parents)
     derived = set(values["derived_from"])
 
+    # What an agent shows as, by (agent, which labels): many claims link to one agent.
+    known: dict[tuple[str, int], tuple[Linked, ...]] = {}
+
     def linked(agents: set[str], labels: dict[str, list[str]]) -> list[Linked]:
-        found = set()
+        found: set[Linked] = set()
         for agent in agents:
-            for slug in all_slugs.get(agent, ()):
-                for label in labels.get(agent) or [slug]:
-                    found.add(Linked(slug, label, agent))
+            key = (agent, id(labels))
+            shown = known.get(key)
+            if shown is None:
+                slugs_of = all_slugs.get(agent, ())
+                shown = known[key] = tuple(
+                    Linked(slug, label, agent) for slug in slugs_of for label in labels.get(agent) or [slug]
+                )
+            found.update(shown)
         return sorted(found)
 
     def exacts(quotes: set[str]) -> set[str]:
