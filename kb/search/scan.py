@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import pyoxigraph as ox
@@ -46,8 +47,9 @@ _TRUE = ("true", "1")
 PARALLEL_FROM = 5_000
 
 # What the scan reads: (name, predicate, how). Each name is read by one process; "many" is every value
-# of a subject, "first" the first one, "dates" the first date, "true" the subjects where it is true.
-# Split in two of about the same number of quads (per claim: 16 and 14 in generated data).
+# of a subject, "links" every value when they are resources (IRIs), "first" the first value, "dates"
+# the first date, "true" the subjects where it is true. Split in two of about the same number of
+# quads (per claim: 16 and 14 in generated data).
 _HERE = (
     ("slug", CK.slug, "many"),
     ("text", SCHEMA.text, "first"),
@@ -59,24 +61,24 @@ _HERE = (
     ("claimed", SCHEMA.datePublished, "dates"),
     ("deadline", CK.deadline, "dates"),
     ("retracted", CK.retracted, "true"),
-    ("quote", CK.quote, "many"),
-    ("selector", OA.hasSelector, "many"),
+    ("quote", CK.quote, "links"),
+    ("selector", OA.hasSelector, "links"),
     ("exact", OA.exact, "many"),
-    ("quote_source", OA.hasSource, "many"),
+    ("quote_source", OA.hasSource, "links"),
 )
 _THERE = (
-    ("evidence", CK.evidence, "many"),
-    ("author", SCHEMA.author, "many"),
-    ("about", SCHEMA.about, "many"),
-    ("actor", CK.actor, "many"),
-    ("appearance", SCHEMA.appearance, "many"),
-    ("first_appearance", SCHEMA.firstAppearance, "many"),
-    ("publisher", SCHEMA.publisher, "many"),
-    ("subject", DCTERMS.subject, "many"),
+    ("evidence", CK.evidence, "links"),
+    ("author", SCHEMA.author, "links"),
+    ("about", SCHEMA.about, "links"),
+    ("actor", CK.actor, "links"),
+    ("appearance", SCHEMA.appearance, "links"),
+    ("first_appearance", SCHEMA.firstAppearance, "links"),
+    ("publisher", SCHEMA.publisher, "links"),
+    ("subject", DCTERMS.subject, "links"),
     ("pref_label", SKOS.prefLabel, "many"),
-    ("event_source", CK.source, "many"),
-    ("stance", CK.stance, "many"),
-    ("derived_from", PROV.wasDerivedFrom, "many"),
+    ("event_source", CK.source, "links"),
+    ("stance", CK.stance, "links"),
+    ("derived_from", PROV.wasDerivedFrom, "links"),
 )
 
 
@@ -84,18 +86,30 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
     return store.quads_for_pattern(None, ox.NamedNode(predicate), None, _DEFAULT)
 
 
+# Each subject (and each resource a link names) is kept once however many values name it (sys.intern):
+# an IRI is read again for every quad it is in, and a million claims' keys would take gigabytes.
+
+
 def _many(store: ox.Store, predicate: str) -> dict[str, list[str]]:
     """Every value of each subject, in the store's order, as plain strings."""
     values: dict[str, list[str]] = defaultdict(list)
     for quad in _quads(store, predicate):
-        values[quad.subject.value].append(quad.object.value)  # type: ignore[union-attr]  # no RDF-star triples here
+        values[intern(quad.subject.value)].append(quad.object.value)  # type: ignore[union-attr]  # no RDF-star
+    return dict(values)
+
+
+def _links(store: ox.Store, predicate: str) -> dict[str, list[str]]:
+    """``_many`` of a predicate whose values are resources (each kept once too)."""
+    values: dict[str, list[str]] = defaultdict(list)
+    for quad in _quads(store, predicate):
+        values[intern(quad.subject.value)].append(intern(quad.object.value))  # type: ignore[union-attr]
     return dict(values)
 
 
 def _first(store: ox.Store, predicate: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for quad in _quads(store, predicate):
-        values.setdefault(quad.subject.value, quad.object.value)  # type: ignore[union-attr]
+        values.setdefault(intern(quad.subject.value), quad.object.value)  # type: ignore[union-attr]
     return values
 
 
@@ -128,7 +142,7 @@ def _true_subjects(store: ox.Store, predicate: str) -> set[str]:
     return found
 
 
-_READERS = {"many": _many, "first": _first, "dates": _date_values, "true": _true_subjects}
+_READERS = {"many": _many, "links": _links, "first": _first, "dates": _date_values, "true": _true_subjects}
 
 
 def read(store: ox.Store, what: tuple[tuple[str, URIRef, str], ...]) -> dict[str, Any]:
@@ -190,7 +204,7 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
     ``path`` is where the store is on disk, if it is: a large one is read by two processes."""
     is_a, claim_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim))
     found = store.quads_for_pattern(None, is_a, claim_class, _DEFAULT)
-    claims = list(dict.fromkeys(quad.subject.value for quad in found))  # type: ignore[union-attr]
+    claims = list(dict.fromkeys(intern(quad.subject.value) for quad in found))  # type: ignore[union-attr]
     values = _read_all(store, path, len(claims))
     all_slugs: dict[str, list[str]] = values["slug"]
     slugs = {subject: found[0] for subject, found in all_slugs.items()}
