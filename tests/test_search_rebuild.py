@@ -10,7 +10,7 @@ from whoosh.analysis import StandardAnalyzer
 
 from bench.synthetic import synthetic_knowledge_base
 from kb.knowledge import KnowledgeBase
-from kb.search import SearchRequest
+from kb.search import SearchRequest, scan
 from kb.search.analysis import QuickAnalysis
 from kb.search.documents import ClaimDocument, DocumentBuilder
 from kb.search.service import SearchService
@@ -43,6 +43,21 @@ def test_the_store_scan_builds_the_documents_the_queries_build(kb: KnowledgeBase
             by_query = builder._build(None)
             assert {d.iri: d for d in scanned} == by_query
             assert total >= len(by_query) > 0
+    finally:
+        synthetic.close()
+
+
+def test_a_second_reading_process_gives_the_same_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large store on disk is read by two processes; one that fails leaves the reading to this one."""
+    synthetic = synthetic_knowledge_base(tmp_path / "synthetic", 60)
+    try:
+        store = synthetic.store
+        assert isinstance(store, OxigraphStore) and store.path is not None
+        alone = {d.iri: d for d in scan.scan_documents(store.native)[1]}
+        monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
+        assert {d.iri: d for d in scan.scan_documents(store.native, store.path)[1]} == alone
+        assert {d.iri: d for d in scan.scan_documents(store.native, tmp_path / "no-store-here")[1]} == alone
+        assert len(alone) > 0
     finally:
         synthetic.close()
 

@@ -173,6 +173,15 @@ class _Helper:
             return None
         return values
 
+    def close(self) -> None:
+        """Stop it if it still runs (this process failed while reading), and close its pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+
 
 def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]:
     helper = _Helper(path) if path is not None and claims >= PARALLEL_FROM else None
@@ -180,9 +189,8 @@ def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]
         values = read(store, _HERE)
         there = helper.result() if helper is not None else None
     finally:
-        if helper is not None and helper.process.poll() is None:
-            helper.process.kill()  # this process failed while reading: the helper's work is not wanted
-            helper.process.wait()
+        if helper is not None:
+            helper.close()
     values.update(there if there is not None else read(store, _THERE))
     return values
 
