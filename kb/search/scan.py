@@ -155,7 +155,10 @@ class _Helper:
 
     def __init__(self, path: Path) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "kb.search.scan", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [sys.executable, "-m", "kb.search.scan", str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
 
     def result(self) -> dict[str, Any] | None:
@@ -184,7 +187,12 @@ class _Helper:
 
 
 def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]:
-    helper = _Helper(path) if path is not None and claims >= PARALLEL_FROM else None
+    helper = None
+    if path is not None and claims >= PARALLEL_FROM:
+        try:
+            helper = _Helper(path)
+        except OSError as error:  # no interpreter to start (an embedded Python): read it all here
+            log.warning("search rebuild: no second reading process (%s); reading here", error)
     try:
         values = read(store, _HERE)
         there = helper.result() if helper is not None else None
