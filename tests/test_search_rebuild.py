@@ -50,7 +50,9 @@ def test_the_store_scan_builds_the_documents_the_queries_build(kb: KnowledgeBase
         synthetic.close()
 
 
-def test_a_second_reading_process_gives_the_same_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_reading_process_gives_the_same_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """A large store on disk is read by two processes; one that fails leaves the reading to this one."""
     synthetic = synthetic_knowledge_base(tmp_path / "synthetic", 60)
     try:
@@ -67,7 +69,9 @@ def test_a_second_reading_process_gives_the_same_documents(tmp_path: Path, monke
         assert any(before[iri] != document.support_origins for iri, document in alone.items())
         monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
         assert {d.iri: d for d in scan.scan_documents(store.native, store.path)[1]} == alone
+        assert "reading process failed" not in caplog.text
         assert {d.iri: d for d in scan.scan_documents(store.native, tmp_path / "no-store-here")[1]} == alone
+        assert "reading process failed" in caplog.text
         assert len(alone) > 0
     finally:
         synthetic.close()

@@ -19,6 +19,7 @@ import logging
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -154,11 +155,13 @@ class _Helper:
     """The second process reading ``_THERE`` from the store on disk (opened read-only)."""
 
     def __init__(self, path: Path) -> None:
+        # Its errors go to a file, not a pipe: a pipe nobody reads until the values are in could fill up.
+        self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             [sys.executable, "-m", "kb.search.scan", str(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
         )
 
     def result(self) -> dict[str, Any] | None:
@@ -166,13 +169,12 @@ class _Helper:
         try:
             # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
             values = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, pickle.UnpicklingError):
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):  # cut short
             values = None
-        errors = self.process.stderr.read() if self.process.stderr else b""
         if self.process.wait() != 0 or not isinstance(values, dict):
-            log.warning(
-                "search rebuild: the reading process failed (%s); reading here", errors[-500:].decode(errors="replace")
-            )
+            self.errors.seek(0)
+            errors = self.errors.read()[-500:].decode(errors="replace")
+            log.warning("search rebuild: the reading process failed (%s); reading here", errors)
             return None
         return values
 
@@ -181,9 +183,9 @@ class _Helper:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        for pipe in (self.process.stdout, self.process.stderr):
-            if pipe is not None:
-                pipe.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
 
 
 def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]:
