@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
+from rdflib.namespace import PROV
 from whoosh.analysis import StandardAnalyzer
 
 from bench.synthetic import synthetic_knowledge_base
+from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.search import SearchRequest
+from kb.search import SearchRequest, scan
 from kb.search.analysis import QuickAnalysis
 from kb.search.documents import ClaimDocument, DocumentBuilder
 from kb.search.service import SearchService
@@ -20,6 +23,7 @@ from kb.store import OxigraphStore
 TRICKY = [
     "İstanbul café x.y.z a*b U.S.A. 3.5 co-op don't ÆØÅ Straße ﬁne",
     "the and a I of it's",
+    "ASCII only: x.y.z a*b U.S.A. 3.5 ..a..b.. *.* _x_ co-op 1,000 e-mail user_name. End.",
     "Résumé naïve façade 42nd 1,000,000 e-mail user_name",
     "",
 ]
@@ -42,6 +46,33 @@ def test_the_store_scan_builds_the_documents_the_queries_build(kb: KnowledgeBase
             by_query = builder._build(None)
             assert {d.iri: d for d in scanned} == by_query
             assert total >= len(by_query) > 0
+    finally:
+        synthetic.close()
+
+
+def test_a_second_reading_process_gives_the_same_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A large store on disk is read by two processes; one that fails leaves the reading to this one."""
+    synthetic = synthetic_knowledge_base(tmp_path / "synthetic", 60)
+    try:
+        store = synthetic.store
+        assert isinstance(store, OxigraphStore) and store.path is not None
+        before = {d.iri: d.support_origins for d in scan.scan_documents(store.native)[1]}
+        # Sources copied from one another (generated data has none): the support facet's slow path.
+        appearance, derived = ox.NamedNode(str(SCHEMA.appearance)), ox.NamedNode(str(PROV.wasDerivedFrom))
+        sources = sorted({q.object.value for q in store.native.quads_for_pattern(None, appearance, None)})  # type: ignore[union-attr]
+        for source in sources[1:]:
+            store.native.add(ox.Quad(ox.NamedNode(source), derived, ox.NamedNode(sources[0])))
+        alone = {d.iri: d for d in scan.scan_documents(store.native)[1]}
+        assert alone == DocumentBuilder(store)._build(None)
+        assert any(before[iri] != document.support_origins for iri, document in alone.items())
+        monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
+        assert {d.iri: d for d in scan.scan_documents(store.native, store.path)[1]} == alone
+        assert "reading process failed" not in caplog.text
+        assert {d.iri: d for d in scan.scan_documents(store.native, tmp_path / "no-store-here")[1]} == alone
+        assert "reading process failed" in caplog.text
+        assert len(alone) > 0
     finally:
         synthetic.close()
 

@@ -117,7 +117,7 @@ class DocumentBuilder:
         if isinstance(self.store, OxigraphStore):
             from kb.search.scan import scan_documents
 
-            return scan_documents(self.store.native)
+            return scan_documents(self.store.native, self.store.path)
         documents = self._build(None)
         return len(documents), iter(documents.values())
 

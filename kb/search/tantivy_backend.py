@@ -62,7 +62,8 @@ from kb.search.whoosh_backend import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 2: support facet; 3: language facet; 4: words analysed in their language; 5: rank
+# 2: support facet; 3: language facet; 4: words analysed in their language; 5: rank; 6: data stored only
+SCHEMA_VERSION = 6
 TOKENS = "tokens"  # our tokenizer: split on spaces, the words being analysed already
 WRITER_HEAP = 128 * 1024 * 1024
 REBUILD_HEAP = 512 * 1024 * 1024  # one writer for the whole rebuild: fewer, larger segments to merge
@@ -86,7 +87,9 @@ def _tantivy_schema() -> tantivy.Schema:
     for name in LABELLED:
         builder.add_text_field(f"f_{name}", fast=True, tokenizer_name="raw", index_option="basic")
         builder.add_text_field(f"k_{name}", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("data", stored=True, tokenizer_name="raw", index_option="basic")
+    # What a hit shows, stored only: as a text field it was also indexed, one long term per claim,
+    # which cost two thirds of Tantivy's time in a rebuild and answered no query.
+    builder.add_bytes_field("data", stored=True)
     return builder.build()
 
 
@@ -186,15 +189,16 @@ class TantivyIndex(RevisionState):
         )
         content_marked = with_language_mark(content, document.language)
         english = not content_marked.startswith(MARK)
+        words = self._quick.lowered(content)  # one split for both fields
         fields: dict[str, Any] = {
             "claim": document.iri,
-            "content": self._quick.english(content) if english else self._analysed(self._stem, content_marked),
-            "words": self._quick.words(content),
+            "content": self._quick.english_words(words) if english else self._analysed(self._stem, content_marked),
+            "words": " ".join(words),
             "status": document.status,
             "type": document.claim_type,
             "support": document.support_origins,
             "language": document.language.split("-", 1)[0].lower(),
-            "data": json.dumps(document.stored()),
+            "data": json.dumps(document.stored()).encode(),
         }
         for name, values in linked.items():
             fields[name] = self._quick.words(" ".join(f"{v.slug} {v.label}" for v in values))
@@ -445,7 +449,7 @@ class TantivyIndex(RevisionState):
         claims = []
         for address in addresses:
             document = searcher.doc(address)
-            claims.append((str(document.get_first("claim")), json.loads(str(document.get_first("data")))))
+            claims.append((str(document.get_first("claim")), _stored(document)))
         claims.sort(key=lambda claim: sort_key(claim[1].get("claimed"), str(claim[1].get("slug", ""))), reverse=True)
         return claims
 
@@ -531,8 +535,14 @@ class TantivyIndex(RevisionState):
         return words
 
     def _hit(self, document: tantivy.Document, marked: set[str], score: float | None) -> SearchHit:
-        data = json.loads(str(document.get_first("data")))
+        data = _stored(document)
         return hit_from_data(str(document.get_first("claim")), data, marked, score, self._stem)
+
+
+def _stored(document: tantivy.Document) -> dict[str, Any]:
+    """What the index keeps of a claim to show it as a hit (``ClaimDocument.stored``)."""
+    data = document.get_first("data")
+    return dict(json.loads(data if isinstance(data, bytes) else str(data)))
 
 
 def _described(parsed: query.Query | None, filters: Mapping[str, str]) -> str:
