@@ -37,7 +37,8 @@ from pathlib import Path
 from flask import Flask
 
 from bench import bench_scale
-from bench.bench_forms import forms, forms_on
+from bench.bench_forms import bench_forms
+from bench.bench_forms import forms as bench_forms_urls
 from bench.bench_sparql import on_synthetic
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
 from bench.synthetic import rare_words, write_synthetic
@@ -245,19 +246,28 @@ def bench_size(
     search: str = "whoosh",
     bulk: bool = True,
     pages: bool = True,
+    forms_runs: int = 0,
+    dumps: Path | None = None,
 ) -> tuple[list[Measured], dict[str, float]]:
     """Everything for one size. With ``bulk`` (the first size of a run), also ``claimkb load`` and
     ``claimkb import`` of a fixed slice (their rates do not depend on the knowledge base's size);
-    without ``pages``, only the commands and the start (and a search with facets)."""
+    without ``pages``, only the commands and the start (and a search with facets). With ``forms_runs``,
+    also each editor form (``bench.bench_forms``) on the same knowledge base, its medians in
+    ``figures`` as "form: <name>". With ``dumps``, the synthetic N-Quads file is kept in that directory
+    and taken from there when it exists (writing it takes minutes at 1M claims)."""
     figures: dict[str, float] = {}
     print(f"\n== {claims:,} claims ==", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
         data_dir = Path(tmp) / "data"
-        dump = Path(tmp) / "claims.nq"
+        dump = (dumps or Path(tmp)) / f"{size_label(claims)}.nq"
         start = time.perf_counter()
-        figures["quads"] = write_synthetic(dump, claims, base=BASE)
-        print(f"  generated {int(figures['quads']):,} quads in {time.perf_counter() - start:.1f} s", flush=True)
+        if dumps is not None and dump.exists():
+            figures["quads"] = count_lines(dump)
+            print(f"  took {int(figures['quads']):,} quads from {dump}", flush=True)
+        else:
+            figures["quads"] = write_synthetic(dump, claims, base=BASE)
+            print(f"  generated {int(figures['quads']):,} quads in {time.perf_counter() - start:.1f} s", flush=True)
         # The product's own paths: `claimkb restore` of the file (the index it leaves current included),
         # then `claimkb reindex`, then a restarted server's start; Oxigraph's bare bulk load beside them.
         figures.update(bench_scale.restore(dump, data_dir, int(figures["quads"]), search, baseline=True))
@@ -291,11 +301,12 @@ def bench_size(
         measured.append(Measured("save (claim edit)", timed(save_action(app, claims, 2, searchable), runs)))
         measured.append(Measured("save until in the search index", searchable))
         app.extensions["claimkb"].close()
+        if forms_runs:  # on this knowledge base: a second one of 1M claims would take longer than the rest
+            forms = bench_forms(claims, forms_runs, data_dir=data_dir, search=search)
+            figures.update({f"form: {name}": value for name, value in forms.items()})
+            figures["slowest editor form (ms)"] = max(forms[name] for name in bench_forms_urls(claims))
         print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
         figures["worker RSS (MB)"] = worker_rss(data_dir, claims, search)
-        # Every editor form over the same knowledge base (≤ 50 ms each, however many entities and sources)
-        form_figures = forms_on(data_dir, claims, max(5, runs // 2), search)
-        figures["slowest editor form (ms)"] = max(form_figures[name] for name in forms(claims))
 
         if not naive:
             return measured, figures
@@ -325,6 +336,23 @@ def bench_size(
         by_name["save until in the search index"].naive = by_name["save (claim edit)"].naive
         naive_kb.close()
     return measured, figures
+
+
+def size_label(claims: int) -> str:
+    """1k, 10k, 100k, 1m…: the names of the N-Quads files in a ``--dumps`` directory."""
+    for unit, suffix in ((1_000_000, "m"), (1_000, "k")):
+        if claims >= unit and claims % unit == 0:
+            return f"{claims // unit}{suffix}"
+    return str(claims)
+
+
+def count_lines(path: Path) -> int:
+    """The lines (quads) of an N-Quads file, read in large blocks (seconds for 37M quads)."""
+    count = 0
+    with path.open("rb") as data:
+        while block := data.read(1 << 24):
+            count += block.count(b"\n")
+    return count
 
 
 def verdict(name: str, ours: float, claims: int) -> str:
@@ -390,6 +418,12 @@ def main() -> None:
         "--naive-max", type=int, default=10_000, help="measure the naive design only up to this many claims"
     )
     parser.add_argument("--search", choices=("whoosh", "tantivy"), default=None, help="our search engine")
+    parser.add_argument(
+        "--dumps",
+        type=Path,
+        default=None,
+        help="keep each size's synthetic N-Quads file in this directory (1k.nq … 1m.nq) and reuse it when present",
+    )
     args = parser.parse_args()
     if args.sizes:
         sizes = [int(s) for s in args.sizes.split(",")]
@@ -413,11 +447,15 @@ def main() -> None:
             search=args.search,
             bulk=number == 0 and not args.scale_only,
             pages=not args.scale_only,
+            forms_runs=0 if args.scale_only else max(5, args.runs // 2),
+            dumps=args.dumps,
         )
         report(claims, measured, figures)
         results.append(
             {"claims": claims, "figures": figures, "medians": {m.name: statistics.median(m.ours) for m in measured}}
         )
+        if not args.scale_only:  # each editor form's render (issue 14: ≤ 50 ms however many entities and sources)
+            results[-1]["forms"] = {k.removeprefix("form: "): v for k, v in figures.items() if k.startswith("form: ")}
     print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print("\n" + json.dumps(results))
 

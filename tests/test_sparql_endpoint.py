@@ -324,6 +324,24 @@ def test_known_on_date_example_filters_by_event_date(client: FlaskClient) -> Non
     assert len(all_rows["results"]["bindings"]) > len(rows)
 
 
+def test_recorded_by_date_example_keeps_only_values_not_removed_later(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    kb = app.extensions["claimkb"]
+    claim = kb.iris.claim("us-shop-before-holidays")
+    [seed_name] = kb.store.select(f"SELECT ?n WHERE {{ ?c <{SCHEMA.name}> ?n }}", {"c": claim})
+    names = [str(seed_name["n"]), "Renamed once for a test", "Renamed twice for a test"]
+    for old, new in zip(names, names[1:], strict=False):
+        change = Change(
+            removed={(claim, SCHEMA.name, Literal(old))}, added={(claim, SCHEMA.name, Literal(new))}, changed={claim}
+        )
+        assert kb.repository.apply(change, agent=kb.agent("tester"), reason="Test of the revision clock") is not None
+    example = next(e for e in EXAMPLES if e.key == "recorded-by-date").text(kb.iris.base)
+    response = app.test_client().get("/sparql", query_string={"query": example, "format": "json"})
+    rows = json.loads(response.data)["results"]["bindings"]
+    assert [r["value"]["value"] for r in rows if r["property"]["value"] == str(SCHEMA.name)] == [names[-1]]
+    assert {r["property"]["value"] for r in rows} >= {str(RDF.type), str(SCHEMA.author)}
+
+
 def test_error_is_shown_on_the_page_with_the_query_kept(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE {"}, headers={"Accept": "text/html"})
     assert response.status_code == 400

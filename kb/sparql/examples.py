@@ -31,11 +31,14 @@ class Example:
 EXAMPLES: tuple[Example, ...] = (
     Example(
         "claims-by-status",
-        "Claims by status",
-        "How many claims stand at each status today (what the evidence gives them), with one claim of each.",
+        "One claimant's claims by status",
+        "How Ars Technica's claims stand today (what the evidence gives them), with one claim of each "
+        "status: its track record in one query. The same counts for every claimant are on "
+        "/track-records, and claims per month by status on /statistics; counting every claim of a large "
+        "knowledge base here would read all of them.",
         """
 SELECT ?status (COUNT(?claim) AS ?claims) (SAMPLE(?claim) AS ?example) WHERE {
-  ?claim ck:status ?status .  # only claims have a status
+  ?claim schema:author <entities/ars-technica> ; ck:status ?status .
 }
 GROUP BY ?status
 ORDER BY DESC(?claims) ?status
@@ -43,21 +46,16 @@ ORDER BY DESC(?claims) ?status
     ),
     Example(
         "predictions-past-deadline",
-        "Predictions past their deadline",
-        "The hundred predictions whose deadline passed most recently, and how each turned out (“due” "
-        "means no resolution yet). The inner query picks the deadlines first, so that only those hundred "
-        "claims are looked up: raise its LIMIT for more.",
+        "One claimant's predictions past their deadline",
+        "What the Financial Times predicted with a deadline that has passed, latest deadline first, and "
+        "how each turned out (“due” means no resolution yet). It starts from the claimant, so it stays "
+        "quick however many predictions the knowledge base holds; the open predictions coming due, "
+        "month by month, are on /statistics.",
         """
 SELECT ?claim ?name ?deadline ?status WHERE {
-  {
-    SELECT ?claim ?deadline WHERE {
-      ?claim ck:deadline ?deadline .
-      FILTER(?deadline < xsd:date(NOW()))
-    }
-    ORDER BY DESC(?deadline)
-    LIMIT 100
-  }
-  ?claim ck:claimType ck:prediction ; ck:status ?status ; schema:name ?name .
+  ?claim schema:author <entities/financial-times> ; ck:claimType ck:prediction ;
+         ck:deadline ?deadline ; ck:status ?status ; schema:name ?name .
+  FILTER(?deadline < xsd:date(NOW()))
 }
 ORDER BY DESC(?deadline)
 """,
@@ -160,19 +158,20 @@ ORDER BY ?date
         "recorded-by-date",
         "What the knowledge base had recorded about a claim by a given time",
         "The other clock: the claim's description as our revisions had recorded it by a moment "
-        "(prov:endedAtTime), from each revision's added and removed named graphs.",
+        "(prov:endedAtTime), from each revision's added and removed named graphs: a value is kept "
+        "when the last revision that touched it by then added it. It starts from the claim's own "
+        "triples in those graphs, so it reads the claim's history, however many revisions there are "
+        "(revision n is <revisions/n>).",
         """
-SELECT ?property ?value ?revision WHERE {
+SELECT ?property ?value (IRI(CONCAT(STR(<revisions/>), STR(MAX(?addedIn)))) AS ?revision) WHERE {
   BIND(NOW() AS ?moment)  # or a past moment, e.g. "2026-01-01T00:00:00Z"^^xsd:dateTime
-  ?revision a ck:Revision ; ck:revisionNumber ?n ; prov:endedAtTime ?time ; ck:addedGraph ?added .
+  GRAPH ?changes { <claims/us-shop-before-holidays> ?property ?value }
+  { ?changed ck:addedGraph ?changes ; ck:revisionNumber ?addedIn ; prov:endedAtTime ?time }
+  UNION { ?changed ck:removedGraph ?changes ; ck:revisionNumber ?removedIn ; prov:endedAtTime ?time }
   FILTER(?time <= ?moment)
-  GRAPH ?added { <claims/us-shop-before-holidays> ?property ?value }
-  FILTER NOT EXISTS {
-    ?later ck:revisionNumber ?m ; prov:endedAtTime ?laterTime ; ck:removedGraph ?removed .
-    FILTER(?m > ?n && ?laterTime <= ?moment)
-    GRAPH ?removed { <claims/us-shop-before-holidays> ?property ?value }
-  }
 }
+GROUP BY ?property ?value
+HAVING (MAX(COALESCE(?addedIn, 0)) > MAX(COALESCE(?removedIn, 0)))  # added last, not removed since
 ORDER BY ?property
 """,
     ),
