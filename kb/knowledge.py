@@ -35,6 +35,9 @@ DEADLINE_HORIZON = 366
 DUE_STATUS = str(CK[Status.DUE.value])
 CLOSED_STATUSES = {str(CK[s.value]) for s in Status if s is Status.DUE or s.value.startswith("resolved")}
 
+# What the web layer may name a cache of its own by (it never reaches into kb.store itself).
+PageCache = RevisionCache
+
 
 @dataclass(frozen=True)
 class ClaimFilters:
@@ -59,6 +62,11 @@ class KnowledgeBase:
         self.cache = RevisionCache(self.repository.revision_count)
         # Services built on the knowledge base (the SPARQL workers) stop with it.
         self.close_hooks: list[Callable[[], None]] = []
+
+    def page_cache(self, size: int) -> RevisionCache:
+        """A cache of its own that, like the read cache, forgets everything at the next revision (the web
+        layer keeps rendered pages in one)."""
+        return RevisionCache(self.repository.revision_count, size)
 
     @classmethod
     def open(

@@ -179,7 +179,7 @@ SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
 # UNION branch with the date as a constant) rather than by scanning every deadline: the home page's
 # nearest deadlines cost what they find, whatever the number of predictions. ``deadlines_on`` writes
 # the branches from dates (never from text a reader typed).
-DEADLINES_ON = """
+_DEADLINES_ON = """
 SELECT ?claim ?deadline ?status WHERE { %s }
 """
 
@@ -195,13 +195,13 @@ SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
 
 
 def deadlines_on(days: Iterable[date]) -> str:
-    """``DEADLINES_ON`` for these days: a UNION branch per day, its date written by ``date.isoformat``."""
+    """``_DEADLINES_ON`` for these days: a UNION branch per day, its date written by ``date.isoformat``."""
     branches = " UNION ".join(
         f'{{ ?claim ck:deadline "{day.isoformat()}"^^xsd:date . OPTIONAL {{ ?claim ck:status ?status }}'
         f' BIND("{day.isoformat()}"^^xsd:date AS ?deadline) }}'
         for day in days
     )
-    return DEADLINES_ON % (branches or "FILTER(false)")
+    return _DEADLINES_ON % (branches or "FILTER(false)")
 
 
 # --- revisions -------------------------------------------------------------------------------------
@@ -216,19 +216,19 @@ SELECT ?rev ?n ?time ?agent ?reason WHERE {
 # The revisions numbered ``numbers`` (the latest ones: revisions are numbered 1, 2, 3…), one UNION
 # branch each with the number as a constant, so that the home page's "recently changed" looks up a
 # few revisions instead of sorting them all. ``revisions_numbered`` writes the branches from integers.
-REVISIONS_NUMBERED = """
+_REVISIONS_NUMBERED = """
 SELECT ?rev ?n ?time ?agent ?reason WHERE { %s }
 """
 
 
 def revisions_numbered(numbers: Iterable[int]) -> str:
-    """``REVISIONS_NUMBERED`` for these revision numbers (integers, never text a reader typed)."""
+    """``_REVISIONS_NUMBERED`` for these revision numbers (integers, never text a reader typed)."""
     branches = " UNION ".join(
         f"{{ ?rev ck:revisionNumber {int(n)} . ?rev a ck:Revision ; prov:endedAtTime ?time ;"
         f" prov:wasAssociatedWith ?agent ; ck:reason ?reason . BIND({int(n)} AS ?n) }}"
         for n in numbers
     )
-    return REVISIONS_NUMBERED % (branches or "FILTER(false)")
+    return _REVISIONS_NUMBERED % (branches or "FILTER(false)")
 
 
 REVISION_CHANGED = """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph
@@ -63,3 +64,19 @@ def test_query_parses(name: str) -> None:
         prepareQuery(text, initNs=PREFIXES)
         # ... and the embedded store's own parser, which runs these queries.
         pyoxigraph.Store().query(text, prefixes=PREFIXES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        queries.deadlines_on([date(2022, 11, 1), date(2022, 11, 2)]),
+        queries.deadlines_on([]),
+        queries.revisions_numbered([1, 2, 40]),
+        queries.revisions_numbered([]),
+    ],
+    ids=["deadlines", "no-deadlines", "revisions", "no-revisions"],
+)
+def test_generated_queries_parse(text: str) -> None:
+    # The families written from dates or numbers (one UNION branch each) parse as the named ones do.
+    prepareQuery(text, initNs=PREFIXES)
+    pyoxigraph.Store().query(text, prefixes=PREFIXES)

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, request, session
 
-from kb.knowledge import KnowledgeBase
-from kb.store.cache import RevisionCache
+from kb.knowledge import KnowledgeBase, PageCache
 from kb.watch.links import Outcome
 from webapp.links import link_states_current
 
@@ -35,10 +34,10 @@ class _Rendered:
     link_states: dict[str, Outcome | None]  # what link_state() answered while rendering, by address
 
 
-def _cache(kb: KnowledgeBase) -> RevisionCache:
+def _cache(kb: KnowledgeBase) -> PageCache:
     cache = current_app.extensions.get(_KEY)
     if cache is None:
-        cache = current_app.extensions[_KEY] = RevisionCache(kb.repository.revision_count, MAX_PAGES)
+        cache = current_app.extensions[_KEY] = kb.page_cache(MAX_PAGES)
     return cache
 
 
