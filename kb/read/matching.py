@@ -142,13 +142,16 @@ class Matcher:
             snippets=False,
         )
         hits = [h for h in self.index.search(request).hits if h.iri != exclude]
-        found = [self._compared(analysed, hit) for hit in hits]
-        found.sort(key=lambda m: (-m.score, m.slug))
-        return found[:limit]
+        # Every candidate is scored; only those returned have their reason put in words.
+        scored = []
+        for hit in hits:
+            candidate = _analysed_claim(hit.text, hit.language, hit.claimant, hit.claimed)
+            scored.append((-matching.verdict(analysed, candidate).score, hit.slug, hit, candidate))
+        scored.sort(key=lambda item: item[:2])
+        return [self._compared(analysed, hit, candidate) for _, _, hit, candidate in scored[:limit]]
 
     @staticmethod
-    def _compared(analysed: matching.Analysed, hit: SearchHit) -> Match:
-        candidate = _analysed_claim(hit.text, hit.language, hit.claimant, hit.claimed)
+    def _compared(analysed: matching.Analysed, hit: SearchHit, candidate: matching.Analysed) -> Match:
         result = matching.compare(analysed, candidate)
         return Match(
             slug=hit.slug,
