@@ -282,7 +282,12 @@ def _poles_of(language: str, word: str) -> frozenset[str]:
             found.add(f"{axis}+")
         if _on_pole(word, minus):
             found.add(f"{axis}-")
-    return frozenset(found)
+    # One empty set for every word on no pole: the cache keeps one set per word, and thousands of
+    # long-lived sets make each of the garbage collector's full passes longer (an import's, too).
+    return frozenset(found) if found else _NO_POLES
+
+
+_NO_POLES: frozenset[str] = frozenset()
 
 
 _PERCENT_WORDS: dict[str, str] = {
