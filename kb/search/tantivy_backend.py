@@ -349,6 +349,8 @@ class TantivyIndex(RevisionState):
             )
         reading = self._current_searcher()
         searcher, frequencies = reading.searcher, reading.frequencies
+        if len(frequencies) > WORD_CACHE:  # words typed into /api/match need not be in the index
+            frequencies.clear()
         for term in terms:
             if term not in frequencies:
                 frequencies[term] = searcher.doc_freq("content", term)
@@ -600,6 +602,8 @@ class _Reading:
     def share(self, language: str) -> float:
         """About what share of the claims are in ``language`` (deleted claims not yet merged away count)."""
         if language not in self._shares:
+            if len(self._shares) > len(LANGUAGES) * 10:  # any tag may be asked for
+                self._shares.clear()
             counted = self.searcher.doc_freq("language", language)
             self._shares[language] = counted / max(1, self.searcher.num_docs)
         return self._shares[language]
