@@ -15,13 +15,15 @@ what decides, and ``tests/test_matching_quality.py`` holds them to the figures i
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -280,7 +282,12 @@ def _poles_of(language: str, word: str) -> frozenset[str]:
             found.add(f"{axis}+")
         if _on_pole(word, minus):
             found.add(f"{axis}-")
-    return frozenset(found)
+    # One empty set for every word on no pole: the cache keeps one set per word, and thousands of
+    # long-lived sets make each of the garbage collector's full passes longer (an import's, too).
+    return frozenset(found) if found else _NO_POLES
+
+
+_NO_POLES: frozenset[str] = frozenset()
 
 
 _PERCENT_WORDS: dict[str, str] = {
@@ -408,7 +415,12 @@ class Analysed:
     claimant: str | None = None
     claimed: date | None = None  # when it was made, if known
 
-    @property
+    @cached_property
+    def stems_text(self) -> str:
+        """The stems in order, as rapidfuzz compares them (a candidate is compared with many texts)."""
+        return " ".join(sorted(self.stems))
+
+    @cached_property  # read for every candidate compared: made once (a frozen dataclass keeps a __dict__)
     def figure_keys(self) -> frozenset[tuple[float, bool]]:
         return frozenset(f.key for f in self.figures)
 
@@ -562,6 +574,65 @@ def analyse(
     )
 
 
+# What the analysis of a text depends on besides the code: raise ANALYSIS_VERSION when ``analyse``
+# reads texts differently; a change to the tables is seen by itself.
+ANALYSIS_VERSION = 1
+_TABLES = (SYNONYMS, NEGATIONS, AXES, PHRASES, _SCALES, _FRACTION_VALUES, _PERCENT_WORDS)
+ANALYSIS_KEY = (
+    f"{ANALYSIS_VERSION}-"
+    + hashlib.sha256(
+        json.dumps(_TABLES, sort_keys=True, default=sorted).encode()  # sets sorted: the same in every process
+    ).hexdigest()[:12]
+)
+
+
+def stored_form(analysed: Analysed) -> dict[str, object]:
+    """``analysed`` as a few plain JSON values, for a search index to keep beside the claim (``restored``).
+
+    Matching compares each candidate the index hands over; reading the analysis back costs a tenth
+    of analysing the text again. Kept short (about 150 bytes a claim): the stems in one string, each
+    with the word as written when that differs ("tax:taxes"), and only what is there of the rest.
+    Claimant and date are left out: the index keeps them already.
+    """
+    form: dict[str, object] = {
+        "k": ANALYSIS_KEY,
+        "w": " ".join(stem if word == stem else f"{stem}:{word}" for stem, word in sorted(analysed.surface.items())),
+    }
+    if analysed.figures:
+        form["f"] = [[f.value, f.percent, f.written] for f in analysed.figures]
+    if analysed.negated:
+        form["n"] = True
+    if analysed.poles:
+        form["p"] = " ".join(sorted(analysed.poles))
+    return form
+
+
+def restored(
+    stored: object, text: str, language: str | None, claimant: str | None = None, claimed: date | None = None
+) -> Analysed | None:
+    """The analysis ``stored_form`` kept for ``text``, or None when it was made by other rules (or is
+    missing): then the text is analysed again."""
+    if not isinstance(stored, dict) or stored.get("k") != ANALYSIS_KEY:
+        return None
+    surface = {}
+    for item in str(stored["w"]).split():
+        stem, _, word = item.partition(":")
+        surface[stem] = word or stem
+    return Analysed(
+        text=text,
+        language=language_of(language),
+        stems=frozenset(surface),
+        surface=surface,
+        figures=tuple(
+            Figure(value=value, percent=percent, written=written) for value, percent, written in stored.get("f", ())
+        ),
+        negated=bool(stored.get("n", False)),
+        poles=frozenset(str(stored.get("p", "")).split()),
+        claimant=claimant,
+        claimed=claimed,
+    )
+
+
 def _close(stem: str, others: Iterable[str]) -> str | None:
     """The word of ``others`` that ``stem`` is a typo of, if any (5+ letters, one or two edits)."""
     if len(stem) < 5:
@@ -585,14 +656,17 @@ def _matched(mine: frozenset[str], theirs: frozenset[str]) -> tuple[set[str], di
     return exact, typos
 
 
-def _opposed(query: Analysed, candidate: Analysed) -> list[str]:
-    """The axes on which one text names only one pole and the other only the opposite one."""
-    found = []
+def _opposed(query: Analysed, candidate: Analysed) -> list[tuple[set[str], set[str]]]:
+    """The axes on which one text names only one pole and the other only the opposite one: for each,
+    the query's poles and the candidate's."""
+    found: list[tuple[set[str], set[str]]] = []
+    if not query.poles or not candidate.poles:  # most texts name no pole: nothing can be opposed
+        return found
     for axis in AXES.get(query.language, {}):
         mine = {p for p in query.poles if p.startswith(axis)}
         theirs = {p for p in candidate.poles if p.startswith(axis)}
         if mine and theirs and not mine & theirs:
-            found.append(f"{_pole_words(query, mine)} against {_pole_words(candidate, theirs)}")
+            found.append((mine, theirs))
     return found
 
 
@@ -612,8 +686,30 @@ def _figures_text(figures: Iterable[Figure]) -> str:
     return ", ".join(dict.fromkeys(f.label for f in figures))
 
 
-def compare(query: Analysed, candidate: Analysed) -> Comparison:
-    """How far ``candidate`` makes the claim of ``query``: score, verdict and the reason."""
+@dataclass(frozen=True)
+class Verdict:
+    """A candidate's score and verdict, without the reason (``compare`` gives both)."""
+
+    score: float
+    same_claim: bool
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    """What ``compare`` found, before it is put in words."""
+
+    verdict: Verdict
+    exact: set[str]
+    typos: dict[str, str]
+    figures_differ: bool
+    shared_figures: list[Figure]
+    negation_differs: bool
+    opposed: list[tuple[set[str], set[str]]]
+    same_claimant: bool
+
+
+def _assess(query: Analysed, candidate: Analysed) -> _Assessment:
+    """The score and verdict of ``candidate`` against ``query`` (see ``compare``), and the findings."""
     exact, typos = _matched(query.stems, candidate.stems)
     matched = len(exact) + len(typos)
     covered_query = matched / len(query.stems) if query.stems else 0.0
@@ -623,40 +719,80 @@ def compare(query: Analysed, candidate: Analysed) -> Comparison:
         if covered_query + covered_candidate
         else 0.0
     )
-    ordered = fuzz.token_set_ratio(" ".join(sorted(query.stems)), " ".join(sorted(candidate.stems))) / 100
+    ordered = fuzz.token_set_ratio(query.stems_text, candidate.stems_text) / 100
     score = 0.75 * overlap + 0.25 * ordered
 
-    conflicts: list[str] = []
-    notes: list[str] = []
+    conflicted = False
+    figures_differ = False
     mine, theirs = query.figure_keys, candidate.figure_keys
     shared_figures = [f for f in query.figures if f.key in theirs]
     if mine and theirs:
         if mine - theirs and theirs - mine:
-            conflicts.append(
-                f"the figures differ ({_figures_text(f for f in query.figures if f.key not in theirs)} "
-                f"against {_figures_text(f for f in candidate.figures if f.key not in mine)})"
-            )
+            figures_differ = conflicted = True
         elif shared_figures:
             score += SAME_FIGURES_BONUS
-            notes.append(f"the same figures ({_figures_text(shared_figures)})")
     elif mine or theirs:
         score *= 0.9  # one gives a figure the other leaves out: probably the same, less sure
-    if query.negated != candidate.negated:
-        conflicts.append("one of them is negated and the other is not")
+    negation_differs = query.negated != candidate.negated
     opposed = _opposed(query, candidate)
-    if opposed:
-        conflicts.append(f"they say opposite things ({', '.join(opposed)})")
-    if query.claimant and candidate.claimant and query.claimant == candidate.claimant:
+    conflicted = conflicted or negation_differs or bool(opposed)
+    same_claimant = bool(query.claimant and candidate.claimant and query.claimant == candidate.claimant)
+    if same_claimant:
         score += SAME_CLAIMANT_BONUS
+    if conflicted:
+        score *= CONFLICT_FACTOR
+    score = max(0.0, min(1.0, score))
+    return _Assessment(
+        verdict=Verdict(score=round(score, 4), same_claim=score >= SAME_CLAIM_THRESHOLD and not conflicted),
+        exact=exact,
+        typos=typos,
+        figures_differ=figures_differ,
+        shared_figures=shared_figures,
+        negation_differs=negation_differs,
+        opposed=opposed,
+        same_claimant=same_claimant,
+    )
+
+
+def verdict(query: Analysed, candidate: Analysed) -> Verdict:
+    """``compare``'s score and verdict, without putting the reason in words (ranking many candidates)."""
+    return _assess(query, candidate).verdict
+
+
+def compare(query: Analysed, candidate: Analysed) -> Comparison:
+    """How far ``candidate`` makes the claim of ``query``: score, verdict and the reason.
+
+    The score is the words shared (0.75 of it: how much of each text the shared words cover; 0.25:
+    rapidfuzz's token set ratio), raised for the same figures and the same claimant, lowered when one
+    text gives a figure the other lacks, and cut by ``CONFLICT_FACTOR`` when figures, negation or
+    direction disagree.
+    """
+    found = _assess(query, candidate)
+    exact, typos = found.exact, found.typos
+    matched = len(exact) + len(typos)
+    conflicts: list[str] = []
+    notes: list[str] = []
+    if found.figures_differ:
+        mine, theirs = query.figure_keys, candidate.figure_keys
+        conflicts.append(
+            f"the figures differ ({_figures_text(f for f in query.figures if f.key not in theirs)} "
+            f"against {_figures_text(f for f in candidate.figures if f.key not in mine)})"
+        )
+    elif query.figure_keys and candidate.figure_keys and found.shared_figures:
+        notes.append(f"the same figures ({_figures_text(found.shared_figures)})")
+    if found.negation_differs:
+        conflicts.append("one of them is negated and the other is not")
+    if found.opposed:
+        opposed = [
+            f"{_pole_words(query, mine)} against {_pole_words(candidate, theirs)}" for mine, theirs in found.opposed
+        ]
+        conflicts.append(f"they say opposite things ({', '.join(opposed)})")
+    if found.same_claimant:
         notes.append("the same claimant")
     if query.claimed and candidate.claimed:
         # When says nothing of whether it is the same claim (claims are repeated for years); it is told.
         days = abs((query.claimed - candidate.claimed).days)
         notes.append("made the same day" if days == 0 else f"made {days} days apart")
-    if conflicts:
-        score *= CONFLICT_FACTOR
-    score = max(0.0, min(1.0, score))
-    same = score >= SAME_CLAIM_THRESHOLD and not conflicts
 
     shared = sorted(
         {candidate.surface.get(s, s) for s in exact} | {candidate.surface.get(t, t) for t in typos.values()}
@@ -679,8 +815,8 @@ def compare(query: Analysed, candidate: Analysed) -> Comparison:
     if conflicts:
         reason += "; but " + " and ".join(conflicts)
     return Comparison(
-        score=round(score, 4),
-        same_claim=same,
+        score=found.verdict.score,
+        same_claim=found.verdict.same_claim,
         reason=reason[0].upper() + reason[1:] + ".",
         shared_words=tuple(shared),
         conflicts=tuple(conflicts),

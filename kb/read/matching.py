@@ -31,6 +31,7 @@ MAX_TEXT_CHARS = 2000
 MAX_LIMIT = 50
 
 _QUERY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters, and DEL
 
 
 class Searchable(Protocol):
@@ -87,7 +88,7 @@ def check_text(text: str) -> str:
         raise MatchRequestError("Give the text of a claim to match (the text parameter is empty).")
     if len(cleaned) > MAX_TEXT_CHARS:
         raise MatchRequestError(f"The text is {len(cleaned)} characters long; at most {MAX_TEXT_CHARS} are matched.")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in cleaned):
+    if _CONTROL.search(cleaned):
         raise MatchRequestError("The text holds control characters; send plain text.")
     return cleaned
 
@@ -142,13 +143,18 @@ class Matcher:
             snippets=False,
         )
         hits = [h for h in self.index.search(request).hits if h.iri != exclude]
-        found = [self._compared(analysed, hit) for hit in hits]
-        found.sort(key=lambda m: (-m.score, m.slug))
-        return found[:limit]
+        # Every candidate is scored; only those returned have their reason put in words.
+        scored = []
+        for hit in hits:
+            candidate = matching.restored(
+                hit.matching, hit.text, hit.language, hit.claimant, hit.claimed
+            ) or _analysed_claim(hit.text, hit.language, hit.claimant, hit.claimed)
+            scored.append((-matching.verdict(analysed, candidate).score, hit.slug, hit, candidate))
+        scored.sort(key=lambda item: item[:2])
+        return [self._compared(analysed, hit, candidate) for _, _, hit, candidate in scored[:limit]]
 
     @staticmethod
-    def _compared(analysed: matching.Analysed, hit: SearchHit) -> Match:
-        candidate = _analysed_claim(hit.text, hit.language, hit.claimant, hit.claimed)
+    def _compared(analysed: matching.Analysed, hit: SearchHit, candidate: matching.Analysed) -> Match:
         result = matching.compare(analysed, candidate)
         return Match(
             slug=hit.slug,

@@ -75,6 +75,7 @@ class SearchHit:
     snippet_html: str  # escaped text with <mark> around the matched words; safe to render as is
     support_origins: str = NO_SUPPORT  # single-origin, several-origins or no-support (claims.independence)
     language: str = "en"  # BCP 47 tag: recorded (schema:inLanguage), else detected when indexed
+    matching: object = None  # the text as claim matching reads it (claims.matching.stored_form), if kept
 
 
 @dataclass

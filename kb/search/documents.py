@@ -15,6 +15,7 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from claims import matching
 from claims.independence import NO_SUPPORT
 from claims.vocab import CK_IRI
 from kb import queries
@@ -71,6 +72,8 @@ class ClaimDocument:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "support": self.support_origins,
             "language": self.language,
+            # the text as claim matching reads it, so that a candidate is not analysed at every match
+            "matching": matching.stored_form(matching.analyse(self.text, self.language)),
         }
 
 

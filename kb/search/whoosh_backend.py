@@ -287,6 +287,7 @@ def hit_from_data(iri: str, data: Mapping[str, Any], marked: set[str], score: fl
         snippet_html=snippet_html(data, marked, analyzer),
         support_origins=data.get("support", NO_SUPPORT),
         language=data.get("language", "en"),
+        matching=data.get("matching"),
     )
 
 

@@ -11,7 +11,6 @@ from rdflib import URIRef
 from tqdm import tqdm
 
 from claims.model import Iris
-from kb import queries
 from kb.errors import KBError
 from kb.interchange.imports import averitec, claimreview, liar
 from kb.interchange.imports.batch import DEFAULT_BATCH, BatchWriter, ImportReport
@@ -109,7 +108,8 @@ def import_file(
     first_seen: dict[str, int] = {}
 
     def recorded(iri: URIRef) -> bool:
-        return kb.store.ask(queries.EXISTS, {"s": iri}) or bool(kb.repository.unpublished([iri]))
+        # a pattern lookup (EXISTS's triples, without a SPARQL query), then the unpublished graph
+        return bool(kb.store.triples_of(iri)) or bool(kb.repository.unpublished([iri]))
 
     with tqdm(desc=f"{fmt.title} {path.name}", unit=fmt.unit, disable=not progress, mininterval=0.5) as bar:
         for item in fmt.read(path, kb.iris):
