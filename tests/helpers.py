@@ -18,6 +18,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.search import SearchRequest
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
@@ -75,3 +77,19 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval
         if time.monotonic() >= deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
         time.sleep(interval)
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+# Words, a phrase, the empty query (every claim), a field and a misspelling: what a rebuild must keep.
+SNAPSHOT_QUERIES = ("holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays")
+
+
+def search_snapshot(search: Any, queries: tuple[str, ...] = SNAPSHOT_QUERIES) -> list[tuple[Any, ...]]:
+    """What ``search`` (a ``SearchService``) answers to each query: its total, the slugs in order, the
+    facets and the suggestion, to compare two indexes (or one before and after a rebuild) whole."""
+    shots: list[tuple[Any, ...]] = []
+    for query in queries:
+        result = search.search(SearchRequest(query=query, per_page=100))
+        shots.append((query, result.total, [h.slug for h in result.hits], result.facets, result.suggestion))
+    return shots

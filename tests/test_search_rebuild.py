@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -13,12 +12,13 @@ from whoosh.analysis import StandardAnalyzer
 from bench.synthetic import synthetic_knowledge_base
 from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.search import SearchRequest, scan
+from kb.search import scan
 from kb.search.analysis import QuickAnalysis
 from kb.search.documents import ClaimDocument, DocumentBuilder
 from kb.search.service import SearchService
 from kb.search.whoosh_backend import _schema
 from kb.store import OxigraphStore
+from tests.helpers import search_snapshot
 
 TRICKY = [
     "İstanbul café x.y.z a*b U.S.A. 3.5 co-op don't ÆØÅ Straße ﬁne",
@@ -96,18 +96,9 @@ def test_a_rebuild_answers_as_the_index_built_revision_by_revision(tmp_path: Pat
         search = SearchService.open(kb, tmp_path / "index", backend=search_backend)
         kb.ensure_seed()
         search.wait()
-        queries = ["holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays"]
-
-        def snapshot() -> list[Any]:
-            shots = []
-            for query in queries:
-                result = search.search(SearchRequest(query=query, per_page=100))
-                shots.append((query, result.total, [h.slug for h in result.hits], result.facets, result.suggestion))
-            return shots
-
-        followed = snapshot()
+        followed = search_snapshot(search)
         assert followed[3][1] > 0
         assert search.rebuild() == followed[3][1]
-        assert snapshot() == followed
+        assert search_snapshot(search) == followed
     finally:
         kb.close()

@@ -17,7 +17,7 @@ from kb.search import SearchQueryError, SearchRequest
 from kb.search.service import SearchService
 from kb.write import repository as repository_module
 from kb.write.repository import Change
-from tests.helpers import EDITOR_NAME, AppFactory
+from tests.helpers import EDITOR_NAME, AppFactory, search_snapshot
 
 HOLIDAYS = "us-shop-before-holidays"
 
@@ -326,20 +326,11 @@ def test_an_index_of_another_store_is_rebuilt(tmp_path: Path, kb: KnowledgeBase,
 
 
 def test_reindexing_twice_gives_the_same_results(search: SearchService) -> None:
-    queries = ["holidays", "tiktok amazon", '"fulfilment centres"', "", "claimant:tiktok", "hollidays"]
-
-    def snapshot() -> list[tuple]:
-        shots = []
-        for query in queries:
-            result = search.search(SearchRequest(query=query, per_page=100))
-            shots.append((query, result.total, [h.slug for h in result.hits], result.facets, result.suggestion))
-        return shots
-
-    before = snapshot()
+    before = search_snapshot(search)
     assert search.rebuild() == before[3][1]
-    once = snapshot()
+    once = search_snapshot(search)
     search.rebuild()
-    assert snapshot() == once == before
+    assert search_snapshot(search) == once == before
 
 
 # --- single-origin support ------------------------------------------------------------------------
