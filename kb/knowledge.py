@@ -174,11 +174,9 @@ class KnowledgeBase:
         for start in range(0, len(days), 64):
             rows = self.store.select_values(queries.deadlines_on(days[start : start + 64]))
             candidates |= {r["claim"] for r in rows if r.get("status") not in CLOSED_STATUSES}
-        for number in range(revision + 1, self.repository.revision_count() + 1):
-            rows = self.store.select_values(queries.CHANGED_BY_REVISION_NUMBER, {"n": Literal(number)})
-            candidates |= {r["changed"] for r in rows}
-            if len(candidates) > DUE_CHECK_LIMIT:
-                return None
+        # What each later revision changed, read as the search index reads it when it catches up.
+        _, changed = self.repository.changed_after(revision, self.repository.revision_count(), private=False)
+        candidates |= changed
         return candidates if len(candidates) <= DUE_CHECK_LIMIT else None
 
     def mark_due_predictions_on_start(self, data_dir: Path) -> RevisionInfo | None:

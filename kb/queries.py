@@ -161,11 +161,6 @@ SELECT ?today ?claim WHERE {
 }
 """
 
-# What one revision changed (bound: ?n), for the due check of the claims written since the last one.
-CHANGED_BY_REVISION_NUMBER = """
-SELECT ?n ?changed WHERE { ?rev ck:revisionNumber ?n ; ck:changed ?changed }
-"""
-
 PREDICTIONS_WITH_DEADLINE = """
 SELECT ?claim ?slug ?name ?text ?status ?deadline WHERE {
   ?claim ck:claimType ck:prediction ; ck:deadline ?deadline ; ck:slug ?slug ; schema:text ?text .
