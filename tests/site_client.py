@@ -279,9 +279,20 @@ def searched_claims(http: httpx.Client) -> set[str]:
         page += 1
 
 
+# The store's own answer, through the public SPARQL endpoint (the API's list is read from the search index).
+STORED_QUERY = (
+    "PREFIX schema: <http://schema.org/> "
+    f'SELECT ?claim WHERE {{ ?claim a schema:Claim ; schema:text ?text . FILTER(CONTAINS(?text, "{RUN_WORD}")) }}'
+)
+
+
 def stored_claims(http: httpx.Client) -> set[str]:
-    """The claims with the run's word that the store holds (the API's list is read from the store)."""
-    return {c["slug"] for c in http.get("/api/claims").json()["claims"] if RUN_WORD in c["text"]}
+    """The claims with the run's word that the store holds, as its SPARQL endpoint answers."""
+    response = http.get(
+        "/sparql", params={"query": STORED_QUERY}, headers={"Accept": "application/sparql-results+json"}
+    )
+    response.raise_for_status()
+    return {row["claim"]["value"].rsplit("/", 1)[1] for row in response.json()["results"]["bindings"]}
 
 
 def missing_from_log(knowledge: KnowledgeBase, acks: list[Ack]) -> list[str]:

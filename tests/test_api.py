@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from kb.knowledge import KnowledgeBase
+from kb.knowledge import ClaimFilters, KnowledgeBase
 from tests.helpers import EDITOR_NAME
 
 pytestmark = pytest.mark.store  # on the embedded store and again on a SPARQL server
@@ -50,6 +50,50 @@ def test_reads_need_no_token(client: FlaskClient) -> None:
     assert claim["slug"] == CLAIM and claim["version"] >= 1 and claim["evidence"]
     assert client.get("/api/entities/tiktok").get_json()["name"] == "TikTok"
     assert_error_shape(client.get("/api/claims/no-such-claim"), 404)
+
+
+def test_lists_answer_a_page_at_a_time_with_links_to_the_next(client: FlaskClient, kb: KnowledgeBase) -> None:
+    every = client.get("/api/claims?per_page=100").get_json()
+    total = every["total"]
+    assert total == len(kb.claims()) == len(every["claims"]) and total > 5
+    seen: list[str] = []
+    url: str | None = "/api/claims?per_page=5"
+    while url:
+        response = client.get(url)
+        body = response.get_json()
+        assert body["per_page"] == 5 and body["pages"] == -(-total // 5) and len(body["claims"]) <= 5
+        seen += [c["slug"] for c in body["claims"]]
+        links = dict(
+            (part.split('rel="')[1].rstrip('"'), part.split(">")[0].lstrip("<"))
+            for part in response.headers.get("Link", "").split(", ")
+            if part
+        )
+        assert ("prev" in links) == (body["page"] > 1)
+        url = links.get("next")
+    assert seen == [c["slug"] for c in every["claims"]]  # every claim once, newest first as on one page
+    supported = client.get("/api/claims?status=supported").get_json()
+    assert supported["claims"] and {c["status"] for c in supported["claims"]} == {"supported"}
+    assert supported["total"] == len(kb.claims(ClaimFilters(status="supported")))
+    assert client.get(f"/api/claims?page={every['pages'] + 1}").get_json()["claims"] == []
+    entities = client.get("/api/entities?per_page=2&page=2").get_json()
+    names = [name for _slug, name in kb.entities()]
+    assert [e["name"] for e in entities["entities"]] == names[2:4] and entities["total"] == len(names)
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("status=bogus", "status must be one of"),
+        ("type=rumor-ish", "type must be one of"),
+        ("claimant=Not%20A%20Slug", "claimant must be a slug"),
+        ("page=0", "page must be a whole number"),
+        ("page=x", "page must be a whole number"),
+        ("per_page=101", "per_page must be a whole number from 1 to 100"),
+        ("page=201", "served up to item 10000"),
+    ],
+)
+def test_a_list_refuses_a_bad_parameter_with_400(client: FlaskClient, query: str, said: str) -> None:
+    assert said in assert_error_shape(client.get(f"/api/claims?{query}"), 400)["message"]
 
 
 def test_writes_need_a_valid_token_of_an_active_editor(

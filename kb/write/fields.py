@@ -785,7 +785,16 @@ class ClaimSummaryAnswer(BaseModel):
     deadline: str | None = None
 
 
-class ClaimList(BaseModel):
+class Paged(BaseModel):
+    """A list's place: how many items in all, this page's number and size, how many pages."""
+
+    total: int | None = None
+    page: int | None = None
+    per_page: int | None = None
+    pages: int | None = None
+
+
+class ClaimList(Paged):
     claims: list[ClaimSummaryAnswer] | None = None
 
 
@@ -794,7 +803,7 @@ class EntityBrief(BaseModel):
     name: str | None = None
 
 
-class EntityList(BaseModel):
+class EntityList(Paged):
     entities: list[EntityBrief] | None = None
 
 

@@ -12,16 +12,19 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
+from claims import concepts
 from claims.model import SLUG_RE
 from kb import names
 from kb.accounts import User
 from kb.errors import KBError
+from kb.knowledge import ClaimFilters
 from kb.language import is_tag
 from kb.read import matching
 from kb.read.history import revision_json
 from kb.write.editing import Editor
 from kb.write.references import candidate
 from webapp.api.openapi import openapi_document
+from webapp.api.paging import page_args, paged
 from webapp.editor import get_editor
 from webapp.editor.auth import get_accounts
 from webapp.extensions import get_kb, get_names, get_search
@@ -127,6 +130,17 @@ def lookup() -> Response:
 
 @bp.get("/claims")
 def list_claims() -> Response:
+    """The claims, newest first, a page at a time, filtered like the reader's listing (from the search index)."""
+    statuses, types = concepts.statuses(), concepts.claim_types()
+    status, claim_type = request.args.get("status") or None, request.args.get("type") or None
+    if status is not None and status not in statuses:
+        raise KBError(f"status must be one of {', '.join(statuses)}.", status=400)
+    if claim_type is not None and claim_type not in types:
+        raise KBError(f"type must be one of {', '.join(types)}.", status=400)
+    claimant, topic = _slug_arg("claimant"), _slug_arg("topic")
+    page, per_page = page_args()
+    filters = ClaimFilters(status=status, claim_type=claim_type, claimant=claimant, topic=topic)
+    listed, total, pages = get_search().listing(filters, page, per_page)
     claims = [
         {
             "slug": c.slug,
@@ -137,9 +151,16 @@ def list_claims() -> Response:
             "claimed_on": c.claimed_on.isoformat() if c.claimed_on else None,
             "deadline": c.deadline.isoformat() if c.deadline else None,
         }
-        for c in get_kb().claims()
+        for c in (listed if page <= pages and total else [])  # past the last page: none (the listing shows the last)
     ]
-    return jsonify({"claims": claims})
+    return paged("claims", claims, total, page, per_page)
+
+
+def _slug_arg(name: str) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and not SLUG_RE.match(value):
+        raise KBError(f"{name} must be a slug (lower-case letters, digits and hyphens).", status=400)
+    return value
 
 
 def _claim(slug: str) -> dict[str, Any]:
@@ -260,7 +281,13 @@ def edit_media(slug: str) -> tuple[Response, int]:
 
 @bp.get("/entities")
 def list_entities() -> Response:
-    return jsonify({"entities": [{"slug": slug, "name": name} for slug, name in get_kb().entities()]})
+    """People and organisations by name, a page at a time."""
+    page, per_page = page_args()
+    kb = get_kb()
+    every = kb.cache.get(("entities",), kb.entities)  # read once per revision (as the /entities page), sliced
+    start = (page - 1) * per_page
+    entities = [{"slug": slug, "name": name} for slug, name in every[start : start + per_page]]
+    return paged("entities", entities, len(every), page, per_page)
 
 
 @bp.post("/entities")

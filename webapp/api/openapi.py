@@ -12,9 +12,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from claims import concepts
 from kb.names import KINDS, MAX_LOOKUP_CHARS, MAX_LOOKUP_LIMIT
 from kb.read import matching
 from kb.write.fields import ANSWERS, BODIES, DATE_SCHEMA, SLUG_SCHEMA
+from webapp.api.paging import API_MAX_PER_PAGE, API_PER_PAGE
 
 REF = "#/components/schemas/{model}"
 
@@ -39,6 +41,24 @@ WRITE_ERRORS = {
 }
 TOO_LARGE = {"413": {"$ref": "#/components/responses/TooLarge"}}
 UPLOAD_REFUSED = {**TOO_LARGE, "415": {"$ref": "#/components/responses/NotAnImage"}}
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+# A list's pages: ``page * per_page`` may not pass the search's result window.
+PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": API_MAX_PER_PAGE, "default": API_PER_PAGE}),
+]
+# The claims' filters, as the reader's listing takes them.
+CLAIM_FILTERS = [
+    _query("status", {"type": "string", "enum": list(concepts.statuses())}),
+    _query("type", {"type": "string", "enum": list(concepts.claim_types())}),
+    _query("claimant", SLUG_SCHEMA),
+    _query("topic", SLUG_SCHEMA),
+]
 
 
 def _read(summary: str, schema: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -117,7 +137,11 @@ def openapi_document(base_path: str) -> dict[str, Any]:
         },
         "paths": {
             "/claims": {
-                "get": _read("List the claims", "ClaimList"),
+                "get": {
+                    **_read("List the claims, newest first, a page at a time", "ClaimList", CLAIM_FILTERS + PAGING),
+                    "description": "Answered from the search index, filtered as the reader's listing is. "
+                    "The next and previous pages are in the `Link` header (RFC 8288).",
+                },
                 "post": {
                     **_write("Add a claim", "ClaimInput", "ClaimAnswer", "201"),
                     "description": "Before saving, the claims already recorded that likely say the same are "
@@ -210,7 +234,7 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                 }
             },
             "/entities": {
-                "get": _read("List people and organisations", "EntityList"),
+                "get": _read("List people and organisations by name, a page at a time", "EntityList", PAGING),
                 "post": _write("Add a person or organisation", "EntityInput", "EntityAnswer", "201"),
             },
             "/entities/{slug}": {
