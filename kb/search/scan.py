@@ -15,13 +15,17 @@ that is not the embedded one (a SPARQL server) keeps the queries.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from sys import intern
@@ -40,12 +44,12 @@ from kb.search.documents import ClaimDocument, Linked
 
 log = logging.getLogger(__name__)
 
-_DEFAULT = ox.DefaultGraph()
 _XSD_DATE = str(XSD.date)
 _XSD_BOOLEAN = str(XSD.boolean)
 _TRUE = ("true", "1")
 # From this many claims on, a second process reads half of the predicates (starting it costs ~0.3 s).
 PARALLEL_FROM = 5_000
+BATCH = 500  # claims per batch of documents, the two processes building every other one
 
 # What the scan reads: (name, predicate, how). Each name is read by one process; "many" is every value
 # of a subject, "links" every value when they are resources (IRIs), "first" the first value, "dates"
@@ -83,8 +87,15 @@ _THERE = (
 )
 
 
-def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
-    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, _DEFAULT)
+def _pairs(store: ox.Store, predicate: str) -> Iterator[tuple[Any, Any]]:
+    """(subject, value) of each triple of ``predicate`` in the default graph, in the store's order.
+
+    A query rather than ``quads_for_pattern``: a quad decodes its predicate again each time (one
+    more string looked up in the store per triple), a solution only the two terms asked for; a fifth
+    less time. The predicate is one of our own constants above, never input, and a full IRI."""
+    if not predicate.startswith(("http://", "https://")) or any(c in predicate for c in '<>"{}|^`\\ '):
+        raise ValueError(f"not a predicate to read: {predicate!r}")
+    return store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")  # type: ignore[return-value]
 
 
 # Each subject (and each resource a link names) is kept once however many values name it (sys.intern):
@@ -94,31 +105,31 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
 def _many(store: ox.Store, predicate: str) -> dict[str, list[str]]:
     """Every value of each subject, in the store's order, as plain strings."""
     values: dict[str, list[str]] = defaultdict(list)
-    for quad in _quads(store, predicate):
-        values[intern(quad.subject.value)].append(quad.object.value)  # type: ignore[union-attr]  # no RDF-star
+    for subject, value in _pairs(store, predicate):
+        values[intern(subject.value)].append(value.value)
     return dict(values)
 
 
 def _links(store: ox.Store, predicate: str) -> dict[str, list[str]]:
     """``_many`` of a predicate whose values are resources (each kept once too)."""
     values: dict[str, list[str]] = defaultdict(list)
-    for quad in _quads(store, predicate):
-        values[intern(quad.subject.value)].append(intern(quad.object.value))  # type: ignore[union-attr]
+    for subject, value in _pairs(store, predicate):
+        values[intern(subject.value)].append(intern(value.value))
     return dict(values)
 
 
 def _first(store: ox.Store, predicate: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    for quad in _quads(store, predicate):
-        values.setdefault(intern(quad.subject.value), quad.object.value)  # type: ignore[union-attr]
+    for subject, value in _pairs(store, predicate):
+        values.setdefault(intern(subject.value), value.value)
     return values
 
 
 def _date_values(store: ox.Store, predicate: str) -> dict[str, date]:
     """The first ``xsd:date`` (or other date-typed value) of each subject, as rdflib reads it."""
     values: dict[str, date] = {}
-    for quad in _quads(store, predicate):
-        subject, term = quad.subject.value, quad.object  # type: ignore[union-attr]
+    for subject_term, term in _pairs(store, predicate):
+        subject = subject_term.value
         if subject in values or not isinstance(term, ox.Literal):
             continue
         if term.datatype.value == _XSD_DATE:
@@ -136,10 +147,9 @@ def _date_values(store: ox.Store, predicate: str) -> dict[str, date]:
 def _true_subjects(store: ox.Store, predicate: str) -> set[str]:
     """Subjects with ``predicate`` true (``ck:retracted true``)."""
     found = set()
-    for quad in _quads(store, predicate):
-        term = quad.object
+    for subject, term in _pairs(store, predicate):
         if isinstance(term, ox.Literal) and term.value.lower() in _TRUE:
-            found.add(quad.subject.value)  # type: ignore[union-attr]
+            found.add(subject.value)
     return found
 
 
@@ -152,57 +162,126 @@ def read(store: ox.Store, what: tuple[tuple[str, URIRef, str], ...]) -> dict[str
 
 
 class _Helper:
-    """The second process reading ``_THERE`` from the store on disk (opened read-only)."""
+    """The second process (``python -m kb.search.scan``): reads ``_THERE`` from the store on disk (opened
+    read-only) and hands it over; then, given what this process read, builds every other batch of
+    documents (prepared for the index, if asked) while this one builds the others.
 
-    def __init__(self, path: Path) -> None:
+    Each step answers through one pipe, in order: the values, then the odd batches. Whatever fails there
+    is done here instead (slower, never wrong)."""
+
+    def __init__(self, path: Path, prepare: str | None) -> None:
         # Its errors go to a file, not a pipe: a pipe nobody reads until the values are in could fill up.
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "kb.search.scan", str(path)],
-            stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "kb.search.scan", str(path), prepare or ""],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
         )
+        self.closed = False
 
-    def result(self) -> dict[str, Any] | None:
-        """What it read, or None if it failed (then this process reads it: slower, never wrong)."""
+    def _load(self) -> Any:
         try:
             # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
-            values = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):  # cut short
-            values = None
-        if self.process.wait() != 0 or not isinstance(values, dict):
-            self.errors.seek(0)
-            errors = self.errors.read()[-500:].decode(errors="replace")
-            log.warning("search rebuild: the reading process failed (%s); reading here", errors)
+            return pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return None  # cut short
+
+    def _failed(self, doing: str) -> None:
+        self.close(read_errors=False)
+        self.errors.seek(0)
+        errors = self.errors.read()[-500:].decode(errors="replace")
+        self.errors.close()
+        log.warning("search rebuild: the second process failed while %s (%s); doing it here", doing, errors)
+
+    def result(self) -> dict[str, Any] | None:
+        """What it read, or None if it failed (then it is closed, and this process reads it)."""
+        values = self._load()
+        if not isinstance(values, dict):
+            self._failed("reading")
             return None
         return values
 
-    def close(self) -> None:
-        """Stop it if it still runs (this process failed while reading), and close its pipes."""
+    def send(self, claims: list[str], values: dict[str, Any], size: int) -> bool:
+        """Hand it the claims and the values this process read, to build every other batch of ``size``
+        claims; False if it cannot."""
+        try:
+            pickle.dump((claims, values, size), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+            self.process.stdin.close()  # type: ignore[union-attr]
+        except (OSError, ValueError):  # it is gone (a broken pipe)
+            self._failed("taking the values")
+            return False
+        return True
+
+    def batch(self) -> list[Any] | None:
+        """Its next batch of documents, or None if it failed (then it is closed)."""
+        found = self._load()
+        if not isinstance(found, list):
+            self._failed("building documents")
+            return None
+        return found
+
+    def close(self, *, read_errors: bool = True) -> None:
+        """Stop it if it still runs (all its output read, or this process failed), and close its pipes."""
+        if self.closed:
+            return
+        self.closed = True
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.errors.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with suppress(OSError):  # flushing what it will never read
+                    pipe.close()
+        if read_errors:
+            self.errors.close()
 
 
-def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]:
-    helper = None
-    if path is not None and claims >= PARALLEL_FROM:
-        try:
-            helper = _Helper(path)
-        except OSError as error:  # no interpreter to start (an embedded Python): read it all here
-            log.warning("search rebuild: no second reading process (%s); reading here", error)
+def _start_helper(path: Path | None, claims: int, prepare: str | None) -> _Helper | None:
+    if path is None or claims < PARALLEL_FROM:
+        return None
     try:
-        values = read(store, _HERE)
-        there = helper.result() if helper is not None else None
+        return _Helper(path, prepare)
+    except OSError as error:  # no interpreter to start (an embedded Python): do it all here
+        log.warning("search rebuild: no second process (%s); reading and building here", error)
+        return None
+
+
+def _preparer(name: str | None) -> Callable[[ClaimDocument], Any] | None:
+    """The function named ``module:function`` (one of ours) that prepares a document for an index."""
+    if not name:
+        return None
+    module, _, function = name.partition(":")
+    if not module.startswith("kb.search."):
+        raise ValueError(f"not a search index's preparation: {name!r}")
+    return getattr(importlib.import_module(module), function)
+
+
+def _build_batch(
+    claims: list[str], one: Callable[[str], ClaimDocument | None], prepare: Callable[[ClaimDocument], Any] | None
+) -> list[Any]:
+    documents = [document for document in map(one, claims) if document is not None]
+    return [prepare(document) for document in documents] if prepare is not None else documents
+
+
+def _batches(
+    claims: list[str],
+    one: Callable[[str], ClaimDocument | None],
+    prepare: Callable[[ClaimDocument], Any] | None,
+    helper: _Helper | None,
+    size: int,
+) -> Iterator[Any]:
+    """Every document in the order of ``claims``: the odd batches from the helper, while it works."""
+    try:
+        for number, start in enumerate(range(0, len(claims), size)):
+            found = helper.batch() if helper is not None and number % 2 else None
+            if found is None:
+                helper = None if helper is None or helper.closed else helper
+                found = _build_batch(claims[start : start + size], one, prepare)
+            yield from found
     finally:
         if helper is not None:
             helper.close()
-    values.update(there if there is not None else read(store, _THERE))
-    return values
 
 
 def _supports(stance: str, known: dict[str, bool] = {}) -> bool:  # noqa: B006 - a cache on purpose
@@ -215,15 +294,36 @@ def _supports(stance: str, known: dict[str, bool] = {}) -> bool:  # noqa: B006 -
     return known[stance]
 
 
-def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iterator[ClaimDocument]]:
+def scan_documents(store: ox.Store, path: Path | None = None, prepare: str | None = None) -> tuple[int, Iterator[Any]]:
     """How many claims there are (retracted ones too), and every current, unretracted claim's document
-    (as ``DocumentBuilder._build(None)``), built as they are read: only the fields are held at once.
+    (as ``DocumentBuilder._build(None)``) in the order of the store's claims, built as they are taken:
+    only the fields are held at once. Iterate to the end (or close the iterator): it stops the helper.
 
-    ``path`` is where the store is on disk, if it is: a large one is read by two processes."""
-    is_a, claim_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim))
-    found = store.quads_for_pattern(None, is_a, claim_class, _DEFAULT)
-    claims = list(dict.fromkeys(intern(quad.subject.value) for quad in found))  # type: ignore[union-attr]
-    values = _read_all(store, path, len(claims))
+    ``path`` is where the store is on disk, if it is: a large one is read, and its documents built, by
+    two processes. ``prepare`` names a function (``module:function``) that the documents are passed
+    through before they are handed out: what an index makes of each, done by both processes too."""
+    found = store.query(f"SELECT ?s WHERE {{ ?s <{RDF.type}> <{SCHEMA.Claim}> }}")
+    claims = list(dict.fromkeys(intern(solution[0].value) for solution in found))  # type: ignore[union-attr]
+    helper = _start_helper(path, len(claims), prepare)
+    size = BATCH
+    try:
+        values = read(store, _HERE)
+        there = helper.result() if helper is not None else None
+        if helper is None or there is None:
+            helper = None
+            there = read(store, _THERE)
+        elif not helper.send(claims, values, size):
+            helper = None
+    except BaseException:
+        if helper is not None:
+            helper.close()
+        raise
+    values.update(there)
+    return len(claims), _batches(claims, _builder(values), _preparer(prepare), helper, size)
+
+
+def _builder(values: dict[str, Any]) -> Callable[[str], ClaimDocument | None]:
+    """What builds a claim's document from the values read (``None``: retracted, or not a claim)."""
     all_slugs: dict[str, list[str]] = values["slug"]
     slugs = {subject: found[0] for subject, found in all_slugs.items()}
     names, notes, pref_labels = values["name"], values["note"], values["pref_label"]
@@ -258,12 +358,6 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
 
     def exacts(quotes: set[str]) -> set[str]:
         return {e for q in quotes for s in selector_of.get(q, ()) for e in exact_of.get(s, ())}
-
-    def build() -> Iterator[ClaimDocument]:
-        for claim in claims:
-            document = one(claim)
-            if document is not None:
-                yield document
 
     def support_origins(events: list[str], sources: set[str]) -> str:
         """``independence.from_rows(rows, links).support_origins``, without its work when no source
@@ -314,9 +408,50 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
         document.support_origins = support_origins(events, sources | quoted_sources)
         return document
 
-    return len(claims), build()
+    return one
+
+
+def _serve(path: str, prepare_name: str) -> None:
+    """The second process (``_Helper``): its half of the predicates pickled to its output; then, given
+    the claims and the other half, every other batch of documents, pickled as they are built."""
+    out = sys.stdout.buffer
+    store = ox.Store.read_only(path)
+    there = read(store, _THERE)
+    del store
+    pickle.dump(there, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+    try:
+        claims, values, size = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent, through its own pipe
+    except EOFError:
+        return  # nothing to build here (the parent read it all, or builds it all)
+    values.update(there)
+    one, prepare = _builder(values), _preparer(prepare_name)
+    # Written by a thread, so that this one builds the next batch while the parent reads this one.
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    broken: list[OSError] = []
+
+    def write() -> None:
+        while (data := pending.get()) is not None:
+            if not broken:
+                try:
+                    out.write(data)
+                    out.flush()
+                except OSError as error:  # the parent stopped reading: keep taking batches until told to stop
+                    broken.append(error)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        for number, start in enumerate(range(0, len(claims), size)):
+            if broken:
+                break
+            if number % 2:
+                batch = _build_batch(claims[start : start + size], one, prepare)
+                pending.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        pending.put(None)
+        writer.join()
 
 
 if __name__ == "__main__":
-    # The second reading process (``_Helper``): its half of the predicates, pickled to its output.
-    pickle.dump(read(ox.Store.read_only(sys.argv[1]), _THERE), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    _serve(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
