@@ -69,7 +69,7 @@ def test_a_second_reading_process_gives_the_same_documents(
         assert alone == DocumentBuilder(store)._build(None)
         assert any(before[iri] != document.support_origins for iri, document in alone.items())
         monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(scan, "BATCH", 7)  # the second process builds every other batch of 7 claims
+        monkeypatch.setattr(scan, "BATCH", 7)  # the second process builds 2 of every 3 batches of 7 claims
         in_order = list(alone.values())
         assert list(scan.scan_documents(store.native, store.path)[1]) == in_order
         # Prepared for the index by both processes: what the index would make of each document here.
@@ -77,7 +77,7 @@ def test_a_second_reading_process_gives_the_same_documents(
         assert prepared == [tantivy_backend.prepared_fields(document) for document in in_order]
         assert "second process failed" not in caplog.text
         assert list(scan.scan_documents(store.native, tmp_path / "no-store-here")[1]) == in_order
-        assert "second process failed while reading" in caplog.text
+        assert "second process failed" in caplog.text
         assert len(alone) > 14
     finally:
         synthetic.close()

@@ -49,7 +49,14 @@ _XSD_BOOLEAN = str(XSD.boolean)
 _TRUE = ("true", "1")
 # From this many claims on, a second process reads half of the predicates (starting it costs ~0.3 s).
 PARALLEL_FROM = 5_000
-BATCH = 500  # claims per batch of documents, the two processes building every other one
+BATCH = 500  # claims per batch of documents
+
+
+def _prepared_there(number: int) -> bool:
+    """Whether the second process also prepares batch ``number`` for the index: two of every three
+    (this process prepares the third, reads every batch back and feeds the index's writer)."""
+    return number % 3 != 0
+
 
 # What the scan reads: (name, predicate, how). Each name is read by one process; "many" is every value
 # of a subject, "links" every value when they are resources (IRIs), "first" the first value, "dates"
@@ -163,14 +170,15 @@ def read(store: ox.Store, what: tuple[tuple[str, URIRef, str], ...]) -> dict[str
 
 class _Helper:
     """The second process (``python -m kb.search.scan``): reads ``_THERE`` from the store on disk (opened
-    read-only) and hands it over; then, given what this process read, builds every other batch of
-    documents (prepared for the index, if asked) while this one builds the others.
+    read-only) while this process reads ``_HERE``; given those, builds every claim's document, batch
+    after batch in the claims' order, and prepares two batches of every three for the index.
 
-    Each step answers through one pipe, in order: the values, then the odd batches. Whatever fails there
-    is done here instead (slower, never wrong)."""
+    So this process holds only its half of the values, and only until it has handed them over. If the
+    helper fails at any step, this process reads everything again and builds the rest itself (slower,
+    never wrong)."""
 
     def __init__(self, path: Path, prepare: str | None) -> None:
-        # Its errors go to a file, not a pipe: a pipe nobody reads until the values are in could fill up.
+        # Its errors go to a file, not a pipe: a pipe nobody reads while it waits could fill up.
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             [sys.executable, "-m", "kb.search.scan", str(path), prepare or ""],
@@ -180,13 +188,6 @@ class _Helper:
         )
         self.closed = False
 
-    def _load(self) -> Any:
-        try:
-            # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
-            return pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return None  # cut short
-
     def _failed(self, doing: str) -> None:
         self.close(read_errors=False)
         self.errors.seek(0)
@@ -194,16 +195,8 @@ class _Helper:
         self.errors.close()
         log.warning("search rebuild: the second process failed while %s (%s); doing it here", doing, errors)
 
-    def result(self) -> dict[str, Any] | None:
-        """What it read, or None if it failed (then it is closed, and this process reads it)."""
-        values = self._load()
-        if not isinstance(values, dict):
-            self._failed("reading")
-            return None
-        return values
-
     def send(self, claims: list[str], values: dict[str, Any], size: int) -> bool:
-        """Hand it the claims and the values this process read, to build every other batch of ``size``
+        """Hand it the claims and the values this process read, to build its batches of ``size``
         claims; False if it cannot."""
         try:
             pickle.dump((claims, values, size), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
@@ -213,13 +206,17 @@ class _Helper:
             return False
         return True
 
-    def batch(self) -> list[Any] | None:
-        """Its next batch of documents, or None if it failed (then it is closed)."""
-        found = self._load()
-        if not isinstance(found, list):
+    def batch(self) -> tuple[bool, list[Any]] | None:
+        """Its next batch: (whether prepared, the documents); None if it failed (then it is closed)."""
+        try:
+            # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
+            found = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            found = None  # cut short
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], list)):
             self._failed("building documents")
             return None
-        return found
+        return bool(found[0]), found[1]
 
     def close(self, *, read_errors: bool = True) -> None:
         """Stop it if it still runs (all its output read, or this process failed), and close its pipes."""
@@ -266,19 +263,24 @@ def _build_batch(
 
 def _batches(
     claims: list[str],
-    one: Callable[[str], ClaimDocument | None],
+    local: Callable[[], Callable[[str], ClaimDocument | None]],
     prepare: Callable[[ClaimDocument], Any] | None,
     helper: _Helper | None,
     size: int,
 ) -> Iterator[Any]:
-    """Every document in the order of ``claims``: the odd batches from the helper, while it works."""
+    """Every document in the order of ``claims``, prepared if asked: the helper's batches while it
+    works, then (or without one) built here by what ``local`` gives."""
+    one = None
     try:
-        for number, start in enumerate(range(0, len(claims), size)):
-            found = helper.batch() if helper is not None and number % 2 else None
-            if found is None:
-                helper = None if helper is None or helper.closed else helper
-                found = _build_batch(claims[start : start + size], one, prepare)
-            yield from found
+        for start in range(0, len(claims), size):
+            found = helper.batch() if helper is not None else None
+            if found is not None:
+                prepared, documents = found
+                yield from documents if prepared or prepare is None else map(prepare, documents)
+                continue
+            helper = None
+            one = one or local()
+            yield from _build_batch(claims[start : start + size], one, prepare)
     finally:
         if helper is not None:
             helper.close()
@@ -308,18 +310,21 @@ def scan_documents(store: ox.Store, path: Path | None = None, prepare: str | Non
     size = BATCH
     try:
         values = read(store, _HERE)
-        there = helper.result() if helper is not None else None
-        if helper is None or there is None:
-            helper = None
-            there = read(store, _THERE)
-        elif not helper.send(claims, values, size):
+        if helper is not None and not helper.send(claims, values, size):
             helper = None
     except BaseException:
         if helper is not None:
             helper.close()
         raise
-    values.update(there)
-    return len(claims), _batches(claims, _builder(values), _preparer(prepare), helper, size)
+    if helper is not None:
+        del values  # the helper builds from them; read again only if it fails
+
+        def everything() -> Callable[[str], ClaimDocument | None]:
+            return _builder(read(store, _HERE) | read(store, _THERE))
+
+        return len(claims), _batches(claims, everything, _preparer(prepare), helper, size)
+    one = _builder(values | read(store, _THERE))
+    return len(claims), _batches(claims, lambda: one, _preparer(prepare), None, size)
 
 
 def _builder(values: dict[str, Any]) -> Callable[[str], ClaimDocument | None]:
@@ -412,19 +417,18 @@ def _builder(values: dict[str, Any]) -> Callable[[str], ClaimDocument | None]:
 
 
 def _serve(path: str, prepare_name: str) -> None:
-    """The second process (``_Helper``): its half of the predicates pickled to its output; then, given
-    the claims and the other half, every other batch of documents, pickled as they are built."""
+    """The second process (``_Helper``): reads ``_THERE``; given the claims and ``_HERE``, pickles every
+    claim's document to its output, batch after batch, two batches of three prepared for the index."""
     out = sys.stdout.buffer
     store = ox.Store.read_only(path)
-    there = read(store, _THERE)
+    values = read(store, _THERE)
     del store
-    pickle.dump(there, out, protocol=pickle.HIGHEST_PROTOCOL)
-    out.flush()
     try:
-        claims, values, size = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent, through its own pipe
+        claims, here, size = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent, through its own pipe
     except EOFError:
-        return  # nothing to build here (the parent read it all, or builds it all)
-    values.update(there)
+        return  # the parent builds them itself
+    values.update(here)
+    del here
     one, prepare = _builder(values), _preparer(prepare_name)
     # Written by a thread, so that this one builds the next batch while the parent reads this one.
     pending: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
@@ -445,9 +449,10 @@ def _serve(path: str, prepare_name: str) -> None:
         for number, start in enumerate(range(0, len(claims), size)):
             if broken:
                 break
-            if number % 2:
-                batch = _build_batch(claims[start : start + size], one, prepare)
-                pending.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            documents = _build_batch(claims[start : start + size], one, None)
+            prepared = prepare is not None and _prepared_there(number)
+            batch = (prepared, [prepare(d) for d in documents] if prepare is not None and prepared else documents)
+            pending.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         pending.put(None)
         writer.join()
