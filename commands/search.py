@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 from tqdm import tqdm
@@ -12,7 +13,6 @@ from tqdm import tqdm
 from commands import data_dir_option, main, open_kb
 from kb import settings as kb_settings
 from kb.knowledge import KnowledgeBase
-from kb.search.documents import ClaimDocument
 from kb.search.service import SearchService, index_dir
 
 
@@ -27,7 +27,7 @@ def reindex(data_dir: Path) -> None:
     kb = open_kb(data_dir)
     started = time.perf_counter()
 
-    def progress(documents: Iterable[ClaimDocument], total: int) -> Iterable[ClaimDocument]:
+    def progress(documents: Iterable[Any], total: int) -> Iterable[Any]:
         return tqdm(documents, desc="Indexing claims", unit=" claims", total=total)
 
     try:

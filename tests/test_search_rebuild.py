@@ -12,7 +12,7 @@ from whoosh.analysis import StandardAnalyzer
 from bench.synthetic import synthetic_knowledge_base
 from claims.vocab import SCHEMA
 from kb.knowledge import KnowledgeBase
-from kb.search import scan
+from kb.search import scan, tantivy_backend
 from kb.search.analysis import QuickAnalysis
 from kb.search.documents import ClaimDocument, DocumentBuilder
 from kb.search.service import SearchService
@@ -53,7 +53,8 @@ def test_the_store_scan_builds_the_documents_the_queries_build(kb: KnowledgeBase
 def test_a_second_reading_process_gives_the_same_documents(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A large store on disk is read by two processes; one that fails leaves the reading to this one."""
+    """A large store on disk is read, and its documents built, by two processes, in the same order as
+    one process builds them; a second process that fails leaves its work to this one."""
     synthetic = synthetic_knowledge_base(tmp_path / "synthetic", 60)
     try:
         store = synthetic.store
@@ -68,11 +69,16 @@ def test_a_second_reading_process_gives_the_same_documents(
         assert alone == DocumentBuilder(store)._build(None)
         assert any(before[iri] != document.support_origins for iri, document in alone.items())
         monkeypatch.setattr(scan, "PARALLEL_FROM", 1)
-        assert {d.iri: d for d in scan.scan_documents(store.native, store.path)[1]} == alone
-        assert "reading process failed" not in caplog.text
-        assert {d.iri: d for d in scan.scan_documents(store.native, tmp_path / "no-store-here")[1]} == alone
-        assert "reading process failed" in caplog.text
-        assert len(alone) > 0
+        monkeypatch.setattr(scan, "BATCH", 7)  # the second process builds 2 of every 3 batches of 7 claims
+        in_order = list(alone.values())
+        assert list(scan.scan_documents(store.native, store.path)[1]) == in_order
+        # Prepared for the index by both processes: what the index would make of each document here.
+        prepared = list(scan.scan_documents(store.native, store.path, tantivy_backend.PREPARE)[1])
+        assert prepared == [tantivy_backend.prepared_fields(document) for document in in_order]
+        assert "second process failed" not in caplog.text
+        assert list(scan.scan_documents(store.native, tmp_path / "no-store-here")[1]) == in_order
+        assert "second process failed" in caplog.text
+        assert len(alone) > 14
     finally:
         synthetic.close()
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -111,17 +112,24 @@ class DocumentBuilder:
         """Every current, unretracted claim, in a handful of queries whatever the size."""
         return list(self.stream()[1])
 
-    def stream(self) -> tuple[int, Iterator[ClaimDocument]]:
+    def stream(self, prepare: str | None = None) -> tuple[int, Iterator[Any]]:
         """How many claims there are (about: retracted ones count) and every claim's document, for a
         rebuild. The embedded store is read one predicate at a time (``kb.search.scan``), which is
-        many times quicker than the joins of the named queries; other stores answer those queries."""
+        many times quicker than the joins of the named queries; other stores answer those queries.
+
+        ``prepare`` names a function (``module:function``) each document is passed through: what an
+        index makes of it, which a large embedded store's rebuild does in two processes."""
         from kb.store import OxigraphStore  # the protocol's module; the class only for this check
 
         if isinstance(self.store, OxigraphStore):
             from kb.search.scan import scan_documents
 
-            return scan_documents(self.store.native, self.store.path)
+            return scan_documents(self.store.native, self.store.path, prepare)
         documents = self._build(None)
+        if prepare:
+            from kb.search.scan import _preparer
+
+            return len(documents), map(_preparer(prepare), documents.values())  # type: ignore[arg-type]
         return len(documents), iter(documents.values())
 
     def documents(self, claims: Iterable[str]) -> dict[str, ClaimDocument | None]:

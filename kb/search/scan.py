@@ -2,26 +2,38 @@
 
 The named queries of ``kb.search.documents`` join a claim's fields in Oxigraph, one optional pattern
 after another, and each answer becomes rdflib terms; at a million claims that took hours. Here each
-predicate a document needs is read once over the store's predicate index (``quads_for_pattern``,
-default graph only, as the queries read it), as plain strings, and the joins are dictionary look-ups
-in Python. What remains is the store's own cost of decoding each term (a few microseconds per quad,
-most of a rebuild's time): so on a large store on disk, half of the predicates are read by a second
-process (``python -m kb.search.scan``, the store opened read-only), on the other core, while this one
-reads the rest; its values come back pickled, which costs a small fraction of reading them.
+predicate a document needs is read once over the store's predicate index (``SELECT ?s ?o`` of that
+predicate, default graph only, as the queries read it), as plain strings, and the joins are
+dictionary look-ups in Python. The store's own cost of decoding each term (a few microseconds per
+term, almost all of it RocksDB: the same store in memory decodes them seven times faster) is the
+largest part; building the documents and what the index makes of them (tokens, matching form, JSON)
+the other half. So on a large store on disk the work is split with a second process
+(``python -m kb.search.scan``, the store opened read-only), on the other core:
 
-The documents are the same as the queries build (a test compares them on generated data); a store
-that is not the embedded one (a SPARQL server) keeps the queries.
+- each reads half of the predicates; this one hands its half over (pickled) and drops it, so the
+  values are held once, as before;
+- the second builds every document, in batches in the order of the claims, and prepares two batches
+  of every three for the index (``prepare``: ``TantivyIndex.prepare``); this one prepares the third
+  and feeds the index's writer (whose thread runs here), so both cores stay busy to the end.
+
+The documents are the same as the queries build (a test compares them on generated data), in the same
+order whichever process built them; a store that is not the embedded one (a SPARQL server) keeps the
+queries.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from sys import intern
@@ -40,12 +52,19 @@ from kb.search.documents import ClaimDocument, Linked
 
 log = logging.getLogger(__name__)
 
-_DEFAULT = ox.DefaultGraph()
 _XSD_DATE = str(XSD.date)
 _XSD_BOOLEAN = str(XSD.boolean)
 _TRUE = ("true", "1")
-# From this many claims on, a second process reads half of the predicates (starting it costs ~0.3 s).
+# From this many claims on, a second process reads and builds beside this one (starting it costs ~0.3 s).
 PARALLEL_FROM = 5_000
+BATCH = 500  # claims per batch of documents
+
+
+def _prepared_there(number: int) -> bool:
+    """Whether the second process also prepares batch ``number`` for the index: two of every three
+    (this process prepares the third, reads every batch back and feeds the index's writer)."""
+    return number % 3 != 0
+
 
 # What the scan reads: (name, predicate, how). Each name is read by one process; "many" is every value
 # of a subject, "links" every value when they are resources (IRIs), "first" the first value, "dates"
@@ -83,8 +102,15 @@ _THERE = (
 )
 
 
-def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
-    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, _DEFAULT)
+def _pairs(store: ox.Store, predicate: str) -> Iterator[tuple[Any, Any]]:
+    """(subject, value) of each triple of ``predicate`` in the default graph, in the store's order.
+
+    A query rather than ``quads_for_pattern``: a quad decodes its predicate again each time (one
+    more string looked up in the store per triple), a solution only the two terms asked for; a fifth
+    less time. The predicate is one of our own constants above, never input, and a full IRI."""
+    if not predicate.startswith(("http://", "https://")) or any(c in predicate for c in '<>"{}|^`\\ '):
+        raise ValueError(f"not a predicate to read: {predicate!r}")
+    return store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")  # type: ignore[return-value]
 
 
 # Each subject (and each resource a link names) is kept once however many values name it (sys.intern):
@@ -94,31 +120,31 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
 def _many(store: ox.Store, predicate: str) -> dict[str, list[str]]:
     """Every value of each subject, in the store's order, as plain strings."""
     values: dict[str, list[str]] = defaultdict(list)
-    for quad in _quads(store, predicate):
-        values[intern(quad.subject.value)].append(quad.object.value)  # type: ignore[union-attr]  # no RDF-star
+    for subject, value in _pairs(store, predicate):
+        values[intern(subject.value)].append(value.value)
     return dict(values)
 
 
 def _links(store: ox.Store, predicate: str) -> dict[str, list[str]]:
     """``_many`` of a predicate whose values are resources (each kept once too)."""
     values: dict[str, list[str]] = defaultdict(list)
-    for quad in _quads(store, predicate):
-        values[intern(quad.subject.value)].append(intern(quad.object.value))  # type: ignore[union-attr]
+    for subject, value in _pairs(store, predicate):
+        values[intern(subject.value)].append(intern(value.value))
     return dict(values)
 
 
 def _first(store: ox.Store, predicate: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    for quad in _quads(store, predicate):
-        values.setdefault(intern(quad.subject.value), quad.object.value)  # type: ignore[union-attr]
+    for subject, value in _pairs(store, predicate):
+        values.setdefault(intern(subject.value), value.value)
     return values
 
 
 def _date_values(store: ox.Store, predicate: str) -> dict[str, date]:
     """The first ``xsd:date`` (or other date-typed value) of each subject, as rdflib reads it."""
     values: dict[str, date] = {}
-    for quad in _quads(store, predicate):
-        subject, term = quad.subject.value, quad.object  # type: ignore[union-attr]
+    for subject_term, term in _pairs(store, predicate):
+        subject = subject_term.value
         if subject in values or not isinstance(term, ox.Literal):
             continue
         if term.datatype.value == _XSD_DATE:
@@ -136,10 +162,9 @@ def _date_values(store: ox.Store, predicate: str) -> dict[str, date]:
 def _true_subjects(store: ox.Store, predicate: str) -> set[str]:
     """Subjects with ``predicate`` true (``ck:retracted true``)."""
     found = set()
-    for quad in _quads(store, predicate):
-        term = quad.object
+    for subject, term in _pairs(store, predicate):
         if isinstance(term, ox.Literal) and term.value.lower() in _TRUE:
-            found.add(quad.subject.value)  # type: ignore[union-attr]
+            found.add(subject.value)
     return found
 
 
@@ -152,57 +177,121 @@ def read(store: ox.Store, what: tuple[tuple[str, URIRef, str], ...]) -> dict[str
 
 
 class _Helper:
-    """The second process reading ``_THERE`` from the store on disk (opened read-only)."""
+    """The second process (``python -m kb.search.scan``): reads ``_THERE`` from the store on disk (opened
+    read-only) while this process reads ``_HERE``; given those, builds every claim's document, batch
+    after batch in the claims' order, and prepares two batches of every three for the index.
 
-    def __init__(self, path: Path) -> None:
-        # Its errors go to a file, not a pipe: a pipe nobody reads until the values are in could fill up.
+    So this process holds only its half of the values, and only until it has handed them over. If the
+    helper fails at any step, this process reads everything again and builds the rest itself (slower,
+    never wrong)."""
+
+    def __init__(self, path: Path, prepare: str | None) -> None:
+        # Its errors go to a file, not a pipe: a pipe nobody reads while it waits could fill up.
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "kb.search.scan", str(path)],
-            stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "kb.search.scan", str(path), prepare or ""],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.errors,
         )
+        self.closed = False
 
-    def result(self) -> dict[str, Any] | None:
-        """What it read, or None if it failed (then this process reads it: slower, never wrong)."""
+    def _failed(self, doing: str) -> None:
+        self.close(read_errors=False)
+        self.errors.seek(0)
+        errors = self.errors.read()[-500:].decode(errors="replace")
+        self.errors.close()
+        log.warning("search rebuild: the second process failed while %s (%s); doing it here", doing, errors)
+
+    def send(self, claims: list[str], values: dict[str, Any], size: int) -> bool:
+        """Hand it the claims and the values this process read, to build its batches of ``size``
+        claims; False if it cannot."""
+        try:
+            pickle.dump((claims, values, size), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+            self.process.stdin.close()  # type: ignore[union-attr]
+        except (OSError, ValueError):  # it is gone (a broken pipe)
+            self._failed("taking the values")
+            return False
+        return True
+
+    def batch(self) -> tuple[bool, list[Any]] | None:
+        """Its next batch: (whether prepared, the documents); None if it failed (then it is closed)."""
         try:
             # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
-            values = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):  # cut short
-            values = None
-        if self.process.wait() != 0 or not isinstance(values, dict):
-            self.errors.seek(0)
-            errors = self.errors.read()[-500:].decode(errors="replace")
-            log.warning("search rebuild: the reading process failed (%s); reading here", errors)
+            found = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            found = None  # cut short
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], list)):
+            self._failed("building documents")
             return None
-        return values
+        return bool(found[0]), found[1]
 
-    def close(self) -> None:
-        """Stop it if it still runs (this process failed while reading), and close its pipes."""
+    def close(self, *, read_errors: bool = True) -> None:
+        """Stop it if it still runs (all its output read, or this process failed), and close its pipes."""
+        if self.closed:
+            return
+        self.closed = True
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.errors.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with suppress(OSError):  # flushing what it will never read
+                    pipe.close()
+        if read_errors:
+            self.errors.close()
 
 
-def _read_all(store: ox.Store, path: Path | None, claims: int) -> dict[str, Any]:
-    helper = None
-    if path is not None and claims >= PARALLEL_FROM:
-        try:
-            helper = _Helper(path)
-        except OSError as error:  # no interpreter to start (an embedded Python): read it all here
-            log.warning("search rebuild: no second reading process (%s); reading here", error)
+def _start_helper(path: Path | None, claims: int, prepare: str | None) -> _Helper | None:
+    if path is None or claims < PARALLEL_FROM:
+        return None
     try:
-        values = read(store, _HERE)
-        there = helper.result() if helper is not None else None
+        return _Helper(path, prepare)
+    except OSError as error:  # no interpreter to start (an embedded Python): do it all here
+        log.warning("search rebuild: no second process (%s); reading and building here", error)
+        return None
+
+
+def _preparer(name: str | None) -> Callable[[ClaimDocument], Any] | None:
+    """The function named ``module:function`` (one of ours) that prepares a document for an index."""
+    if not name:
+        return None
+    module, _, function = name.partition(":")
+    if not module.startswith("kb.search."):
+        raise ValueError(f"not a search index's preparation: {name!r}")
+    return getattr(importlib.import_module(module), function)
+
+
+def _build_batch(
+    claims: list[str], one: Callable[[str], ClaimDocument | None], prepare: Callable[[ClaimDocument], Any] | None
+) -> list[Any]:
+    documents = [document for document in map(one, claims) if document is not None]
+    return [prepare(document) for document in documents] if prepare is not None else documents
+
+
+def _batches(
+    claims: list[str],
+    local: Callable[[], Callable[[str], ClaimDocument | None]],
+    prepare: Callable[[ClaimDocument], Any] | None,
+    helper: _Helper | None,
+    size: int,
+) -> Iterator[Any]:
+    """Every document in the order of ``claims``, prepared if asked: the helper's batches while it
+    works, then (or without one) built here by what ``local`` gives."""
+    one = None
+    try:
+        for start in range(0, len(claims), size):
+            found = helper.batch() if helper is not None else None
+            if found is not None:
+                prepared, documents = found
+                yield from documents if prepared or prepare is None else map(prepare, documents)
+                continue
+            helper = None
+            one = one or local()
+            yield from _build_batch(claims[start : start + size], one, prepare)
     finally:
         if helper is not None:
             helper.close()
-    values.update(there if there is not None else read(store, _THERE))
-    return values
 
 
 def _supports(stance: str, known: dict[str, bool] = {}) -> bool:  # noqa: B006 - a cache on purpose
@@ -215,15 +304,39 @@ def _supports(stance: str, known: dict[str, bool] = {}) -> bool:  # noqa: B006 -
     return known[stance]
 
 
-def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iterator[ClaimDocument]]:
+def scan_documents(store: ox.Store, path: Path | None = None, prepare: str | None = None) -> tuple[int, Iterator[Any]]:
     """How many claims there are (retracted ones too), and every current, unretracted claim's document
-    (as ``DocumentBuilder._build(None)``), built as they are read: only the fields are held at once.
+    (as ``DocumentBuilder._build(None)``) in the order of the store's claims, built as they are taken:
+    only the fields are held at once. Iterate to the end (or close the iterator): it stops the helper.
 
-    ``path`` is where the store is on disk, if it is: a large one is read by two processes."""
-    is_a, claim_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SCHEMA.Claim))
-    found = store.quads_for_pattern(None, is_a, claim_class, _DEFAULT)
-    claims = list(dict.fromkeys(intern(quad.subject.value) for quad in found))  # type: ignore[union-attr]
-    values = _read_all(store, path, len(claims))
+    ``path`` is where the store is on disk, if it is: a large one is read, and its documents built, by
+    two processes. ``prepare`` names a function (``module:function``) that the documents are passed
+    through before they are handed out: what an index makes of each, done by both processes too."""
+    found = store.query(f"SELECT ?s WHERE {{ ?s <{RDF.type}> <{SCHEMA.Claim}> }}")
+    claims = list(dict.fromkeys(intern(solution[0].value) for solution in found))  # type: ignore[union-attr]
+    helper = _start_helper(path, len(claims), prepare)
+    size = BATCH
+    try:
+        values = read(store, _HERE)
+        if helper is not None and not helper.send(claims, values, size):
+            helper = None
+    except BaseException:
+        if helper is not None:
+            helper.close()
+        raise
+    if helper is not None:
+        del values  # the helper builds from them; read again only if it fails
+
+        def everything() -> Callable[[str], ClaimDocument | None]:
+            return _builder(read(store, _HERE) | read(store, _THERE))
+
+        return len(claims), _batches(claims, everything, _preparer(prepare), helper, size)
+    one = _builder(values | read(store, _THERE))
+    return len(claims), _batches(claims, lambda: one, _preparer(prepare), None, size)
+
+
+def _builder(values: dict[str, Any]) -> Callable[[str], ClaimDocument | None]:
+    """What builds a claim's document from the values read (``None``: retracted, or not a claim)."""
     all_slugs: dict[str, list[str]] = values["slug"]
     slugs = {subject: found[0] for subject, found in all_slugs.items()}
     names, notes, pref_labels = values["name"], values["note"], values["pref_label"]
@@ -258,12 +371,6 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
 
     def exacts(quotes: set[str]) -> set[str]:
         return {e for q in quotes for s in selector_of.get(q, ()) for e in exact_of.get(s, ())}
-
-    def build() -> Iterator[ClaimDocument]:
-        for claim in claims:
-            document = one(claim)
-            if document is not None:
-                yield document
 
     def support_origins(events: list[str], sources: set[str]) -> str:
         """``independence.from_rows(rows, links).support_origins``, without its work when no source
@@ -314,9 +421,50 @@ def scan_documents(store: ox.Store, path: Path | None = None) -> tuple[int, Iter
         document.support_origins = support_origins(events, sources | quoted_sources)
         return document
 
-    return len(claims), build()
+    return one
+
+
+def _serve(path: str, prepare_name: str) -> None:
+    """The second process (``_Helper``): reads ``_THERE``; given the claims and ``_HERE``, pickles every
+    claim's document to its output, batch after batch, two batches of three prepared for the index."""
+    out = sys.stdout.buffer
+    store = ox.Store.read_only(path)
+    values = read(store, _THERE)
+    del store
+    try:
+        claims, here, size = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent, through its own pipe
+    except EOFError:
+        return  # the parent builds them itself
+    values.update(here)
+    del here
+    one, prepare = _builder(values), _preparer(prepare_name)
+    # Written by a thread, so that this one builds the next batch while the parent reads this one.
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    broken: list[OSError] = []
+
+    def write() -> None:
+        while (data := pending.get()) is not None:
+            if not broken:
+                try:
+                    out.write(data)
+                    out.flush()
+                except OSError as error:  # the parent stopped reading: keep taking batches until told to stop
+                    broken.append(error)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        for number, start in enumerate(range(0, len(claims), size)):
+            if broken:
+                break
+            documents = _build_batch(claims[start : start + size], one, None)
+            prepared = prepare is not None and _prepared_there(number)
+            batch = (prepared, [prepare(d) for d in documents] if prepare is not None and prepared else documents)
+            pending.put(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        pending.put(None)
+        writer.join()
 
 
 if __name__ == "__main__":
-    # The second reading process (``_Helper``): its half of the predicates, pickled to its output.
-    pickle.dump(read(ox.Store.read_only(sys.argv[1]), _THERE), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    _serve(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")

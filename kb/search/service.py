@@ -15,6 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -26,7 +27,7 @@ from kb.errors import KBError
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.pages import ClaimSummary
 from kb.search import FACETS, SORTS, FacetCount, SearchHit, SearchIndex, SearchRequest, SearchResult
-from kb.search.documents import ClaimDocument, DocumentBuilder
+from kb.search.documents import DocumentBuilder
 from kb.write.repository import RevisionInfo
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ REPLAY_LIMIT = 5_000
 LISTING_LIMIT = 10_000
 MAX_LINKS = 3  # how far a claim's search document reaches: claim -> quote -> source -> publisher
 
-ProgressWrapper = Callable[[Iterable[ClaimDocument], int], Iterable[ClaimDocument]]  # (documents, about how many)
+ProgressWrapper = Callable[[Iterable[Any], int], Iterable[Any]]  # (documents, about how many)
 
 BACKENDS = ("whoosh", "tantivy")
 STALE_NOTICE = "The latest changes may be missing from these results: the search index cannot be updated just now."
@@ -222,7 +223,8 @@ class SearchService:
         """Index every claim afresh from the store; returns how many claims were indexed."""
         with self._lock:
             revision = self.kb.repository.revision_count()
-            total, documents = self.documents.stream()
+            # An index may take its documents prepared (``TantivyIndex.prepare``), by two processes.
+            total, documents = self.documents.stream(getattr(self.index, "prepare", None))
             count = self.index.rebuild(progress(documents, total) if progress else documents, revision)
             (self.path / ORIGIN_FILE).write_text(self._origin())
             return count

@@ -137,10 +137,67 @@ def rank(claimed: date | None, slug: str) -> int:
     return (day << SLUG_BITS) | ((1 << SLUG_BITS) - 1 - _slug_code(slug))
 
 
+# What a claim's Tantivy document holds, as plain values (fields, rank): what a rebuild's second process
+# prepares for this one (``kb.search.scan``), which then only makes the ``tantivy.Document`` of it.
+Prepared = tuple[dict[str, Any], int]
+PREPARE = "kb.search.tantivy_backend:prepared_fields"  # for ``SearchService.rebuild``: importable by name
+
+
+class _Analysers:
+    """The analysers documents are indexed with, made once per process (Whoosh's costs a few ms)."""
+
+    def __init__(self) -> None:
+        self.stem = _schema()["content"].analyzer
+        self.quick = QuickAnalysis()
+
+
+_analysers: list[_Analysers] = []
+
+
+def prepared_fields(document: ClaimDocument) -> Prepared:
+    """The fields of ``document``'s Tantivy document and its rank, as plain values (picklable)."""
+    if not _analysers:
+        _analysers.append(_Analysers())
+    quick, stem = _analysers[0].quick, _analysers[0].stem
+    claimant = [document.claimant] if document.claimant else []
+    linked: dict[str, list[Linked]] = {
+        "claimant": claimant,
+        "about": list(document.about),
+        "publisher": list(document.publishers),
+        "topic": list(document.topics),
+    }
+    content = "\n".join(
+        [document.name, document.text, *document.quotes, document.note, *document.evidence]
+        + [v.label for v in [*claimant, *document.about, *document.publishers, *document.topics]]
+    )
+    content_marked = with_language_mark(content, document.language)
+    english = not content_marked.startswith(MARK)
+    words = quick.lowered(content)  # one split for both fields
+    fields: dict[str, Any] = {
+        "claim": document.iri,
+        "content": quick.english_words(words) if english else " ".join(t.text for t in stem(content_marked)),
+        "words": " ".join(words),
+        "status": document.status,
+        "type": document.claim_type,
+        "support": document.support_origins,
+        "language": document.language.split("-", 1)[0].lower(),
+        "data": json.dumps(document.stored()).encode(),
+    }
+    for name, values in linked.items():
+        fields[name] = quick.words(" ".join(f"{v.slug} {v.label}" for v in values))
+    for name in LABELLED:
+        fields[f"f_{name}"] = [f"{v.slug}{SEP}{v.label}" for v in linked[name]]
+        fields[f"k_{name}"] = [v.slug for v in linked[name]]
+    if document.year:
+        fields["year"] = str(document.year)
+    return {k: v for k, v in fields.items() if v != []}, rank(document.claimed, document.slug)
+
+
 class TantivyIndex(RevisionState):
     """A Tantivy index in one directory, following the store's revisions (see ``kb.search.service``)."""
 
     schema_version = SCHEMA_VERSION
+    prepare = PREPARE  # a rebuild's documents come prepared (``prepared_fields``), by two processes
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -148,7 +205,6 @@ class TantivyIndex(RevisionState):
         self._lock = threading.RLock()
         self._whoosh_schema = _schema()
         self._stem = self._whoosh_schema["content"].analyzer
-        self._quick = QuickAnalysis()
         self._parsers = {language: _make_parser(_schema(language)) for language in LANGUAGES}
         self.schema = _tantivy_schema()
         state = self._read_state()
@@ -176,43 +232,10 @@ class TantivyIndex(RevisionState):
                     raise OSError(f"the search index is locked by another writer: {error}") from error
                 time.sleep(0.05)
 
-    def _analysed(self, analyzer: Any, text: str) -> str:
-        return " ".join(token.text for token in analyzer(text))
-
-    def _document(self, document: ClaimDocument) -> tantivy.Document:
-        claimant = [document.claimant] if document.claimant else []
-        linked: dict[str, list[Linked]] = {
-            "claimant": claimant,
-            "about": list(document.about),
-            "publisher": list(document.publishers),
-            "topic": list(document.topics),
-        }
-        content = "\n".join(
-            [document.name, document.text, *document.quotes, document.note, *document.evidence]
-            + [v.label for v in [*claimant, *document.about, *document.publishers, *document.topics]]
-        )
-        content_marked = with_language_mark(content, document.language)
-        english = not content_marked.startswith(MARK)
-        words = self._quick.lowered(content)  # one split for both fields
-        fields: dict[str, Any] = {
-            "claim": document.iri,
-            "content": self._quick.english_words(words) if english else self._analysed(self._stem, content_marked),
-            "words": " ".join(words),
-            "status": document.status,
-            "type": document.claim_type,
-            "support": document.support_origins,
-            "language": document.language.split("-", 1)[0].lower(),
-            "data": json.dumps(document.stored()).encode(),
-        }
-        for name, values in linked.items():
-            fields[name] = self._quick.words(" ".join(f"{v.slug} {v.label}" for v in values))
-        for name in LABELLED:
-            fields[f"f_{name}"] = [f"{v.slug}{SEP}{v.label}" for v in linked[name]]
-            fields[f"k_{name}"] = [v.slug for v in linked[name]]
-        if document.year:
-            fields["year"] = str(document.year)
-        built = tantivy.Document(**{k: v for k, v in fields.items() if v != []})
-        built.add_unsigned(RANK, rank(document.claimed, document.slug))
+    def _document(self, document: ClaimDocument | Prepared) -> tantivy.Document:
+        fields, rank_value = document if isinstance(document, tuple) else prepared_fields(document)
+        built = tantivy.Document(**fields)
+        built.add_unsigned(RANK, rank_value)
         return built
 
     def apply(self, documents: Mapping[str, ClaimDocument | None], revision: int) -> None:
@@ -232,7 +255,8 @@ class TantivyIndex(RevisionState):
             self._index.reload()
             self._write_state(max(revision, self._revision))
 
-    def rebuild(self, documents: Iterable[ClaimDocument], revision: int) -> int:
+    def rebuild(self, documents: Iterable[ClaimDocument | Prepared], revision: int) -> int:
+        """Index ``documents`` (or what ``prepared_fields`` made of them) in place of the index's."""
         with self._lock:
             writer = self._writer(REBUILD_HEAP)
             count = 0
