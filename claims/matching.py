@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 
-from rapidfuzz import fuzz
+import numpy
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from text_to_num import alpha2digit
 from whoosh.lang import stemmer_for_language, stopwords_for_language
@@ -618,41 +619,81 @@ def restored(
     for item in str(stored["w"]).split():
         stem, _, word = item.partition(":")
         surface[stem] = word or stem
-    return Analysed(
+    figures = tuple(
+        Figure(value=value, percent=percent, written=written) for value, percent, written in stored.get("f", ())
+    )
+    poles = stored.get("p")
+    analysed = Analysed(
         text=text,
         language=language_of(language),
         stems=frozenset(surface),
         surface=surface,
-        figures=tuple(
-            Figure(value=value, percent=percent, written=written) for value, percent, written in stored.get("f", ())
-        ),
+        figures=figures,
         negated=bool(stored.get("n", False)),
-        poles=frozenset(str(stored.get("p", "")).split()),
+        poles=frozenset(str(poles).split()) if poles else _NO_POLES,
         claimant=claimant,
         claimed=claimed,
     )
+    # Filled in now, at no cost (the stems are stored in order), rather than by ``cached_property``,
+    # which takes a lock at each first read (Python 3.11): a match restores a candidate only to compare it.
+    analysed.__dict__["stems_text"] = " ".join(surface)
+    analysed.__dict__["figure_keys"] = frozenset(f.key for f in figures) if figures else _NO_FIGURE_KEYS
+    return analysed
 
 
-def _close(stem: str, others: Iterable[str]) -> str | None:
-    """The word of ``others`` that ``stem`` is a typo of, if any (5+ letters, one or two edits)."""
-    if len(stem) < 5:
-        return None
-    allowed = 1 if len(stem) < 8 else 2  # edits, a swap of two letters counting as one
-    for other in others:
-        if abs(len(other) - len(stem)) <= allowed and len(other) >= 5 and OSA.distance(stem, other) <= allowed:
-            return other
-    return None
+_NO_FIGURE_KEYS: frozenset[tuple[float, bool]] = frozenset()
+
+
+TYPO_MIN_LETTERS = 5  # shorter words are not read as typos of others
+
+
+def _typo_edits(stem: str) -> int:
+    """The edits by which a word of ``stem``'s length may be a typo (a swap of two letters counting as one)."""
+    return 1 if len(stem) < 8 else 2
+
+
+# Above this many pairs of words to compare (words of one text missing from the other, by words
+# of the other left over), rapidfuzz compares them all in one call; below, a loop is quicker.
+_PAIRS_IN_ONE_CALL = 60
 
 
 def _matched(mine: frozenset[str], theirs: frozenset[str]) -> tuple[set[str], dict[str, str]]:
-    """The stems of ``mine`` found in ``theirs``, exactly or as a typo (mine -> theirs)."""
+    """The stems of ``mine`` found in ``theirs``, exactly or as a typo (mine -> theirs).
+
+    A typo is a word of five letters or more one or two edits (by its length) from a word of
+    ``theirs`` (of five letters or more too), read as the closest one (the first in alphabetical
+    order among equally close ones). Long texts have dozens of words each side, and comparing the
+    pairs one by one in Python cost most of a match: there, rapidfuzz's ``cdist`` compares them in C.
+    """
     exact = set(mine & theirs)
     typos: dict[str, str] = {}
-    rest = theirs - exact
-    for stem in mine - exact:
-        other = _close(stem, rest)
-        if other is not None:
-            typos[stem] = other
+    missing = [stem for stem in mine if len(stem) >= TYPO_MIN_LETTERS and stem not in exact]
+    if not missing:
+        return exact, typos
+    rest = [other for other in theirs if len(other) >= TYPO_MIN_LETTERS and other not in exact]
+    if not rest:
+        return exact, typos
+    if len(missing) * len(rest) > _PAIRS_IN_ONE_CALL:
+        rest.sort()
+        edits = process.cdist(
+            missing, rest, scorer=OSA.distance, processor=None, score_cutoff=2, dtype=numpy.int8, workers=1
+        )
+        edits_allowed = numpy.array([_typo_edits(stem) for stem in missing], dtype=numpy.int8)[:, None]
+        near = numpy.where(edits <= edits_allowed, edits, numpy.int8(3))  # 3: too far for any word
+        closest = near.argmin(axis=1)  # the first of the closest, in ``rest``'s order
+        for row in numpy.flatnonzero(near.min(axis=1) < 3):
+            typos[missing[row]] = rest[closest[row]]
+        return exact, typos
+    for stem in missing:
+        allowed = _typo_edits(stem)
+        best: tuple[int, str] | None = None
+        for other in rest:
+            if abs(len(other) - len(stem)) <= allowed:
+                found = OSA.distance(stem, other, score_cutoff=allowed)
+                if found <= allowed and (best is None or (found, other) < best):
+                    best = (found, other)
+        if best is not None:
+            typos[stem] = best[1]
     return exact, typos
 
 
@@ -695,7 +736,7 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class _Assessment:
+class Assessment:
     """What ``compare`` found, before it is put in words."""
 
     verdict: Verdict
@@ -708,7 +749,7 @@ class _Assessment:
     same_claimant: bool
 
 
-def _assess(query: Analysed, candidate: Analysed) -> _Assessment:
+def assess(query: Analysed, candidate: Analysed) -> Assessment:
     """The score and verdict of ``candidate`` against ``query`` (see ``compare``), and the findings."""
     exact, typos = _matched(query.stems, candidate.stems)
     matched = len(exact) + len(typos)
@@ -742,7 +783,7 @@ def _assess(query: Analysed, candidate: Analysed) -> _Assessment:
     if conflicted:
         score *= CONFLICT_FACTOR
     score = max(0.0, min(1.0, score))
-    return _Assessment(
+    return Assessment(
         verdict=Verdict(score=round(score, 4), same_claim=score >= SAME_CLAIM_THRESHOLD and not conflicted),
         exact=exact,
         typos=typos,
@@ -756,18 +797,18 @@ def _assess(query: Analysed, candidate: Analysed) -> _Assessment:
 
 def verdict(query: Analysed, candidate: Analysed) -> Verdict:
     """``compare``'s score and verdict, without putting the reason in words (ranking many candidates)."""
-    return _assess(query, candidate).verdict
+    return assess(query, candidate).verdict
 
 
-def compare(query: Analysed, candidate: Analysed) -> Comparison:
+def compare(query: Analysed, candidate: Analysed, assessed: Assessment | None = None) -> Comparison:
     """How far ``candidate`` makes the claim of ``query``: score, verdict and the reason.
 
     The score is the words shared (0.75 of it: how much of each text the shared words cover; 0.25:
     rapidfuzz's token set ratio), raised for the same figures and the same claimant, lowered when one
     text gives a figure the other lacks, and cut by ``CONFLICT_FACTOR`` when figures, negation or
-    direction disagree.
+    direction disagree. ``assessed`` is ``assess``'s finding for the same two, when made already.
     """
-    found = _assess(query, candidate)
+    found = assessed if assessed is not None else assess(query, candidate)
     exact, typos = found.exact, found.typos
     matched = len(exact) + len(typos)
     conflicts: list[str] = []

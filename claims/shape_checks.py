@@ -158,15 +158,17 @@ class CompiledShapes:
 
     def validate(self, data: Data, focus: Iterable[Node] | None = None) -> list[Result]:
         """Every result of the shapes on ``data``; with ``focus``, only on those nodes."""
-        wanted = set(focus) if focus is not None else None
+        by_class: dict[Node, set[Node]] | None = None
+        if focus is not None:  # each node's classes read once, not once for every shape
+            by_class = {}
+            for node in set(focus):
+                for cls in data.classes(node):
+                    by_class.setdefault(cls, set()).add(node)
         results: list[Result] = []
         for classes, shape in self.targets:
-            if wanted is None:
-                nodes: set[Node] = set()
-                for cls in classes:
-                    nodes |= self._instances(data, cls)
-            else:
-                nodes = {n for n in wanted if any(data.is_instance(n, cls) for cls in classes)}
+            nodes: set[Node] = set()
+            for cls in classes:
+                nodes |= self._instances(data, cls) if by_class is None else by_class.get(cls, _EMPTY)
             for node in sorted(nodes, key=_key):
                 results.extend(shape.results(data, node))
         return results

@@ -46,6 +46,23 @@ def test_a_record_saying_what_a_recorded_claim_says_is_linked(app: Any, kb: Any,
     assert again.unchanged == 3 and again.imported == 0
 
 
+def test_a_batch_with_a_linked_record_checks_every_record_and_links(app: Any, kb: Any, tmp_path: Path) -> None:
+    """The claim a record is linked to is outside the batch: only what the batch describes is checked."""
+    from webapp.extensions import get_search
+
+    with app.app_context():
+        matcher = Matcher(get_search(), IMPORT_CANDIDATES)
+    (tmp_path / "first.tsv").write_text(liar_row(9402, "Says the example harbour has nine cranes."), encoding="utf-8")
+    import_file(kb, "liar", tmp_path / "first.tsv")
+    # one batch: a record giving 9402 a second text (a shape allows one) and one saying what a claim says
+    rows = liar_row(9402, "Says the example harbour has ninety cranes.") + liar_row(9404, REWORDED)
+    (tmp_path / "second.tsv").write_text(rows, encoding="utf-8")
+    report = import_file(kb, "liar", tmp_path / "second.tsv", matcher=matcher)
+    assert (report.imported, report.linked) == (1, 1)
+    assert [p.number for p in report.problems] == [1] and "text" in report.problems[0].message
+    assert kb.claim_page("liar-9404").claim.same_as
+
+
 def test_without_a_matcher_nothing_is_linked(kb: Any, tmp_path: Path) -> None:
     path = tmp_path / "rows.tsv"
     path.write_text(liar_row(9101, REWORDED), encoding="utf-8")

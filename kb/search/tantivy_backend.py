@@ -399,17 +399,19 @@ class TantivyIndex(RevisionState):
             # claim is in that language, the best hits without the filter are very likely all in it,
             # and then they are the best with it too (its term adds the same score to every claim of
             # the language); when one is not, the filtered query is asked after all.
-            found = searcher.search(words, limit=per_page)
+            found = searcher.search(words, limit=per_page, count=False)
             hits = [self._hit(searcher.doc(address), set(), float(score)) for score, address in found.hits]
             if any(hit.language.split("-", 1)[0].lower() != language for hit in hits):
                 found = None
         if found is None:
             final = tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in [words, *filters]])
-            found = searcher.search(final, limit=per_page)
+            found = searcher.search(final, limit=per_page, count=False)
             hits = [self._hit(searcher.doc(address), set(), float(score)) for score, address in found.hits]
         return SearchResult(
             hits=hits,
-            total=int(getattr(found, "count", 0) or 0),
+            # Not counted: counting every claim holding any of the words stops Tantivy skipping those that
+            # cannot reach the best (block-max WAND), and matching reads only the best.
+            total=len(hits),
             page=1,
             per_page=per_page,
             facets={},

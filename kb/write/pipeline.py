@@ -55,10 +55,11 @@ class Draft:
     ``claims`` are the claims whose status follows anew from their evidence; ``expected`` the
     versions the writer started from (a stale one is a conflict); ``changed`` the resources whose
     version the revision raises (``None``: every resource of ours it writes; a function: those it
-    names among the triples added). ``focus`` adds nodes checked against the shapes though not
-    written (what a revert would leave pointing at nothing), as ``beside`` describes them;
-    ``whole`` checks every node of the data instead (as a batch import always has). ``context``,
-    when given, replaces the types of the nodes pointed at that are looked up in the store.
+    names among the triples added). Every written node is checked against the shapes (a batch
+    import's: every node its records describe); ``focus`` adds nodes checked though not written
+    (what a revert would leave pointing at nothing), as ``beside`` describes them; what they merely
+    point at is not checked. ``context``, when given, replaces the types of the nodes pointed at
+    that are looked up in the store.
     """
 
     after: dict[URIRef, Graph] = field(default_factory=dict)
@@ -66,7 +67,6 @@ class Draft:
     expected: dict[URIRef, int] = field(default_factory=dict)
     changed: set[URIRef] | Callable[[set[Triple]], set[URIRef]] | None = None
     focus: set[URIRef] = field(default_factory=set)
-    whole: bool = False
     beside: Graph | None = None  # descriptions checked with the written ones, not written
     context: Graph | None = None
     before: Graph | None = None  # the written nodes' current descriptions, when the writer has them
@@ -291,9 +291,8 @@ class Pipeline:
     def check_shapes(self, draft: Draft, after: Graph, subjects: set[URIRef], refuse: Refusal) -> None:
         # The nodes written are checked; what they merely point at is context (its types only).
         context = draft.context if draft.context is not None else self.context_types(after)
-        focus = None if draft.whole else subjects | draft.focus
         beside = [context] if draft.beside is None else [draft.beside, context]
-        violations = check_shapes(after, focus=focus, beside=beside)
+        violations = check_shapes(after, focus=subjects | draft.focus, beside=beside)
         if violations:
             raise refuse(violations)
 

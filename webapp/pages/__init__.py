@@ -12,7 +12,7 @@ from claims.model import SLUG_RE
 from kb.errors import NotFound
 from kb.knowledge import ClaimFilters, KnowledgeBase
 from kb.read.independence import claim_independence
-from kb.read.matching import Matcher, similar_claims
+from kb.read.matching import SIMILAR_CANDIDATES, Matcher, similar_claims
 from kb.read.pages import page_sources
 from webapp import timeline_svg
 from webapp.extensions import get_kb, get_names, get_search
@@ -171,7 +171,8 @@ def _claim_sections(kb: KnowledgeBase, slug: str, as_of: date | None) -> str:
     prefetch_link_states(source.url for source in page_sources(page))
     same_claims = kb.same_claims(page.claim.iri)
     linked = {str(c.iri) for c in same_claims}
-    similar = similar_claims(Matcher(get_search()), kb.cache, str(page.claim.iri), page.claim.text, page.claim.language)
+    matcher = Matcher(get_search(), SIMILAR_CANDIDATES)
+    similar = similar_claims(matcher, kb.cache, str(page.claim.iri), page.claim.text, page.claim.language)
     return render_template(
         "pages/claim.html",
         page=page,

@@ -186,9 +186,6 @@ class BatchWriter:
         draft = self.pipeline.additions(
             self._graph(records, existing), before=before, claims={record.claim for record in records}
         )
-        # Every node of the batch is checked; but a claim linked to one recorded before (ck:sameClaimAs)
-        # points at a claim the batch does not describe, which only the written nodes' check leaves be.
-        draft.whole = not any(record.model is not None and record.model.same_as for record in records)
         return self.pipeline.prepare(draft, refuse=shape_report)
 
     def _validated(
