@@ -25,6 +25,7 @@ import gc
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -416,11 +417,15 @@ def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> 
         print(f"  {'naive worker memory':34s} {figures['naive worker RSS (MB)']:>12,.0f} MB (after loading alone)")
 
 
-def bulk_only(claims: int, rows: int, search: str) -> None:
-    """The product's bulk write paths alone, each into an empty knowledge base, with their CPU time:
-    ``claimkb load`` of ``claims`` synthetic claims, ``claimkb import --format liar`` of ``rows`` rows with
-    matching (as the command runs by default) and without it."""
+def bulk_only(claims: int, rows: int, search: str, existing: Path | None = None) -> None:
+    """The product's bulk write paths alone, each into an empty knowledge base (or a copy of
+    ``existing``), with their CPU time: ``claimkb load`` of ``claims`` synthetic claims, ``claimkb import
+    --format liar`` of ``rows`` rows with matching (as the command runs by default) and without it."""
     with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
+        if existing is not None:  # written into copies: the knowledge base given stays as it is
+            for name in ("load-kb", "liar-kb", "liar-kb-unmatched"):
+                shutil.copytree(existing, Path(tmp) / name)
+            print(f"  into copies of {existing}", flush=True)
         triples, seconds = bench_scale.load(Path(tmp), search, claims)
         print(
             f"  claimkb load: {triples:,} triples in {seconds:.2f} s ({bench_scale.last_cpu:.2f} CPU s with the "
@@ -474,7 +479,7 @@ def main() -> None:
         type=Path,
         default=None,
         help="measure over this knowledge base, restored before from the synthetic file of the one size given "
-        "(no restore or reindex; saves write into it)",
+        "(no restore or reindex; saves write into it; with --bulk-only, load and import write into copies of it)",
     )
     args = parser.parse_args()
     if args.sizes:
@@ -488,7 +493,7 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}, search engine {args.search}")
     if args.bulk_only:
-        bulk_only(args.load_claims, args.liar_rows, args.search)
+        bulk_only(args.load_claims, args.liar_rows, args.search, args.existing)
         return
     results = []
     for number, claims in enumerate(sizes):
