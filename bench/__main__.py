@@ -426,7 +426,7 @@ def bulk_only(claims: int, rows: int, search: str, existing: Path | None = None)
             for name in ("load-kb", "liar-kb", "liar-kb-unmatched"):
                 shutil.copytree(existing, Path(tmp) / name)
             print(f"  into copies of {existing}", flush=True)
-        triples, seconds = bench_scale.load(Path(tmp), search, claims)
+        triples, seconds = bench_scale.load(Path(tmp), search, claims, renamed=existing is not None)
         print(
             f"  claimkb load: {triples:,} triples in {seconds:.2f} s ({bench_scale.last_cpu:.2f} CPU s with the "
             f"index catching up): {triples / seconds:,.0f} triples/s",

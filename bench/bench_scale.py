@@ -97,9 +97,14 @@ def start(data_dir: Path, search: str) -> float:
     return float(output.stdout.strip().splitlines()[-1])
 
 
-def load(work: Path, search: str, claims: int = LOAD_CLAIMS) -> tuple[int, float]:
+# A synthetic slug ("claim-104", "entity-7", …) in IRIs and ``ck:slug`` values.
+SLUG = re.compile(r"\b([a-z]+)-(\d+)\b")
+
+
+def load(work: Path, search: str, claims: int = LOAD_CLAIMS, *, renamed: bool = False) -> tuple[int, float]:
     """``claimkb load`` of ``claims`` synthetic claims (their triples, without a revision record)
-    into an empty knowledge base: (triples, seconds)."""
+    into an empty knowledge base: (triples, seconds). ``renamed``: every slug changed ("claim-104" to
+    "claim-l104"), so that they add to a synthetic base loaded before rather than collide with it."""
     whole = work / "load.nq"
     write_synthetic(whole, claims, seed=11)
     triples = work / "load.nt"
@@ -108,7 +113,7 @@ def load(work: Path, search: str, claims: int = LOAD_CLAIMS) -> tuple[int, float
         for line in lines:
             if "/revisions/" in line or line.startswith(f"<{BASE}> ") or "/agents/" in line:
                 continue  # the loader writes its own revision
-            out.write(line)
+            out.write(SLUG.sub(r"\1-l\2", line) if renamed else line)
             kept += 1
     elapsed, indexed = command(
         "load", str(triples), "--data-dir", str(work / "load-kb"), "--format", "nt", search=search

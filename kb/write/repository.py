@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
@@ -128,12 +127,27 @@ def _version(value: Node | None) -> int:
     return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
-@lru_cache(maxsize=1 << 16)
+# Terms' N-Triples forms by their exact form (kind, text, datatype, language): see ``_nt``.
+_NT_FORMS: dict[tuple[type, str, str | None, str | None], str] = {}
+_NT_FORMS_MAX = 1 << 16
+
+
 def _nt(term: Node) -> str:
     """An RDF term in N-Triples syntax (Oxigraph validates and escapes it). Kept for the terms met
     again: an update names each subject and predicate many times, and a bulk write's triples twice
-    (in the data and in the revision's graph)."""
-    return str(to_ox(term))
+    (in the data and in the revision's graph). Kept by the term's exact form, not by rdflib's
+    equality (which holds ``"01"^^xsd:integer`` equal to ``"1"^^xsd:integer``)."""
+    key: tuple[type, str, str | None, str | None]
+    if isinstance(term, Literal):
+        key = (Literal, str(term), term.datatype and str(term.datatype), term.language)
+    else:
+        key = (type(term), str(term), None, None)
+    found = _NT_FORMS.get(key)
+    if found is None:
+        if len(_NT_FORMS) >= _NT_FORMS_MAX:
+            _NT_FORMS.clear()
+        found = _NT_FORMS[key] = str(to_ox(term))
+    return found
 
 
 def _triples_block(triples: Iterable[Triple]) -> str:
