@@ -25,6 +25,7 @@ import gc
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -416,6 +417,32 @@ def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> 
         print(f"  {'naive worker memory':34s} {figures['naive worker RSS (MB)']:>12,.0f} MB (after loading alone)")
 
 
+def bulk_only(claims: int, rows: int, search: str, existing: Path | None = None) -> None:
+    """The product's bulk write paths alone, each into an empty knowledge base (or a copy of
+    ``existing``), with their CPU time: ``claimkb load`` of ``claims`` synthetic claims, ``claimkb import
+    --format liar`` of ``rows`` rows with matching (as the command runs by default) and without it."""
+    with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
+        if existing is not None:  # written into copies: the knowledge base given stays as it is
+            for name in ("load-kb", "liar-kb", "liar-kb-unmatched"):
+                shutil.copytree(existing, Path(tmp) / name)
+            print(f"  into copies of {existing}", flush=True)
+        triples, seconds = bench_scale.load(Path(tmp), search, claims, renamed=existing is not None)
+        print(
+            f"  claimkb load: {triples:,} triples in {seconds:.2f} s ({bench_scale.last_cpu:.2f} CPU s with the "
+            f"index catching up): {triples / seconds:,.0f} triples/s",
+            flush=True,
+        )
+        for match in (True, False):
+            records, seconds = bench_scale.liar_import(Path(tmp), search, rows, match=match)
+            if records:
+                print(
+                    f"  claimkb import --format liar{'' if match else ' --no-match'}: {records:,} records in "
+                    f"{seconds:.2f} s ({bench_scale.last_cpu:.2f} CPU s): {records / seconds:,.0f} records/s",
+                    flush=True,
+                )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="add the 100k-claim knowledge base")
@@ -425,6 +452,15 @@ def main() -> None:
         action="store_true",
         help="only restore, reindex, the start and a search with facets (no pages, naive, load or import)",
     )
+    parser.add_argument(
+        "--bulk-only",
+        action="store_true",
+        help="only `claimkb load` and `claimkb import --format liar` into empty knowledge bases (see --load-claims)",
+    )
+    parser.add_argument(
+        "--load-claims", type=int, default=bench_scale.LOAD_CLAIMS, help="synthetic claims `claimkb load` takes"
+    )
+    parser.add_argument("--liar-rows", type=int, default=bench_scale.LIAR_ROWS, help="LIAR rows `claimkb import` takes")
     parser.add_argument("--sizes", default=None, help="comma-separated claim counts (overrides --full)")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per operation (ours)")
     parser.add_argument("--naive-runs", type=int, default=None, help="timed runs per operation (naive)")
@@ -443,7 +479,7 @@ def main() -> None:
         type=Path,
         default=None,
         help="measure over this knowledge base, restored before from the synthetic file of the one size given "
-        "(no restore or reindex; saves write into it)",
+        "(no restore or reindex; saves write into it; with --bulk-only, load and import write into copies of it)",
     )
     args = parser.parse_args()
     if args.sizes:
@@ -456,6 +492,9 @@ def main() -> None:
     args.search = args.search or ("tantivy" if max(sizes) >= 100_000 else "whoosh")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(f"claimkb benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}, search engine {args.search}")
+    if args.bulk_only:
+        bulk_only(args.load_claims, args.liar_rows, args.search, args.existing)
+        return
     results = []
     for number, claims in enumerate(sizes):
         # The naive design takes seconds per listing at 100k: fewer runs there keep the run short.

@@ -35,13 +35,20 @@ LIAR_ROWS = 1_000
 INDEXED = re.compile(r"Search index up to date in ([0-9.]+) s")
 
 
+# The CPU seconds (this process's, every thread) of the last ``command``: on a loaded machine the wall
+# time says as much about the neighbours as about the command.
+last_cpu = 0.0
+
+
 def command(*args: str, search: str) -> tuple[float, float]:
     """Run ``claimkb ARGS`` in this process, as a shell would: (its wall time, the part of it the search
     index took to catch up, as the command reports it), in seconds."""
+    global last_cpu
     env = {"CLAIMKB_SEARCH": search, "CLAIMKB_BASE_IRI": BASE, "CLAIMKB_STORE": "oxigraph", "CLAIMKB_SEED": "0"}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = CliRunner().invoke(claimkb, list(args), env=env, catch_exceptions=False)
     elapsed = time.perf_counter() - started
+    last_cpu = time.process_time() - cpu
     if result.exit_code != 0:
         raise RuntimeError(f"claimkb {' '.join(args)} failed ({result.exit_code}): {result.output[-500:]}")
     indexed = INDEXED.search(result.output)
@@ -90,18 +97,23 @@ def start(data_dir: Path, search: str) -> float:
     return float(output.stdout.strip().splitlines()[-1])
 
 
-def load(work: Path, search: str) -> tuple[int, float]:
-    """``claimkb load`` of ``LOAD_CLAIMS`` synthetic claims (their triples, without a revision record)
-    into an empty knowledge base: (triples, seconds)."""
+# A synthetic slug ("claim-104", "entity-7", …) in IRIs and ``ck:slug`` values.
+SLUG = re.compile(r"\b([a-z]+)-(\d+)\b")
+
+
+def load(work: Path, search: str, claims: int = LOAD_CLAIMS, *, renamed: bool = False) -> tuple[int, float]:
+    """``claimkb load`` of ``claims`` synthetic claims (their triples, without a revision record)
+    into an empty knowledge base: (triples, seconds). ``renamed``: every slug changed ("claim-104" to
+    "claim-l104"), so that they add to a synthetic base loaded before rather than collide with it."""
     whole = work / "load.nq"
-    write_synthetic(whole, LOAD_CLAIMS, seed=11)
+    write_synthetic(whole, claims, seed=11)
     triples = work / "load.nt"
     kept = 0
     with whole.open(encoding="utf-8") as lines, triples.open("w", encoding="utf-8") as out:
         for line in lines:
             if "/revisions/" in line or line.startswith(f"<{BASE}> ") or "/agents/" in line:
                 continue  # the loader writes its own revision
-            out.write(line)
+            out.write(SLUG.sub(r"\1-l\2", line) if renamed else line)
             kept += 1
     elapsed, indexed = command(
         "load", str(triples), "--data-dir", str(work / "load-kb"), "--format", "nt", search=search
@@ -109,15 +121,16 @@ def load(work: Path, search: str) -> tuple[int, float]:
     return kept, elapsed - indexed
 
 
-def liar_import(work: Path, search: str) -> tuple[int, float]:
-    """``claimkb import --format liar`` of the first ``LIAR_ROWS`` rows: (rows, seconds)."""
+def liar_import(work: Path, search: str, count: int = LIAR_ROWS, *, match: bool = True) -> tuple[int, float]:
+    """``claimkb import --format liar`` of the first ``count`` rows (``match``: linking each to a claim
+    recorded before, as the command does by default): (rows, seconds)."""
     if not LIAR.exists():
         return 0, 0.0
     rows = work / "liar.tsv"
     with LIAR.open(encoding="utf-8") as source:
-        rows.write_text("".join(line for _, line in zip(range(LIAR_ROWS), source, strict=False)), encoding="utf-8")
+        rows.write_text("".join(line for _, line in zip(range(count), source, strict=False)), encoding="utf-8")
     count = sum(1 for _ in rows.open(encoding="utf-8"))
-    elapsed, indexed = command(
-        "import", "--format", "liar", str(rows), "--data-dir", str(work / "liar-kb"), search=search
-    )
+    kb = work / ("liar-kb" if match else "liar-kb-unmatched")
+    options = () if match else ("--no-match",)
+    elapsed, indexed = command("import", "--format", "liar", str(rows), "--data-dir", str(kb), *options, search=search)
     return count, elapsed - indexed

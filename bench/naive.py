@@ -78,6 +78,9 @@ class NaiveStore:
     def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
         return [str(o) for _, o in self.triples_of(subject, predicate)]
 
+    def subjects_of(self, predicate: URIRef, obj: Node) -> list[Node]:
+        return [row["s"] for row in self.select("SELECT ?s WHERE { ?s ?p ?o }", {"p": predicate, "o": obj})]
+
     def writing(self) -> threading.RLock:
         return self._lock
 

@@ -15,6 +15,7 @@ on every shape and on generated data.
 
 from __future__ import annotations
 
+import collections.abc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,12 +35,13 @@ class Unsupported(Exception):
     """The shapes graph uses a construct these checks do not implement (pyshacl then checks)."""
 
 
+Triple = tuple[Node, Node, Node]
 Index = dict[tuple[Node, Node], set[Node]]
 _EMPTY: frozenset[Node] = frozenset()
 _SHARED_INDEXES: dict[int, tuple[Graph, Index]] = {}
 
 
-def _index(graph: Graph) -> Index:
+def _index(graph: Iterable[Triple]) -> Index:
     index: Index = {}
     for s, p, o in graph:
         key = (s, p)
@@ -60,12 +62,13 @@ class Data:
     never change (the concept schemes): their index is built once per process.
     """
 
-    def __init__(self, *graphs: Graph, shared: Iterable[Graph] = ()) -> None:
+    def __init__(self, *graphs: Graph | collections.abc.Collection[Triple], shared: Iterable[Graph] = ()) -> None:
         self.shared = tuple(shared)
         self.graphs = graphs + self.shared
         self._own: Index | None = None
         self._shared: list[Index] = []
         self._classes: dict[Node, set[Node]] = {}
+        self._by_object: dict[int, dict[tuple[Node, Node], set[Node]]] = {}  # by id of the collection
 
     def _indexes(self) -> Index:
         if self._own is None:
@@ -111,7 +114,19 @@ class Data:
     def subjects(self, predicate: URIRef, obj: Node) -> set[Node]:
         found: set[Node] = set()
         for graph in self.graphs:
-            found.update(graph.subjects(predicate, obj))
+            if isinstance(graph, Graph):
+                found.update(graph.subjects(predicate, obj))
+            else:  # a plain collection of triples (a bulk write's): read once into its own index
+                found.update(self._reverse(graph).get((predicate, obj), _EMPTY))
+        return found
+
+    def _reverse(self, triples: collections.abc.Collection[Triple]) -> dict[tuple[Node, Node], set[Node]]:
+        """(predicate, object) to subjects of a plain collection of triples, made on the first ask."""
+        found = self._by_object.get(id(triples))
+        if found is None:
+            found = self._by_object[id(triples)] = {}
+            for s, p, o in triples:
+                found.setdefault((p, o), set()).add(s)
         return found
 
 

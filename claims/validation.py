@@ -7,7 +7,7 @@ cover is checked by pyshacl (``check_shapes_pyshacl``), as every shapes graph us
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
 from claims import schema_files
-from claims.shape_checks import CompiledShapes, Data, Unsupported, compile_shapes
+from claims.shape_checks import CompiledShapes, Data, Triple, Unsupported, compile_shapes
 
 CKSHAPE = Namespace("https://w3id.org/claimkb/shapes#")
 
@@ -49,7 +49,7 @@ def compiled(shapes: Graph) -> CompiledShapes | None:
 
 
 def check_shapes(
-    data: Graph,
+    data: Graph | Collection[Triple],
     shapes: Graph | None = None,
     *,
     focus: Iterable[URIRef] | None = None,
@@ -73,7 +73,7 @@ def check_shapes(
             raise Unsupported("the shapes graph")
         results = checks.validate(Data(data, *beside, shared=[schema_files.schemes_graph()]), wanted)
     except Unsupported:  # in the shapes, or met only in the data (sh:lessThan on a blank node)
-        whole = data
+        whole = data if isinstance(data, Graph) else _graph_of(data)
         for graph in beside:
             whole = whole + graph
         return check_shapes_pyshacl(whole, shapes_graph, focus=focus)
@@ -90,6 +90,13 @@ def check_shapes(
         ),
         key=_order,
     )
+
+
+def _graph_of(triples: Iterable[Triple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _order(v: Violation) -> tuple[str, str, str, str, str]:

@@ -112,20 +112,24 @@ class KnowledgeBase:
 
         ``checked``: the graph comes from ``loading.read_file`` (blank nodes named, IRIs checked).
         """
-        from kb.write.pipeline import Pipeline, shape_report
+        from kb.write.pipeline import Pipeline, bulk_write, shape_report
 
         pipeline = Pipeline(self)
-        if not checked:
-            graph = loading.skolemize(graph, self.iris)
-        draft = loading.draft_for_graph(graph, pipeline, checked=checked)
-        return pipeline.write(
-            draft, agent=self.agent(agent), reason=reason, refuse=shape_report, extra=self._agent_triples(agent)
-        )
+        with bulk_write():
+            if not checked:
+                graph = loading.skolemize(graph, self.iris)
+            draft = loading.draft_for_graph(graph, pipeline, checked=checked)
+            return pipeline.write(
+                draft, agent=self.agent(agent), reason=reason, refuse=shape_report, extra=self._agent_triples(agent)
+            )
 
     def load_file(
         self, path: Path, *, rdf_format: str | None = None, agent: str = LOADER_AGENT, reason: str | None = None
     ) -> RevisionInfo | None:
-        graph = loading.read_file(path, self.iris, rdf_format)
+        from kb.write.pipeline import bulk_write
+
+        with bulk_write():  # reading makes as many objects as the rest
+            graph = loading.read_file(path, self.iris, rdf_format)
         return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}", checked=True)
 
     def ensure_seed(self) -> RevisionInfo | None:

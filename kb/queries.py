@@ -306,7 +306,6 @@ SELECT ?topic ?slug ?label WHERE { ?topic a skos:Concept ; ck:slug ?slug ; skos:
 ORDER BY ?label
 """
 
-CLAIMS_OF_EVENT = "SELECT ?event ?claim WHERE { ?claim ck:evidence ?event }"
 CLAIMS_OF_MEDIA = "SELECT ?media ?claim WHERE { ?claim ck:media ?media }"
 
 # --- search ------------------------------------------------------------------------------------------

@@ -124,3 +124,16 @@ def test_a_second_writer_cannot_open_the_same_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         OxigraphStore(tmp_path / "store")
     first.close()
+
+
+def test_subjects_of_reads_the_default_graph_only(empty_store: Store) -> None:
+    # The claims of an evidence event, as the write path asks for them: not the revision's graphs.
+    store = empty_store
+    event = IRIS.event("test-event")
+    other = IRIS.claim("other-claim")
+    change = new_claim_change()
+    change.added |= {(CLAIM, CK.evidence, event), (other, CK.evidence, event), (other, SCHEMA.text, Literal("x"))}
+    Repository(store, IRIS).apply(change, agent=AGENT, reason="with evidence")
+    assert sorted(store.subjects_of(CK.evidence, event)) == sorted([CLAIM, other])
+    assert store.subjects_of(CK.evidence, IRIS.event("no-such-event")) == []
+    assert store.subjects_of(SCHEMA.text, Literal("x")) == [other]

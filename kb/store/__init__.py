@@ -63,6 +63,11 @@ class Store(Protocol):
         counters read before every cache hit, where building rdflib terms costs more than the lookup."""
         ...
 
+    def subjects_of(self, predicate: URIRef, obj: Node) -> list[Node]:
+        """The subjects of ``predicate`` with ``obj`` in the default graph (the claims of an evidence
+        event): the embedded store answers it from its indexes, without SPARQL."""
+        ...
+
     def update(self, update: str) -> None:
         """Apply one SPARQL update atomically: all of it or nothing."""
         ...
@@ -248,6 +253,10 @@ class OxigraphStore:
     def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
         quads = self._store.quads_for_pattern(_named(subject), _named(predicate), None, ox.DefaultGraph())
         return [quad.object.value for quad in quads if not isinstance(quad.object, ox.Triple)]
+
+    def subjects_of(self, predicate: URIRef, obj: Node) -> list[Node]:
+        quads = self._store.quads_for_pattern(None, _named(predicate), to_ox(obj), ox.DefaultGraph())
+        return [from_ox(quad.subject) for quad in quads]
 
     def writing(self) -> AbstractContextManager[object]:
         return self._write_lock

@@ -285,6 +285,9 @@ class RemoteSparqlStore:
     def object_values(self, subject: URIRef, predicate: URIRef) -> list[str]:
         return [row["o"] for row in self.select_values(_TRIPLES_OF, {"s": subject, "p": predicate})]
 
+    def subjects_of(self, predicate: URIRef, obj: Node) -> list[Node]:
+        return [row["s"] for row in self.select(_TRIPLES_OF, {"p": predicate, "o": obj})]
+
     def update(self, update: str) -> None:
         """One update request: the server applies all of it in one transaction, or none of it."""
         text = self._prologue + update

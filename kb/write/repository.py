@@ -123,29 +123,37 @@ def staging_time(graph: URIRef) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _order(triple: Triple) -> tuple[str, ...]:
-    """A triple's place in an update's text: by its terms' strings, compared in C. (rdflib's own order
-    compares term by term in Python, and an import's update sorts tens of thousands of triples.)"""
-    s, p, o = triple
-    extra = (o.datatype or "", o.language or "") if isinstance(o, Literal) else ("", "")
-    return (str(s), str(p), type(o).__name__, str(o), *map(str, extra))
-
-
-def _graph_key(item: GraphTriple) -> tuple[str, tuple[str, ...]]:
-    return (str(item[0] or ""), _order(item[1]))
-
-
 def _version(value: Node | None) -> int:
     return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
+# Terms' N-Triples forms by their exact form (kind, text, datatype, language): see ``_nt``.
+_NT_FORMS: dict[tuple[type, str, str | None, str | None], str] = {}
+_NT_FORMS_MAX = 1 << 16
+
+
 def _nt(term: Node) -> str:
-    """An RDF term in N-Triples syntax (Oxigraph validates and escapes it)."""
-    return str(to_ox(term))
+    """An RDF term in N-Triples syntax (Oxigraph validates and escapes it). Kept for the terms met
+    again: an update names each subject and predicate many times, and a bulk write's triples twice
+    (in the data and in the revision's graph). Kept by the term's exact form, not by rdflib's
+    equality (which holds ``"01"^^xsd:integer`` equal to ``"1"^^xsd:integer``)."""
+    key: tuple[type, str, str | None, str | None]
+    if isinstance(term, Literal):
+        key = (Literal, str(term), term.datatype and str(term.datatype), term.language)
+    else:
+        key = (type(term), str(term), None, None)
+    found = _NT_FORMS.get(key)
+    if found is None:
+        if len(_NT_FORMS) >= _NT_FORMS_MAX:
+            _NT_FORMS.clear()
+        found = _NT_FORMS[key] = str(to_ox(term))
+    return found
 
 
 def _triples_block(triples: Iterable[Triple]) -> str:
-    return "\n".join(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in sorted(triples, key=_order))
+    """The triples as template lines, in the order of their text (sorted as strings, in C: the
+    text is the same for the same triples, whatever order a set gives them in)."""
+    return "\n".join(sorted(f"  {_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in triples))
 
 
 GraphTriple = tuple[URIRef | None, Triple]
@@ -157,9 +165,9 @@ def _template(triples: Iterable[GraphTriple]) -> list[str]:
     for graph, triple in triples:
         by_graph.setdefault(graph, []).append(triple)
     lines = [_triples_block(by_graph.pop(None, []))]
-    for graph, members in by_graph.items():
+    for graph in sorted(by_graph, key=str):
         assert graph is not None
-        lines += [f"  GRAPH {_nt(graph)} {{", _triples_block(members), "  }"]
+        lines += [f"  GRAPH {_nt(graph)} {{", _triples_block(by_graph[graph]), "  }"]
     return lines
 
 
@@ -171,7 +179,7 @@ def _operation(
 ) -> str:
     """One ``DELETE … INSERT … WHERE`` operation, with no empty block (Virtuoso refuses ``DELETE { }``
     and an empty ``GRAPH <g> { }`` template)."""
-    removed = [(None, t) for t in sorted(deleted, key=_order)] + list(more_deleted)
+    removed = [(None, t) for t in deleted] + list(more_deleted)
     lines = ["DELETE {", *_template(removed), "}"] if removed else []
     if inserted:
         lines += ["INSERT {", *_template(inserted), "}"]
@@ -353,8 +361,8 @@ class Repository:
                 return self.desk_graph
             return self.unpublished_graph if triple[0] in private else None
 
-        removed = [(graph(t, before), t) for t in sorted(change.removed, key=_order)]
-        added = [(graph(t, after), t) for t in sorted(change.added, key=_order)]
+        removed = [(graph(t, before), t) for t in change.removed]
+        added = [(graph(t, after), t) for t in change.added]
         return removed, added, before, after
 
     # --- writes --------------------------------------------------------------------------
@@ -491,8 +499,8 @@ class Repository:
         """The update that writes revision ``number``, and the triples to stage before it (if any)."""
         if routed is None:
             routed = (
-                [(None, t) for t in sorted(change.removed, key=_order)],
-                [(None, t) for t in sorted(change.added, key=_order)],
+                [(None, t) for t in change.removed],
+                [(None, t) for t in change.added],
                 set(),
                 set(),
             )
@@ -571,9 +579,10 @@ class Repository:
             (revision, DCTERMS.identifier, Literal(nonce)),
         }
         meta.discard((revision, DCTERMS.identifier, Literal(nonce)))
-        deletes: list[GraphTriple] = sorted(old_versions + removed_at, key=_graph_key)
-        inserts: list[GraphTriple] = sorted(new_versions + added_at + [(None, t) for t in meta], key=_graph_key)
-        inserts += [(self.iris.editorial_graph("log"), t) for t in sorted(log_meta, key=_order)]
+        # (The text's order is made where it is written: ``_template`` sorts each graph's lines.)
+        deletes: list[GraphTriple] = old_versions + removed_at
+        inserts: list[GraphTriple] = new_versions + added_at + [(None, t) for t in meta]
+        inserts += [(self.iris.editorial_graph("log"), t) for t in log_meta]
         # The revision's record: what landed in (or left) the default graph is public; what landed in
         # (or left) a private graph, or belongs to a claim being unpublished, is recorded privately.
         private_added = self.private_revision_graph(number, "added")
@@ -588,14 +597,12 @@ class Repository:
             or len(deletes) + len(inserts) <= self.CHUNK
         ):
             if private_work:
-                core_ops = _operation(
-                    core_delete, [(None, t) for t in sorted(core_insert, key=_order)] + inserts, where, deletes
-                )
+                core_ops = _operation(core_delete, [(None, t) for t in core_insert] + inserts, where, deletes)
                 landed = f"{_nt(revision)} {_nt(DCTERMS.identifier)} {_nt(Literal(nonce))} ."
                 sealing = self._sealing(private_after - private_before, change.public & private_before, landed)
                 return " ;\n".join([core_ops, *sealing]), {}
             # One operation with the change in its template: the precondition guards all of it.
-            core: list[GraphTriple] = [(None, t) for t in sorted(core_insert, key=_order)]
+            core: list[GraphTriple] = [(None, t) for t in core_insert]
             return _operation(core_delete, core + inserts, where, deletes), {}
         # A large change on a SPARQL server. Virtuoso compiles an operation's template to SQL of at
         # most 10,000 lines (about a thousand triples) and does not undo the earlier operations of a
@@ -608,8 +615,8 @@ class Repository:
         staged: dict[URIRef, list[Triple]] = {
             staging["delete"]: [t for _, t in deletes],
             staging["insert"]: [t for g, t in inserts if g is None],
-            staging["added"]: sorted(change.added, key=_order),
-            staging["removed"]: sorted(change.removed, key=_order),
+            staging["added"]: list(change.added),
+            staging["removed"]: list(change.removed),
         }
         branches = " UNION ".join(
             f"{{ GRAPH {_nt(staging[part])} {{ ?{part}S ?{part}P ?{part}O }} }}" for part in staging

@@ -21,7 +21,7 @@ from kb.errors import ValidationFailed
 from kb.interchange.imports.records import Record, Triple
 from kb.knowledge import KnowledgeBase
 from kb.store import new_graph
-from kb.write.pipeline import Pipeline, shape_report
+from kb.write.pipeline import Pipeline, bulk_write, shape_report
 from kb.write.publishing import draft_triples
 from kb.write.repository import Change
 
@@ -96,7 +96,8 @@ class BatchWriter:
     def flush(self) -> None:
         batch, self._pending = self._pending, []
         if batch:
-            self._write(batch)
+            with bulk_write():
+                self._write(batch)
             if self.on_written:
                 self.on_written(len(batch))
 
