@@ -37,7 +37,7 @@ run: install
 # safety, runaway queries) and the secrets tests on a real Virtuoso. A test that only reads the seed
 # runs once; `make soak` runs the whole suite on the server too.
 JOBS   ?= 3
-PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --no-loadscope-reorder
 SERVER_PASS := CLAIMKB_TEST_STORE=oxigraph-server HYPOTHESIS_PROFILE=server $(PYTEST) -m "store and not embedded_store"
 VIRTUOSO_PASS := tests/test_crash.py tests/test_faults.py tests/test_sparql_endpoint.py tests/test_sparql_protocol.py \
 	tests/test_sparql_live.py tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py \
