@@ -67,6 +67,7 @@ SLOW_FIRST = (
     "test_many_hosts.py",
     "test_api_schema.py",
     "test_serving.py",
+    "test_api_schema_other_paths.py",
     "test_faults.py",
     "test_hostile_forms.py",
     "test_matching_quality.py",
