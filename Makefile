@@ -28,8 +28,9 @@ install-test: install
 run: install
 	$(BIN)/claimkb serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
 
-# Tests run in parallel (pytest-xdist, JOBS workers, one module per worker at a time; three on two
-# cores, since many tests wait on servers and browsers rather than compute). Three passes:
+# Tests run in parallel (pytest-xdist, JOBS workers, one module per worker at a time, the slowest
+# modules first: SLOW_FIRST in tests/conftest.py, kept in that order by --no-loadscope-reorder; three
+# workers on two cores, since many tests wait on servers and browsers rather than compute). Three passes:
 # the whole suite on the embedded store (the store, writer and many-hosts tests start the oxigraph and
 # Virtuoso servers they need themselves, in this pass); then the tests marked `store` (those whose
 # outcome depends on the store: writes, search, the stores themselves) on a real `oxigraph serve`
@@ -37,7 +38,7 @@ run: install
 # safety, runaway queries) and the secrets tests on a real Virtuoso. A test that only reads the seed
 # runs once; `make soak` runs the whole suite on the server too.
 JOBS   ?= 3
-PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --no-loadscope-reorder
 SERVER_PASS := CLAIMKB_TEST_STORE=oxigraph-server HYPOTHESIS_PROFILE=server $(PYTEST) -m "store and not embedded_store"
 VIRTUOSO_PASS := tests/test_crash.py tests/test_faults.py tests/test_sparql_endpoint.py tests/test_sparql_protocol.py \
 	tests/test_sparql_live.py tests/test_sparql_safety.py tests/test_secrets.py tests/test_accounts_migration.py \
@@ -50,7 +51,7 @@ test: install-test
 
 # The reliability suites in their long form, on every store, printing their figures: the load, crash,
 # fault and many-hosts tests with CLAIMKB_SOAK=1 (60 s of load, a longer burst of writes before the
-# kill -9), and the hostile-input tests with the soak Hypothesis profile (25 times as many generated
+# kill -9), and the hostile-input tests with the soak Hypothesis profile (50 times as many generated
 # cases); then the whole suite on the SPARQL server, read-only page tests included (the server pass's
 # long form).
 RELIABILITY := tests/test_load.py tests/test_crash.py tests/test_faults.py tests/test_many_hosts.py tests/test_hostile_forms.py \

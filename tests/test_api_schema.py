@@ -1,5 +1,6 @@
-"""The JSON API checked against its own OpenAPI document by schemathesis.
+"""The JSON API checked against its own OpenAPI document by schemathesis: the claims and the revisions.
 
+The other operations are checked in ``tests/test_api_schema_other_paths.py`` (see ``tests/api_schema.py``).
 It checks the document and the API's answers, which do not depend on the store: it runs once, on the
 embedded store (the server pass writes through the API in ``test_api`` and ``test_hostile_api``).
 """
@@ -11,13 +12,8 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
+from tests.api_schema import CLAIMS_AND_REVISIONS, check, schema_of
 from tests.helpers import EDITOR_NAME
 
 
@@ -28,21 +24,13 @@ def token(accounts: Any) -> str:
 
 @pytest.fixture
 def api_schema(app: Any, token: str) -> Any:
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    schema.config.headers = {"Authorization": f"Bearer {token}"}
-    return schema
+    return schema_of(app, token)
 
 
-api = schemathesis.pytest.from_fixture("api_schema")
+api = schemathesis.pytest.from_fixture("api_schema").include(path_regex=CLAIMS_AND_REVISIONS)
 
 
 @api.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case: Any, token: str, app: Any) -> None:
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {token}"},
-        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
-    )
-    # Whoosh names its files with the global `random`; a write still running in the background
-    # while Hypothesis draws the next case trips its "do not use random in strategies" check.
-    app.extensions["claimkb.search"].wait()
+    check(case, token, app)

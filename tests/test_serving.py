@@ -22,7 +22,12 @@ from tests.test_loading import VALID
 
 # Every test here starts its own site, and its own SPARQL server where it needs one: it runs once.
 
-START_TIMEOUT = 60.0
+START_TIMEOUT = 180.0  # a deadline, not a pause: seeding and forking take long on a busy machine
+# How long one request may take. A worker's first search after another host's write catches its index
+# up before it answers, and its first page reads the store: seconds on a busy machine (three workers
+# and a SPARQL server on two cores shared with other work; httpx's default of 5 s failed there). The
+# answers themselves are what the test asserts; this is only the deadline for each.
+REQUEST_TIMEOUT = 120.0
 BASE = "http://localhost:5000/"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,7 +63,8 @@ def start_site(
             raise AssertionError(process.stderr.read().decode() if process.stderr else "serve exited")
         try:
             # Only our process's answer counts: a parallel test worker may hold the port.
-            if listens(process.pid, port) and httpx.get(base + "claims", timeout=5).status_code == 200:
+            left = max(1.0, deadline - time.monotonic())  # the first page may take long: wait for it
+            if listens(process.pid, port) and httpx.get(base + "claims", timeout=left).status_code == 200:
                 return process, base
         except httpx.TransportError:
             pass
@@ -101,7 +107,7 @@ def test_several_workers_on_the_embedded_store_are_refused_with_a_pointer(tmp_pa
 def test_one_worker_with_threads_serves_the_embedded_store(tmp_path: Path) -> None:
     process, base = start_site(tmp_path / "data", "--workers", "1", "--threads", "4")
     try:
-        assert claim_cards(httpx.get(base + "claims").content) > 5
+        assert claim_cards(httpx.get(base + "claims", timeout=REQUEST_TIMEOUT).content) > 5
         assert len(psutil.Process(process.pid).children()) == 1
     finally:
         stop_site(process)
@@ -115,7 +121,7 @@ def test_several_worker_processes_share_a_sparql_server(tmp_path: Path, search_b
         )
         try:
             assert len(workers_of(process, 3)) == 3
-            with httpx.Client() as client:
+            with httpx.Client(timeout=REQUEST_TIMEOUT) as client:
                 pages = [client.get(base + "claims") for _ in range(12)]
             assert {p.status_code for p in pages} == {200}
             assert len({claim_cards(p.content) for p in pages}) == 1
@@ -124,13 +130,14 @@ def test_several_worker_processes_share_a_sparql_server(tmp_path: Path, search_b
                 server.base + "query",
                 content="SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/claimkb/vocab#Revision> }",
                 headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+                timeout=REQUEST_TIMEOUT,
             )
             assert count.text.split() == ["n", "1"]
             # A claim written elsewhere (another host's worker, say) is found by every worker's search.
             other = KnowledgeBase.open(tmp_path / "elsewhere", store_url=server.store_url, base_iri=BASE)
             other.load_graph(Graph().parse(data=VALID, format="turtle", publicID=BASE), agent="tester", reason="test")
             other.close()
-            with httpx.Client() as client:
+            with httpx.Client(timeout=REQUEST_TIMEOUT) as client:
                 found = [client.get(base + "search.json", params={"q": "made up"}) for _ in range(12)]
             assert [r.json().get("total") for r in found] == [1] * 12, found[0].text
             # The engine asked for is the one that answered: only its index directory exists.
