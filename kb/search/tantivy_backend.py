@@ -24,7 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -422,6 +422,7 @@ class TantivyIndex(RevisionState):
             page,
             per_page,
             request.facets,
+            request.facet_names,
             request.correct,
             request.snippets,
         )
@@ -468,8 +469,11 @@ class TantivyIndex(RevisionState):
             counts = reading.counts.put((text, tuple(sorted(request.filters.items()))), _Counts())
         if not clauses:
             counts.total = searcher.num_docs  # every claim: the searcher knows how many without a pass
-        if request.facets and counts.facets is None:
-            counts.facets, counts.total = self._facets(searcher, final)
+        wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)
+        missing = [facet for facet in wanted if facet not in counts.facets] if request.facets else []
+        if missing:
+            counted, counts.total = self._facets(searcher, final, missing)
+            counts.facets = {**counts.facets, **counted}  # a new dict: other threads may be reading the old
         if by_date:
             newest, total = self._newest(searcher, final, offset, per_page, counts)
             hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
@@ -485,7 +489,7 @@ class TantivyIndex(RevisionState):
             total=total,
             page=page,
             per_page=per_page,
-            facets=counts.facets or {} if request.facets else {},
+            facets={facet: counts.facets[facet] for facet in wanted} if request.facets else {},
             parsed_query=_described(parsed, request.filters),
             query_tree=query_tree(parsed, text) if parsed is not None else None,
         )
@@ -596,16 +600,19 @@ class TantivyIndex(RevisionState):
         claims.sort(key=lambda claim: sort_key(claim[1].get("claimed"), str(claim[1].get("slug", ""))), reverse=True)
         return claims
 
-    def _facets(self, searcher: tantivy.Searcher, final: tantivy.Query) -> tuple[dict[str, list[FacetCount]], int]:
-        """Each facet's values among the hits of ``final``, and how many hits there are (in the same pass)."""
-        fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in FACETS}
+    def _facets(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, names: Iterable[str] = FACETS
+    ) -> tuple[dict[str, list[FacetCount]], int]:
+        """The values of the facets ``names`` among the hits of ``final``, and how many hits there are
+        (in the same pass)."""
+        fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in names}
         spec: dict[str, Any] = {
             facet: {"terms": {"field": field, "size": FACET_BUCKETS}} for facet, field in fields.items()
         }
         spec[" all"] = {"value_count": {"field": RANK}}  # every claim has a rank: the hits counted
         answer = searcher.aggregate(final, spec)
         facets = {}
-        for facet in FACETS:
+        for facet in fields:
             counts = []
             for bucket in answer.get(facet, {}).get("buckets", []):
                 slug, _, label = str(bucket["key"]).partition(SEP)
@@ -719,7 +726,7 @@ class _Counts:
     """What one query with its filters counts in one commit, whatever the page or order asked for."""
 
     total: int | None = None
-    facets: dict[str, list[FacetCount]] | None = None
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)  # those counted so far, by name
     years: list[tuple[str, int]] | None = None  # (year, hits), newest first
 
 
