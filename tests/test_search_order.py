@@ -120,3 +120,31 @@ def test_deep_pages_looked_for_within_their_years_hold_the_same_claims(
                 assert result.total == len(wanted)
                 slugs += [hit.slug for hit in result.hits]
             assert slugs == wanted, (per_page, filters)
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_the_first_values_of_a_facet_are_those_of_every_value(tmp_path: Path, engine: str) -> None:
+    # Many topics, most of them on as many claims as the last one kept: Tantivy fetches only the most
+    # frequent values, then all of them when a tie may go on past those fetched (labels decide).
+    from kb.search.documents import Linked
+
+    # Labels in the reverse order of the slugs (Tantivy breaks ties by the value it stores, slug first).
+    topics = [Linked(f"topic-{n:02d}", f"Topic {99 - n}") for n in range(40)]
+    documents = [
+        ClaimDocument(
+            iri=f"http://example.org/c{n}",
+            slug=f"c{n}",
+            name="claim",
+            text="words",
+            topics=[topics[n % 40]] + ([topics[n % 3]] if n >= 40 else []),
+            claimant=Linked(f"person-{n % 31:02d}", f"Person {99 - n % 31}"),
+        )
+        for n in range(46)
+    ]
+    index: SearchIndex = WhooshIndex(tmp_path) if engine == "whoosh" else TantivyIndex(tmp_path)
+    index.rebuild(documents, 1)
+    every = index.search(SearchRequest()).facets
+    for limit in (1, 3, 6, 12):
+        for query in ("", "words"):
+            limited = index.search(SearchRequest(query=query, facet_limit=limit)).facets
+            assert limited == {facet: values[:limit] for facet, values in every.items()}, limit

@@ -354,6 +354,7 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
         per_page=request.per_page,
         facets=request.facets,
         facet_names=request.facet_names,
+        facet_limit=request.facet_limit,
         correct=request.correct,
         snippets=request.snippets,
         any_words=request.any_words,

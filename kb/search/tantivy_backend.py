@@ -423,6 +423,7 @@ class TantivyIndex(RevisionState):
             per_page,
             request.facets,
             request.facet_names,
+            request.facet_limit,
             request.correct,
             request.snippets,
         )
@@ -470,10 +471,12 @@ class TantivyIndex(RevisionState):
         if not clauses:
             counts.total = searcher.num_docs  # every claim: the searcher knows how many without a pass
         wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)
-        missing = [facet for facet in wanted if facet not in counts.facets] if request.facets else []
+        limit = request.facet_limit
+        missing = [facet for facet in wanted if (facet, limit) not in counts.facets] if request.facets else []
         if missing:
-            counted, counts.total = self._facets(searcher, final, missing)
-            counts.facets = {**counts.facets, **counted}  # a new dict: other threads may be reading the old
+            counted, counts.total = self._facets(searcher, final, missing, limit)
+            # A new dict: other threads may be reading the old one.
+            counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
         if by_date:
             newest, total = self._newest(searcher, final, offset, per_page, counts)
             hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
@@ -489,7 +492,7 @@ class TantivyIndex(RevisionState):
             total=total,
             page=page,
             per_page=per_page,
-            facets={facet: counts.facets[facet] for facet in wanted} if request.facets else {},
+            facets={facet: counts.facets[facet, limit] for facet in wanted} if request.facets else {},
             parsed_query=_described(parsed, request.filters),
             query_tree=query_tree(parsed, text) if parsed is not None else None,
         )
@@ -601,27 +604,27 @@ class TantivyIndex(RevisionState):
         return claims
 
     def _facets(
-        self, searcher: tantivy.Searcher, final: tantivy.Query, names: Iterable[str] = FACETS
+        self, searcher: tantivy.Searcher, final: tantivy.Query, names: Iterable[str] = FACETS, limit: int | None = None
     ) -> tuple[dict[str, list[FacetCount]], int]:
-        """The values of the facets ``names`` among the hits of ``final``, and how many hits there are
-        (in the same pass)."""
+        """The values of the facets ``names`` among the hits of ``final`` (with ``limit``, the first
+        ``limit`` of each in the order pages show them), and how many hits there are (in the same pass)."""
         fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in names}
         spec: dict[str, Any] = {
-            facet: {"terms": {"field": field, "size": FACET_BUCKETS}} for facet, field in fields.items()
+            facet: _terms(name, None if facet == "year" else limit) for facet, name in fields.items()
         }
         spec[" all"] = {"value_count": {"field": RANK}}  # every claim has a rank: the hits counted
         answer = searcher.aggregate(final, spec)
         facets = {}
-        for facet in fields:
-            counts = []
-            for bucket in answer.get(facet, {}).get("buckets", []):
-                slug, _, label = str(bucket["key"]).partition(SEP)
-                counts.append(FacetCount(slug, label or slug, int(bucket["doc_count"])))
-            if facet == "year":
-                counts.sort(key=lambda c: c.value, reverse=True)
-            else:
-                counts.sort(key=lambda c: (-c.count, c.label.lower()))
-            facets[facet] = counts
+        for facet, name in fields.items():
+            buckets = answer.get(facet, {})
+            counts = _facet_counts(facet, buckets.get("buckets", []))
+            if limit is not None and facet != "year" and buckets.get("sum_other_doc_count"):
+                # Values were left out: when the last one kept ties with the last one fetched, the tie
+                # may go on among those left out, whose labels may come first: then all are fetched.
+                if len(counts) > limit and counts[limit - 1].count == min(c.count for c in counts):
+                    every = searcher.aggregate(final, {"a": _terms(name, None)})
+                    counts = _facet_counts(facet, every["a"]["buckets"])
+            facets[facet] = counts[:limit] if limit is not None else counts
         return facets, int(answer.get(" all", {}).get("value") or 0)
 
     # --- spelling -----------------------------------------------------------------------------
@@ -721,12 +724,35 @@ class _Reading:
         return self._shares[language]
 
 
+def _terms(field: str, limit: int | None) -> dict[str, Any]:
+    """A terms aggregation of ``field``: every value, or the most frequent ones with some to spare (ties
+    are ordered by label here, not by Tantivy). Each segment counts every value (``shard_size``), so
+    the counts are exact however many segments there are."""
+    if limit is None:
+        return {"terms": {"field": field, "size": FACET_BUCKETS}}
+    return {"terms": {"field": field, "size": 2 * limit + 10, "shard_size": FACET_BUCKETS}}
+
+
+def _facet_counts(facet: str, buckets: list[dict[str, Any]]) -> list[FacetCount]:
+    """A facet's buckets as the values pages show, in their order (years newest first, others the most
+    frequent first, then by label)."""
+    counts = []
+    for bucket in buckets:
+        slug, _, label = str(bucket["key"]).partition(SEP)
+        counts.append(FacetCount(slug, label or slug, int(bucket["doc_count"])))
+    if facet == "year":
+        counts.sort(key=lambda c: c.value, reverse=True)
+    else:
+        counts.sort(key=lambda c: (-c.count, c.label.lower()))
+    return counts
+
+
 @dataclass
 class _Counts:
     """What one query with its filters counts in one commit, whatever the page or order asked for."""
 
     total: int | None = None
-    facets: dict[str, list[FacetCount]] = field(default_factory=dict)  # those counted so far, by name
+    facets: dict[tuple[str, int | None], list[FacetCount]] = field(default_factory=dict)  # by name and limit
     years: list[tuple[str, int]] | None = None  # (year, hits), newest first
 
 

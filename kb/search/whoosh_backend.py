@@ -500,6 +500,7 @@ class WhooshIndex(RevisionState):
             per_page,
             request.facets,
             request.facet_names,
+            request.facet_limit,
             request.correct,
             request.snippets,
         )
@@ -571,6 +572,8 @@ class WhooshIndex(RevisionState):
             counts = self._count(matches) if request.facets else {}
             if request.facet_names is not None:
                 counts = {facet: values for facet, values in counts.items() if facet in request.facet_names}
+            if request.facet_limit is not None:
+                counts = {facet: values[: request.facet_limit] for facet, values in counts.items()}
             marked = self._highlight_terms(searcher, text_query) if request.snippets else set()
             tree = query_tree(parsed, text) if parsed is not None else None
             if by_date:
