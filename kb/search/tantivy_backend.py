@@ -74,7 +74,7 @@ FACET_BUCKETS = 100_000
 NEARLY_ALL = 0.95  # the share of claims in the language asked for, from which matching searches unfiltered first
 T = TypeVar("T")
 WORD_CACHE = 50_000  # words whose query terms are kept, per language (matching asks for the same ones often)
-RESULT_CACHE = 256  # answers kept per commit, as the Whoosh backend keeps them (a repeated listing or search)
+RESULT_CACHE = 64  # whole answers kept per commit (a repeated page); 50 hits of a few kB each: a few MB at most
 COUNTS_CACHE = 1_024  # counts (total, facets, years) kept per commit, per query and filters
 DEEP = 1_000  # from this offset on, a newest-first page is looked for within the years that hold it
 
