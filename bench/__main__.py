@@ -42,6 +42,7 @@ from bench.bench_forms import bench_forms
 from bench.bench_forms import forms as bench_forms_urls
 from bench.bench_sparql import on_synthetic
 from bench.naive import NaiveStore, use_naive_search, use_naive_store
+from bench.shadow import shadow
 from bench.synthetic import rare_words, write_synthetic
 from bench.timing import p95
 from kb.search import MAX_RESULTS_DEPTH
@@ -61,6 +62,8 @@ GOALS = {
     "home page": ("≤ 10 ms", lambda ms: ms <= 10),
     "search with facets": ("≤ 20 ms", lambda ms: ms <= 20),
     "search with facets (rare word)": ("≤ 20 ms", lambda ms: ms <= 20),
+    "search with facets (not kept)": ("≤ 20 ms", lambda ms: ms <= 20),
+    "listing (deep page, not kept)": ("≤ 10 ms", lambda ms: ms <= 10),
     "save (claim edit)": ("≤ 20 ms", lambda ms: ms <= 20),
     "save until in the search index": ("≤ 100 ms", lambda ms: ms <= 100),
 }
@@ -75,6 +78,8 @@ SCALE_GOALS = [
     ("load (triples/s)", "triples/s", "≥ 200,000/s", lambda v: v >= 200_000),
     ("import liar (records/s)", "records/s", "≥ 2,000/s", lambda v: v >= 2_000),
     ("worker RSS (MB)", "MB", "≤ 500 MB", lambda v: v <= 500),
+    ("worker anonymous memory (MB)", "MB", "of it: the heap", None),
+    ("worker file-backed memory (MB)", "MB", "of it: mapped files (index, libraries)", None),
     ("slowest editor form (ms)", "ms", "≤ 50 ms", lambda v: v <= 50),
 ]
 
@@ -84,20 +89,30 @@ class Measured:
     name: str
     ours: list[float]
     naive: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the serving thread's CPU time (ms) of each of ``ours``
 
 
-def timed(action: Callable[[int], object], runs: int, warmup: int = 2, budget: float = float("inf")) -> list[float]:
+def timed(
+    action: Callable[[int], object],
+    runs: int,
+    warmup: int = 2,
+    budget: float = float("inf"),
+    cpu: list[float] | None = None,
+) -> list[float]:
     """Milliseconds per call of ``action``; an action that returns a float has timed itself.
 
-    Stops early (keeping at least one sample) once the samples add up to ``budget`` seconds.
+    Stops early (keeping at least one sample) once the samples add up to ``budget`` seconds. With
+    ``cpu``, the calling thread's CPU time of each call is appended to it (meaningful on a loaded machine).
     """
     for i in range(warmup):
         action(-1 - i)
     samples: list[float] = []
     for i in range(runs):
-        start = time.perf_counter()
+        start, thread = time.perf_counter(), time.thread_time()
         own = action(i)
         samples.append(own if isinstance(own, float) else (time.perf_counter() - start) * 1000)
+        if cpu is not None:
+            cpu.append((time.thread_time() - thread) * 1000)
         if sum(samples) / 1000 > budget:
             break
     return samples
@@ -115,6 +130,15 @@ def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int]
     client = app.test_client()
     rng = random.Random(seed)
     slugs = [f"claim-{rng.randrange(claims)}" for _ in range(10_000)]
+    forget = getattr(getattr(app.extensions.get("claimkb.search"), "index", None), "clear_cache", None)
+
+    def afresh(url: str) -> None:
+        """``url`` with the search index's answers and counts of this commit forgotten: what the first
+        reader of a query waits for (the figures above repeat a few queries, as readers do)."""
+        if forget is not None:
+            forget()
+        get_ok(client, url)
+
     rare = rare_words(claims)
     # Deep pages: nine tenths of the way through the supported claims (about 30% of all, 50 a page),
     # and half-way through every claim; a page past the end shows the last one.
@@ -132,6 +156,8 @@ def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int]
         "home page": lambda i: get_ok(client, "/"),
         "search with facets": lambda i: get_ok(client, f"/search?q={SEARCH_WORDS[i % len(SEARCH_WORDS)]}"),
         "search with facets (rare word)": lambda i: get_ok(client, f"/search?q={rare[i % len(rare)]}"),
+        "search with facets (not kept)": lambda i: afresh(f"/search?q={SEARCH_WORDS[i % len(SEARCH_WORDS)]}"),
+        "listing (deep page, not kept)": lambda i: afresh(deep_all),
     }
 
 
@@ -212,10 +238,13 @@ def save_action(app: Flask, claims: int, seed: int, searchable: list[float] | No
     return save
 
 
-def worker_rss(data_dir: Path, claims: int, search: str) -> float:
-    """RSS (MB) of a fresh worker process after it served a few hundred pages of the knowledge base."""
+def worker_rss(data_dir: Path, claims: int, search: str) -> dict[str, float]:
+    """The memory (MB) of a fresh worker process after it served a few hundred pages of the knowledge
+    base: its whole RSS, and the parts of it that are anonymous (the heap: Python objects, caches,
+    Tantivy's and RocksDB's own allocations) and file-backed (pages of the memory-mapped search
+    index and of the libraries, which the kernel shares between workers and drops under pressure)."""
     script = (
-        "import json, random, psutil\n"
+        "import json, random\n"
         "from webapp import create_app\n"
         f"settings = {{'data_dir': {str(data_dir)!r}, 'seed': '0', 'base_iri': {BASE!r}, 'search': {search!r}}}\n"
         "app = create_app(settings)\n"
@@ -223,12 +252,19 @@ def worker_rss(data_dir: Path, claims: int, search: str) -> float:
         "rng = random.Random(3)\n"
         f"for _ in range(300): client.get(f'/claims/claim-{{rng.randrange({claims})}}')\n"
         "for url in ['/', '/claims?status=supported', '/claims?status=denied', '/entities']: client.get(url)\n"
-        "print(json.dumps(psutil.Process().memory_info().rss / 2**20))\n"
+        "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
+        "kinds = ('VmRSS', 'RssAnon', 'RssFile', 'RssShmem')\n"
+        "print(json.dumps({k: int(status[k].split()[0]) / 1024 for k in kinds}))\n"
     )
     output = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=os.environ.copy()
     )
-    return float(output.stdout.strip().splitlines()[-1])
+    memory = json.loads(output.stdout.strip().splitlines()[-1])
+    return {
+        "worker RSS (MB)": memory["VmRSS"],
+        "worker anonymous memory (MB)": memory["RssAnon"],
+        "worker file-backed memory (MB)": memory["RssFile"] + memory["RssShmem"],
+    }
 
 
 def naive_worker_rss(dump: Path) -> float:
@@ -254,23 +290,30 @@ def bench_size(
     forms_runs: int = 0,
     dumps: Path | None = None,
     existing: Path | None = None,
+    only: tuple[str, ...] = (),
 ) -> tuple[list[Measured], dict[str, float]]:
     """Everything for one size. With ``bulk`` (the first size of a run), also ``claimkb load`` and
     ``claimkb import`` of a fixed slice (their rates do not depend on the knowledge base's size);
     without ``pages``, only the commands and the start (and a search with facets). With ``forms_runs``,
     also each editor form (``bench.bench_forms``) on the same knowledge base, its medians in
     ``figures`` as "form: <name>". With ``dumps``, the synthetic N-Quads file is kept in that directory
-    and taken from there when it exists (writing it takes minutes at 1M claims)."""
+    and taken from there when it exists (writing it takes minutes at 1M claims). With ``only``, just the
+    pages whose names hold one of those words, and the worker's memory (no SPARQL, saves or forms)."""
     figures: dict[str, float] = {}
     print(f"\n== {claims:,} claims ==", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="claimkb-bench-") as tmp:
-        data_dir = existing or Path(tmp) / "data"
+        # An existing base is measured through a shadow of it (bench.shadow): saves and opening it
+        # write, and the original is shared read-only between runs.
+        data_dir = shadow(existing, Path(tmp) / "data") if existing is not None else Path(tmp) / "data"
         dump = (dumps or Path(tmp)) / f"{size_label(claims)}.nq"
         start = time.perf_counter()
         if existing is not None:
             figures["quads"] = count_lines(dump) if dump.exists() else 0
-            print(f"  over the knowledge base restored in {existing} (restore and reindex not measured)")
+            print(
+                f"  over the knowledge base restored in {existing}, through a shadow of it that takes the writes "
+                "(restore and reindex not measured)"
+            )
         elif dumps is not None and dump.exists():
             figures["quads"] = count_lines(dump)
             print(f"  took {int(figures['quads']):,} quads from {dump}", flush=True)
@@ -309,7 +352,16 @@ def bench_size(
             searching = Measured("search with facets", timed(actions["search with facets"], runs))
             app.extensions["claimkb"].close()
             return [searching], figures
-        measured = [Measured(name, timed(action, runs, budget=OURS_BUDGET)) for name, action in actions.items()]
+        if only:
+            actions = {name: action for name, action in actions.items() if any(word in name for word in only)}
+        measured = []
+        for name, action in actions.items():
+            cpu: list[float] = []
+            measured.append(Measured(name, timed(action, runs, budget=OURS_BUDGET, cpu=cpu), cpu=cpu))
+        if only:
+            app.extensions["claimkb"].close()
+            figures.update(worker_rss(data_dir, claims, search))
+            return measured, figures
         example_runs = max(5, runs // 5)
         measured += [Measured(name, timed(action, example_runs)) for name, action in sparql_actions(app).items()]
         searchable: list[float] = []
@@ -321,7 +373,7 @@ def bench_size(
             figures.update({f"form: {name}": value for name, value in forms.items()})
             figures["slowest editor form (ms)"] = max(forms[name] for name in bench_forms_urls(claims))
         print(f"  ours measured ({runs} runs each); measuring a worker's memory", flush=True)
-        figures["worker RSS (MB)"] = worker_rss(data_dir, claims, search)
+        figures.update(worker_rss(data_dir, claims, search))
 
         if not naive:
             return measured, figures
@@ -388,9 +440,11 @@ def report(claims: int, measured: list[Measured], figures: dict[str, float]) -> 
             print(f"  {m.name:34s}   (no samples)")
             continue
         ours = statistics.median(m.ours)
+        cpu = f"  CPU {statistics.median(m.cpu):.2f} ms" if m.cpu else ""
         if not m.naive:
             print(
-                f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms   (naive not run){verdict(m.name, ours, claims)}"
+                f"  {m.name:34s} {ours:9.2f} ms {p95(m.ours):7.2f} ms   (naive not run){cpu}"
+                f"{verdict(m.name, ours, claims)}"
             )
             continue
         naive = statistics.median(m.naive)
@@ -479,7 +533,14 @@ def main() -> None:
         type=Path,
         default=None,
         help="measure over this knowledge base, restored before from the synthetic file of the one size given "
-        "(no restore or reindex; saves write into it; with --bulk-only, load and import write into copies of it)",
+        "(no restore or reindex; it is never written: a shadow of hard links and copies takes the writes; "
+        "with --bulk-only, load and import write into copies of it)",
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated words: time only the pages whose names hold one (e.g. listing,search), "
+        "then the worker's memory; no SPARQL examples, saves, forms, load or import",
     )
     args = parser.parse_args()
     if args.sizes:
@@ -505,11 +566,12 @@ def main() -> None:
             naive_runs,
             naive=claims <= args.naive_max and not args.scale_only,
             search=args.search,
-            bulk=number == 0 and not args.scale_only,
+            bulk=number == 0 and not args.scale_only and not args.only,
             pages=not args.scale_only,
-            forms_runs=0 if args.scale_only else max(5, args.runs // 2),
+            forms_runs=0 if args.scale_only or args.only else max(5, args.runs // 2),
             dumps=args.dumps,
             existing=args.existing,
+            only=tuple(word for word in (args.only or "").split(",") if word),
         )
         report(claims, measured, figures)
         results.append(

@@ -27,6 +27,7 @@ from kb.read.pages import ClaimSummary
 from kb.search import FacetCount, SearchHit, SearchRequest, SearchResult
 from kb.search.sparql import search_as_sparql
 from kb.store import Bindings, Quad, Row
+from kb.store.cache import RevisionCache
 
 T = TypeVar("T")
 
@@ -107,13 +108,13 @@ class NaiveStore:
         pass
 
 
-class NoCache:
+class NoCache(RevisionCache):
     """The naive design keeps no read cache: every page computes its answer afresh."""
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
 
-    def clear(self) -> None:
+    def put(self, key: Hashable, value: object, revision: int) -> None:
         pass
 
 
@@ -121,7 +122,7 @@ def use_naive_store(app: Flask, store: NaiveStore, base: str) -> KnowledgeBase:
     """Point ``app``'s pages at a knowledge base over ``store``, without the read cache."""
     app.extensions["claimkb"].close()
     knowledge = KnowledgeBase(store, Iris(base))
-    knowledge.cache = NoCache()  # type: ignore[assignment]
+    knowledge.cache = NoCache(knowledge.repository.revision_count)
     app.extensions["claimkb"] = knowledge
     return knowledge
 
@@ -144,6 +145,11 @@ class NaiveSearch:
 
     def status_counts(self) -> dict[str, int]:
         return self.kb.status_counts()
+
+    def facet_counts(self, facets: tuple[str, ...] = ("claimant", "topic")) -> dict[str, list[tuple[str, str, int]]]:
+        """The claimants' and topics' counts (the listing's topic filter), by SPARQL aggregates."""
+        values = self.kb.facet_values()
+        return {facet: values[facet] for facet in facets if facet in values}
 
     def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
         return self.kb.facet_values()

@@ -84,3 +84,67 @@ def test_the_rank_never_orders_a_claim_against_the_exact_order() -> None:
     exact.sort(key=lambda claim: claim[0] or date.min, reverse=True)
     ranks = [rank(day, slug) for day, slug in exact]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_deep_pages_looked_for_within_their_years_hold_the_same_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Deep pages are looked for among the claims of the years that hold them (tantivy_backend.DEEP):
+    # from the first page on here, across years of one claim and of many, ties, undated claims and
+    # dates the rank clamps (before 1900, from 2079 on).
+    from kb.search import tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "DEEP", 0)
+    days = [None, date(1850, 1, 1), date(2019, 3, 1), date(2020, 5, 1), date(2020, 5, 1), date(2021, 1, 1)]
+    days += [date(2079, 6, 5), date(2300, 1, 1), date(2021, 12, 31), date(2022, 1, 1)]
+    documents = [
+        ClaimDocument(
+            iri=f"http://example.org/{slug}-{n}",
+            slug=f"{slug}-{n}",
+            name=slug,
+            text="words",
+            status="supported" if n % 3 else "refuted",
+            claimed=days[(n * 7 + len(slug)) % len(days)],
+        )
+        for n, slug in enumerate(SLUGS * 2)
+    ]
+    index = TantivyIndex(tmp_path)
+    index.rebuild(documents, 1)
+    for per_page in (1, 2, 7):
+        for filters in ({}, {"status": "supported"}):
+            wanted = _expected([d for d in documents if d.status == filters.get("status", d.status)])
+            slugs: list[str] = []
+            for page in range(1, len(wanted) // per_page + 2):
+                request = SearchRequest(filters=filters, sort="date", page=page, per_page=per_page, facets=False)
+                result = index.search(request)
+                assert result.total == len(wanted)
+                slugs += [hit.slug for hit in result.hits]
+            assert slugs == wanted, (per_page, filters)
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_the_first_values_of_a_facet_are_those_of_every_value(tmp_path: Path, engine: str) -> None:
+    # Many topics, most of them on as many claims as the last one kept: Tantivy fetches only the most
+    # frequent values, then all of them when a tie may go on past those fetched (labels decide).
+    from kb.search.documents import Linked
+
+    # Labels in the reverse order of the slugs (Tantivy breaks ties by the value it stores, slug first).
+    topics = [Linked(f"topic-{n:02d}", f"Topic {99 - n}") for n in range(40)]
+    documents = [
+        ClaimDocument(
+            iri=f"http://example.org/c{n}",
+            slug=f"c{n}",
+            name="claim",
+            text="words",
+            topics=[topics[n % 40]] + ([topics[n % 3]] if n >= 40 else []),
+            claimant=Linked(f"person-{n % 31:02d}", f"Person {99 - n % 31}"),
+        )
+        for n in range(46)
+    ]
+    index: SearchIndex = WhooshIndex(tmp_path) if engine == "whoosh" else TantivyIndex(tmp_path)
+    index.rebuild(documents, 1)
+    every = index.search(SearchRequest()).facets
+    for limit in (1, 3, 6, 12):
+        for query in ("", "words"):
+            limited = index.search(SearchRequest(query=query, facet_limit=limit)).facets
+            assert limited == {facet: values[:limit] for facet, values in every.items()}, limit

@@ -244,6 +244,19 @@ def test_listings_equal_the_sparql_listings(seed: SearchService, seed_kb: Knowle
     assert sorted(index_facets["topic"]) == sorted(sparql_facets["topic"])
 
 
+def test_facets_asked_for_by_name_are_those_of_the_whole_count(seed: SearchService) -> None:
+    # Deeper pages and other orders reuse the counts of their query (Tantivy keeps them per commit).
+    for query, filters in (("", {}), ("tiktok", {}), ("", {"status": "supported"})):
+        whole = seed.search(SearchRequest(query=query, filters=filters)).facets
+        named = seed.search(SearchRequest(query=query, filters=filters, facet_names=("topic", "status"), page=2))
+        assert named.facets == {"status": whole["status"], "topic": whole["topic"]}
+    for limit in (1, 2, 3):  # the first values of each facet, ties across the limit ordered by label
+        limited = seed.search(SearchRequest(facet_limit=limit)).facets
+        assert limited == {facet: values[:limit] for facet, values in seed.search(SearchRequest()).facets.items()}
+    every = {c.value: c.count for c in seed.search(SearchRequest()).facets["status"]}
+    assert {status: n for status, n in seed.status_counts().items() if n} == every
+
+
 # --- following the revision log -------------------------------------------------------------------
 
 

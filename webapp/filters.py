@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 
 from kb.interchange import linked_data
 from webapp.extensions import get_kb
@@ -51,7 +51,11 @@ def page_link(iri: Any) -> str | None:
     """The page of one of our claims, sources, entities or topics, else None."""
     kind_slug = get_kb().iris.kind_and_slug(str(iri))
     if kind_slug and kind_slug[0] in PAGE_ENDPOINTS:
-        return url_for(PAGE_ENDPOINTS[kind_slug[0]], slug=kind_slug[1])
+        # The route's prefix is built once per request (a listing links 50 claims and claimants: a
+        # route build each cost ~30 µs); imported here, as webapp.pages imports this module's users.
+        from webapp.pages import slug_href
+
+        return slug_href(PAGE_ENDPOINTS[kind_slug[0]], kind_slug[1])
     return None
 
 

@@ -253,6 +253,8 @@ class SearchService:
         result.filters = dict(request.filters)
         result.sort = request.sort
         for facet, scheme in (("status", concepts.statuses()), ("type", concepts.claim_types())):
+            if facet not in result.facets:
+                continue  # not asked for
             result.facets[facet] = [
                 FacetCount(c.value, scheme[c.value].label if c.value in scheme else c.label, c.count)
                 for c in result.facets.get(facet, [])
@@ -299,25 +301,27 @@ class SearchService:
                 return [summary(hit) for hit in result.hits], result.total, pages
             page = pages  # past the last page: show the last one
 
-    def facet_counts(self) -> dict[str, list[tuple[str, str, int]]]:
-        """Every facet's values over all claims (cached until the next revision: every listing shows them)."""
+    def facet_counts(self, facets: tuple[str, ...] = FACETS) -> dict[str, list[tuple[str, str, int]]]:
+        """Those facets' values over all claims (cached until the next revision: every listing shows
+        some). Only the facets asked for are counted: at a million claims the home page's statuses take
+        milliseconds, every facet (claimants, publishers, topics) a tenth of a second."""
 
         def compute() -> dict[str, list[tuple[str, str, int]]]:
-            result = self.search(SearchRequest(per_page=1))
+            result = self.search(SearchRequest(per_page=1, facet_names=facets))
             return {facet: [(c.value, c.label, c.count) for c in counts] for facet, counts in result.facets.items()}
 
-        return self.kb.cache.get(("search facet counts", id(self)), compute)
+        return self.kb.cache.get(("search facet counts", id(self), facets), compute)
 
     def status_counts(self) -> dict[str, int]:
         counts = {key: 0 for key in concepts.statuses()}
-        for value, _label, n in self.facet_counts()["status"]:
+        for value, _label, n in self.facet_counts(("status",))["status"]:
             if value in counts:
                 counts[value] = n
         return counts
 
     def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
         """Claimants and topics with their claim counts, labels in alphabetical order."""
-        counts = self.facet_counts()
+        counts = self.facet_counts(("claimant", "topic"))
         return {facet: sorted(counts[facet], key=lambda v: v[1].lower()) for facet in ("claimant", "topic")}
 
 
@@ -351,6 +355,8 @@ def validate_request(request: SearchRequest) -> tuple[SearchRequest, list[str]]:
         page=page,
         per_page=request.per_page,
         facets=request.facets,
+        facet_names=request.facet_names,
+        facet_limit=request.facet_limit,
         correct=request.correct,
         snippets=request.snippets,
         any_words=request.any_words,

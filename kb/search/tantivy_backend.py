@@ -22,10 +22,12 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import tantivy
 from whoosh import qparser, query
@@ -70,7 +72,11 @@ REBUILD_HEAP = 512 * 1024 * 1024  # one writer for the whole rebuild: fewer, lar
 WRITER_WAIT = 30.0
 FACET_BUCKETS = 100_000
 NEARLY_ALL = 0.95  # the share of claims in the language asked for, from which matching searches unfiltered first
+T = TypeVar("T")
 WORD_CACHE = 50_000  # words whose query terms are kept, per language (matching asks for the same ones often)
+RESULT_CACHE = 64  # whole answers kept per commit (a repeated page); 50 hits of a few kB each: a few MB at most
+COUNTS_CACHE = 1_024  # counts (total, facets, years) kept per commit, per query and filters
+DEEP = 1_000  # from this offset on, a newest-first page is looked for within the years that hold it
 
 TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
 LABELLED = ("claimant", "publisher", "topic")
@@ -279,7 +285,11 @@ class TantivyIndex(RevisionState):
         pass  # Tantivy keeps no open writer between commits; its files close with the object
 
     def clear_cache(self) -> None:
-        """Nothing to forget: every search is answered from the index itself (the benchmark calls this)."""
+        """Forget the answers and counts kept for this commit (the benchmark measures cold queries)."""
+        with self._lock:
+            if self._current is not None:
+                self._current.results.clear()
+                self._current.counts.clear()
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -430,23 +440,38 @@ class TantivyIndex(RevisionState):
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
         parsed = self._parse(text, request.filters.get("language"))
-        self._index.reload()
-        searcher = self._index.searcher()
-        result = self._run(searcher, parsed, text, request, page, per_page)
-        if result.total == 0 and parsed is not None and request.correct:
-            result = self._corrected(searcher, parsed, text, request, page, per_page) or result
-        result.notices[:0] = notices
-        return result
+        reading = self._current_searcher()  # one searcher per commit: reloading cost ~0.3 ms a search
+        key = (
+            text,
+            tuple(sorted(request.filters.items())),
+            request.sort,
+            page,
+            per_page,
+            request.facets,
+            request.facet_names,
+            request.facet_limit,
+            request.correct,
+            request.snippets,
+        )
+        result = reading.results.get(key)
+        if result is None:
+            result = self._run(reading, parsed, text, request, page, per_page)
+            if result.total == 0 and parsed is not None and request.correct:
+                result = self._corrected(reading, parsed, text, request, page, per_page) or result
+            reading.results.put(key, result)
+        # A copy: callers add their notices and relabel facets.
+        return replace(result, notices=[*notices, *result.notices], facets=dict(result.facets))
 
     def _run(
         self,
-        searcher: tantivy.Searcher,
+        reading: _Reading,
         parsed: query.Query | None,
         text: str,
         request: SearchRequest,
         page: int,
         per_page: int,
     ) -> SearchResult:
+        searcher = reading.searcher
         try:
             text_query = self._translate(parsed) if parsed is not None else None
         except query.QueryError as error:
@@ -463,19 +488,37 @@ class TantivyIndex(RevisionState):
         by_date = request.sort == "date" or text_query is None
         offset = (page - 1) * per_page
         marked = self._marked_words(parsed) if request.snippets else set()
+        # What does not depend on the page or the order is counted once per query, filters and commit:
+        # the facets (a pass over every hit: tens of ms for a common word among a million claims), the
+        # total, the hits per year. Deeper pages, the other order and the JSON reuse them.
+        counts = reading.counts.get((text, tuple(sorted(request.filters.items()))))
+        if counts is None:
+            counts = reading.counts.put((text, tuple(sorted(request.filters.items()))), _Counts())
+        if not clauses:
+            counts.total = searcher.num_docs  # every claim: the searcher knows how many without a pass
+        wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)
+        limit = request.facet_limit
+        missing = [facet for facet in wanted if (facet, limit) not in counts.facets] if request.facets else []
+        if missing:
+            counted, counts.total = self._facets(searcher, final, missing, limit)
+            # A new dict: other threads may be reading the old one.
+            counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
         if by_date:
-            newest, total = self._newest(searcher, final, offset, per_page)
+            newest, total = self._newest(searcher, final, offset, per_page, counts)
             hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
         else:
-            found = searcher.search(final, limit=per_page, offset=offset)
-            total = int(getattr(found, "count", 0) or 0)
+            # Without counting, Tantivy skips the blocks of postings that cannot reach the page (block-max WAND).
+            found = searcher.search(final, limit=per_page, offset=offset, count=counts.total is None)
+            if counts.total is None:
+                counts.total = int(getattr(found, "count", 0) or 0)
+            total = counts.total
             hits = [self._hit(searcher.doc(address), marked, float(score)) for score, address in found.hits]
         return SearchResult(
             hits=hits,
             total=total,
             page=page,
             per_page=per_page,
-            facets=self._facets(searcher, final) if request.facets else {},
+            facets={facet: counts.facets[facet, limit] for facet in wanted} if request.facets else {},
             parsed_query=_described(parsed, request.filters),
             query_tree=query_tree(parsed, text) if parsed is not None else None,
         )
@@ -483,13 +526,24 @@ class TantivyIndex(RevisionState):
     # --- newest first -------------------------------------------------------------------------
 
     def _newest(
-        self, searcher: tantivy.Searcher, final: tantivy.Query, offset: int, limit: int
+        self, searcher: tantivy.Searcher, final: tantivy.Query, offset: int, limit: int, counts: _Counts
     ) -> tuple[list[tuple[str, dict[str, Any]]], int]:
         """(IRI, stored data) of the matching claims at ``offset`` to ``offset + limit`` in newest-first
         order, and how many match: ordered by ``rank``, ties at the page's edges resolved exactly."""
         start = max(0, offset - 1)  # one claim either side of the page, to see whether a tie crosses an edge
-        found = searcher.search(final, limit=offset + limit + 1 - start, offset=start, order_by_field=RANK)
-        total = int(getattr(found, "count", 0) or 0)
+        window_query, skipped = final, 0
+        if start >= DEEP:
+            window_query, skipped = self._years_holding(searcher, final, start, offset + limit + 1, counts)
+        found = searcher.search(
+            window_query,
+            limit=offset + limit + 1 - start,
+            offset=start - skipped,
+            order_by_field=RANK,
+            count=counts.total is None,
+        )
+        if counts.total is None:
+            counts.total = int(getattr(found, "count", 0) or 0)
+        total = counts.total
         window = [(int(key), address) for key, address in found.hits]
         before = window[0][0] if start < offset and window else None
         window = window[offset - start :]
@@ -507,6 +561,47 @@ class TantivyIndex(RevisionState):
         if low != high:
             ordered += self._in_order(self._ranked(searcher, final, low, low), searcher)
         return ordered[offset - first : offset - first + limit], total
+
+    def _years_holding(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, start: int, end: int, counts: _Counts
+    ) -> tuple[tantivy.Query, int]:
+        """``final`` narrowed to the years that hold its hits ``start`` to ``end`` in newest-first order,
+        and how many hits come before those years: the collector then orders the claims of a year or
+        two, not every hit (a page 10,000 claims deep into a million took ~18 ms). The rank orders by
+        day first, so a year's claims are one run of that order (undated ones last: when the window
+        reaches them, nothing is narrowed)."""
+        if counts.years is None:
+            answer = searcher.aggregate(
+                final,
+                {
+                    "years": {"terms": {"field": "year", "size": FACET_BUCKETS}},
+                    "all": {"value_count": {"field": RANK}},
+                },
+            )
+            years = answer.get("years", {})
+            counts.total = int(answer.get("all", {}).get("value") or 0)
+            counts.years = sorted(
+                ((str(b["key"]), int(b["doc_count"])) for b in years.get("buckets", []) if str(b["key"]).isdigit()),
+                key=lambda bucket: int(bucket[0]),
+                reverse=True,
+            )
+            if years.get("sum_other_doc_count") or years.get("doc_count_error_upper_bound"):
+                counts.years = []  # not exact: never narrowed
+        before, held = 0, list[str]()
+        for year, count in counts.years:
+            if before + count <= start and not held:
+                before += count
+                continue
+            held.append(year)
+            if before + sum(n for y, n in counts.years if y in held) >= end:
+                break
+        else:
+            return final, 0  # the window reaches the undated claims (or no year holds it)
+        years = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "year", year)) for year in held]
+        narrowed = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, final), (tantivy.Occur.Must, tantivy.Query.boolean_query(years))]
+        )
+        return narrowed, before
 
     def _in_range(self, final: tantivy.Query, lowest: int, highest: int | None) -> tantivy.Query:
         bounds = tantivy.Query.range_query(
@@ -534,28 +629,35 @@ class TantivyIndex(RevisionState):
         claims.sort(key=lambda claim: sort_key(claim[1].get("claimed"), str(claim[1].get("slug", ""))), reverse=True)
         return claims
 
-    def _facets(self, searcher: tantivy.Searcher, final: tantivy.Query) -> dict[str, list[FacetCount]]:
-        fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in FACETS}
-        spec = {facet: {"terms": {"field": field, "size": FACET_BUCKETS}} for facet, field in fields.items()}
+    def _facets(
+        self, searcher: tantivy.Searcher, final: tantivy.Query, names: Iterable[str] = FACETS, limit: int | None = None
+    ) -> tuple[dict[str, list[FacetCount]], int]:
+        """The values of the facets ``names`` among the hits of ``final`` (with ``limit``, the first
+        ``limit`` of each in the order pages show them), and how many hits there are (in the same pass)."""
+        fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in names}
+        spec: dict[str, Any] = {
+            facet: _terms(name, None if facet == "year" else limit) for facet, name in fields.items()
+        }
+        spec[" all"] = {"value_count": {"field": RANK}}  # every claim has a rank: the hits counted
         answer = searcher.aggregate(final, spec)
         facets = {}
-        for facet in FACETS:
-            counts = []
-            for bucket in answer.get(facet, {}).get("buckets", []):
-                slug, _, label = str(bucket["key"]).partition(SEP)
-                counts.append(FacetCount(slug, label or slug, int(bucket["doc_count"])))
-            if facet == "year":
-                counts.sort(key=lambda c: c.value, reverse=True)
-            else:
-                counts.sort(key=lambda c: (-c.count, c.label.lower()))
-            facets[facet] = counts
-        return facets
+        for facet, name in fields.items():
+            buckets = answer.get(facet, {})
+            counts = _facet_counts(facet, buckets.get("buckets", []))
+            if limit is not None and facet != "year" and buckets.get("sum_other_doc_count"):
+                # Values were left out: when the last one kept ties with the last one fetched, the tie
+                # may go on among those left out, whose labels may come first: then all are fetched.
+                if len(counts) > limit and counts[limit - 1].count == min(c.count for c in counts):
+                    every = searcher.aggregate(final, {"a": _terms(name, None)})
+                    counts = _facet_counts(facet, every["a"]["buckets"])
+            facets[facet] = counts[:limit] if limit is not None else counts
+        return facets, int(answer.get(" all", {}).get("value") or 0)
 
     # --- spelling -----------------------------------------------------------------------------
 
     def _corrected(
         self,
-        searcher: tantivy.Searcher,
+        reading: _Reading,
         parsed: query.Query,
         text: str,
         request: SearchRequest,
@@ -563,6 +665,7 @@ class TantivyIndex(RevisionState):
         per_page: int,
     ) -> SearchResult | None:
         """Each word the index does not hold replaced by the closest one it does (prefix 1, distance ≤ 2)."""
+        searcher = reading.searcher
         corrected = text
         leaves = [parsed] if parsed.is_leaf() else list(parsed.leaves())
         for leaf in reversed(sorted(leaves, key=lambda n: getattr(n, "startchar", 0) or 0)):
@@ -578,7 +681,7 @@ class TantivyIndex(RevisionState):
         if corrected == text:
             return None
         reparsed = self._parse(corrected, request.filters.get("language"))
-        result = self._run(searcher, reparsed, corrected, request, page, per_page)
+        result = self._run(reading, reparsed, corrected, request, page, per_page)
         result.suggestion = corrected
         if result.total:
             result.corrected_from = text
@@ -634,6 +737,8 @@ class _Reading:
         self.searcher = searcher
         self.frequencies: dict[str, int] = {}
         self._shares: dict[str, float] = {}
+        self.results: _Kept[SearchResult] = _Kept(RESULT_CACHE)  # whole answers, by request
+        self.counts: _Kept[_Counts] = _Kept(COUNTS_CACHE)  # by query and filters, whatever the page
 
     def share(self, language: str) -> float:
         """About what share of the claims are in ``language`` (deleted claims not yet merged away count)."""
@@ -643,6 +748,65 @@ class _Reading:
             counted = self.searcher.doc_freq("language", language)
             self._shares[language] = counted / max(1, self.searcher.num_docs)
         return self._shares[language]
+
+
+def _terms(field: str, limit: int | None) -> dict[str, Any]:
+    """A terms aggregation of ``field``: every value, or the most frequent ones with some to spare (ties
+    are ordered by label here, not by Tantivy). Each segment counts every value (``shard_size``), so
+    the counts are exact however many segments there are."""
+    if limit is None:
+        return {"terms": {"field": field, "size": FACET_BUCKETS}}
+    return {"terms": {"field": field, "size": 2 * limit + 10, "shard_size": FACET_BUCKETS}}
+
+
+def _facet_counts(facet: str, buckets: list[dict[str, Any]]) -> list[FacetCount]:
+    """A facet's buckets as the values pages show, in their order (years newest first, others the most
+    frequent first, then by label)."""
+    counts = []
+    for bucket in buckets:
+        slug, _, label = str(bucket["key"]).partition(SEP)
+        counts.append(FacetCount(slug, label or slug, int(bucket["doc_count"])))
+    if facet == "year":
+        counts.sort(key=lambda c: c.value, reverse=True)
+    else:
+        counts.sort(key=lambda c: (-c.count, c.label.lower()))
+    return counts
+
+
+@dataclass
+class _Counts:
+    """What one query with its filters counts in one commit, whatever the page or order asked for."""
+
+    total: int | None = None
+    facets: dict[tuple[str, int | None], list[FacetCount]] = field(default_factory=dict)  # by name and limit
+    years: list[tuple[str, int]] | None = None  # (year, hits), newest first
+
+
+class _Kept(Generic[T]):
+    """The last ``size`` values used, by key (thread-safe: a worker's threads share one searcher)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Any, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> T | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: T) -> T:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 def _described(parsed: query.Query | None, filters: Mapping[str, str]) -> str:

@@ -499,6 +499,8 @@ class WhooshIndex(RevisionState):
             page,
             per_page,
             request.facets,
+            request.facet_names,
+            request.facet_limit,
             request.correct,
             request.snippets,
         )
@@ -568,6 +570,10 @@ class WhooshIndex(RevisionState):
                 matches, best = self._scored(searcher, final, end)
             total = sum(reader.doc_count() if found is None else len(found) for reader, _, found in matches)
             counts = self._count(matches) if request.facets else {}
+            if request.facet_names is not None:
+                counts = {facet: values for facet, values in counts.items() if facet in request.facet_names}
+            if request.facet_limit is not None:
+                counts = {facet: values[: request.facet_limit] for facet, values in counts.items()}
             marked = self._highlight_terms(searcher, text_query) if request.snippets else set()
             tree = query_tree(parsed, text) if parsed is not None else None
             if by_date:

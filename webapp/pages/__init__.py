@@ -132,7 +132,7 @@ def _claimant_filter(typed: str, problems: list[str], candidates: list[tuple[str
 
 def _top_topics(chosen: str | None) -> list[tuple[str, str, int]]:
     """The ``TOP_TOPICS`` topics with the most claims, and the chosen one, in alphabetical order."""
-    counts = get_search().facet_counts().get("topic", [])
+    counts = get_search().facet_counts(("topic",)).get("topic", [])
     top = sorted(counts, key=lambda t: (-t[2], t[1].lower()))[:TOP_TOPICS]
     if chosen and chosen not in {slug for slug, _, _ in top}:
         top += [t for t in counts if t[0] == chosen] or [(chosen, chosen, 0)]

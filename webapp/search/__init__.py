@@ -17,6 +17,7 @@ from webapp.extensions import get_kb, get_search
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
+FACET_VALUES_SHOWN = 15  # of each facet, the most frequent (search/search.html shows as many)
 FACET_TITLES = {
     "status": "Status",
     "type": "Claim type",
@@ -40,7 +41,7 @@ def _int_arg(name: str, default: int, notices: list[str]) -> int:
     return default
 
 
-def _search_request(per_page: int) -> tuple[SearchRequest, list[str]]:
+def _search_request(per_page: int, facet_limit: int | None = None) -> tuple[SearchRequest, list[str]]:
     notices: list[str] = []
     filters = {facet: request.args.get(facet, "").strip() for facet in FACETS}
     search_request = SearchRequest(
@@ -49,12 +50,13 @@ def _search_request(per_page: int) -> tuple[SearchRequest, list[str]]:
         sort=request.args.get("sort", "relevance") or "relevance",
         page=max(1, _int_arg("page", 1, notices)),
         per_page=per_page,
+        facet_limit=facet_limit,
     )
     return search_request, notices
 
 
-def _run(per_page: int) -> tuple[SearchRequest, SearchResult]:
-    search_request, notices = _search_request(per_page)
+def _run(per_page: int, facet_limit: int | None = None) -> tuple[SearchRequest, SearchResult]:
+    search_request, notices = _search_request(per_page, facet_limit)
     result = get_search().search(search_request)
     result.notices[:0] = notices
     return search_request, result
@@ -88,7 +90,7 @@ def search_link(**changes: Any) -> str:
 @bp.get("/search")
 def search() -> tuple[str, int] | str:
     try:
-        search_request, result = _run(PER_PAGE)
+        search_request, result = _run(PER_PAGE, FACET_VALUES_SHOWN)
     except SearchQueryError as error:
         return render_template(
             "search/search.html", error=error.message, result=None, query=request.args.get("q", "")[:300]
