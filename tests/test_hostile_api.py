@@ -175,8 +175,8 @@ def test_every_api_read(
         assert response.mimetype == "application/json" and isinstance(response.get_json(), dict)
     elif response.status_code == 308:
         assert response.headers["Location"].startswith("http://localhost/api/")
-    else:
-        assert_json_error(response, {404})
+    else:  # an unknown name, or a list's page or size that is no number in range
+        assert_json_error(response, {400, 404})
     assert_unchanged(kb, before, f"a read of {url}")
 
 
