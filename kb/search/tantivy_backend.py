@@ -362,12 +362,12 @@ class TantivyIndex(RevisionState):
         """A searcher over the last commit (this process's or another's), with what was counted in it.
 
         ``Index.reload`` costs ~0.3 ms even when nothing changed, which matching an import paid for
-        every record. Every commit replaces ``meta.json`` (written aside, then renamed), so the file's
-        identity tells whether there is anything to reload.
+        every record. Every commit writes a new ``meta.json`` (its opstamp and segments), so the file's
+        bytes tell whether there is anything to reload: not its inode, time and size, which two commits
+        within one tick of the file system's clock can share (a freed inode is reused at once).
         """
         try:
-            meta = (self.path / "meta.json").stat()
-            key: tuple[int, ...] | None = (meta.st_ino, meta.st_mtime_ns, meta.st_size)
+            key: bytes | None = (self.path / "meta.json").read_bytes()
         except OSError:
             key = None
         with self._lock:
@@ -732,8 +732,8 @@ def _stored(document: tantivy.Document) -> dict[str, Any]:
 class _Reading:
     """One searcher and what matching counted in it (its document frequencies, languages' shares)."""
 
-    def __init__(self, key: tuple[int, ...] | None, searcher: tantivy.Searcher) -> None:
-        self.key = key  # meta.json's identity when the searcher was taken
+    def __init__(self, key: bytes | None, searcher: tantivy.Searcher) -> None:
+        self.key = key  # meta.json's bytes when the searcher was taken
         self.searcher = searcher
         self.frequencies: dict[str, int] = {}
         self._shares: dict[str, float] = {}
