@@ -58,6 +58,23 @@ class SearchRequest:
     any_words: tuple[str, ...] = ()
 
 
+def answer_key(request: SearchRequest, text: str, page: int, per_page: int) -> tuple[object, ...]:
+    """What a backend keeps an answer under: the cleaned query, its filters and every option that
+    shapes the answer, with the page and its size as the backend clamped them."""
+    return (
+        text,
+        tuple(sorted(request.filters.items())),
+        request.sort,
+        page,
+        per_page,
+        request.facets,
+        request.facet_names,
+        request.facet_limit,
+        request.correct,
+        request.snippets,
+    )
+
+
 @dataclass(frozen=True)
 class FacetCount:
     value: str

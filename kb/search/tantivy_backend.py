@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -43,6 +44,7 @@ from kb.search import (
     SearchQueryError,
     SearchRequest,
     SearchResult,
+    answer_key,
 )
 from kb.search.analysis import MARK, QuickAnalysis, query_language
 from kb.search.analysis import marked as with_language_mark
@@ -157,14 +159,14 @@ class _Analysers:
         self.quick = QuickAnalysis()
 
 
-_analysers: list[_Analysers] = []
+@cache
+def _analysers() -> _Analysers:
+    return _Analysers()
 
 
 def prepared_fields(document: ClaimDocument) -> Prepared:
     """The fields of ``document``'s Tantivy document and its rank, as plain values (picklable)."""
-    if not _analysers:
-        _analysers.append(_Analysers())
-    quick, stem = _analysers[0].quick, _analysers[0].stem
+    quick, stem = _analysers().quick, _analysers().stem
     claimant = [document.claimant] if document.claimant else []
     linked: dict[str, list[Linked]] = {
         "claimant": claimant,
@@ -441,18 +443,7 @@ class TantivyIndex(RevisionState):
             )
         parsed = self._parse(text, request.filters.get("language"))
         reading = self._current_searcher()  # one searcher per commit: reloading cost ~0.3 ms a search
-        key = (
-            text,
-            tuple(sorted(request.filters.items())),
-            request.sort,
-            page,
-            per_page,
-            request.facets,
-            request.facet_names,
-            request.facet_limit,
-            request.correct,
-            request.snippets,
-        )
+        key = answer_key(request, text, page, per_page)
         result = reading.results.get(key)
         if result is None:
             result = self._run(reading, parsed, text, request, page, per_page)
@@ -491,9 +482,10 @@ class TantivyIndex(RevisionState):
         # What does not depend on the page or the order is counted once per query, filters and commit:
         # the facets (a pass over every hit: tens of ms for a common word among a million claims), the
         # total, the hits per year. Deeper pages, the other order and the JSON reuse them.
-        counts = reading.counts.get((text, tuple(sorted(request.filters.items()))))
+        counted_by = (text, tuple(sorted(request.filters.items())))
+        counts = reading.counts.get(counted_by)
         if counts is None:
-            counts = reading.counts.put((text, tuple(sorted(request.filters.items()))), _Counts())
+            counts = reading.counts.put(counted_by, _Counts())
         if not clauses:
             counts.total = searcher.num_docs  # every claim: the searcher knows how many without a pass
         wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)

@@ -47,6 +47,7 @@ from kb.search import (
     SearchQueryError,
     SearchRequest,
     SearchResult,
+    answer_key,
 )
 from kb.search.analysis import QuickAnalysis, multilingual_analyzer, query_language
 from kb.search.analysis import marked as with_language_mark
@@ -492,18 +493,7 @@ class WhooshIndex(RevisionState):
                 f"Results are shown up to number {MAX_RESULTS_DEPTH}; narrow the search with words or facets."
             )
         parsed = self._parse(text, request.filters.get("language"))
-        key = (
-            text,
-            tuple(sorted(request.filters.items())),
-            request.sort,
-            page,
-            per_page,
-            request.facets,
-            request.facet_names,
-            request.facet_limit,
-            request.correct,
-            request.snippets,
-        )
+        key = answer_key(request, text, page, per_page)
         with self._lock:
             searcher = self._current_searcher()
             result = self._results.get(key)
