@@ -128,9 +128,9 @@ class KnowledgeBase:
     ) -> RevisionInfo | None:
         from kb.write.pipeline import bulk_write
 
-        with bulk_write():  # reading makes as many objects as the rest
+        with bulk_write():  # reading makes as many objects as the rest of the load
             graph = loading.read_file(path, self.iris, rdf_format)
-        return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}", checked=True)
+            return self.load_graph(graph, agent=agent, reason=reason or f"Loaded {path.name}", checked=True)
 
     def ensure_seed(self) -> RevisionInfo | None:
         """Load the seed claims if the knowledge base is empty."""

@@ -113,12 +113,6 @@ class Draft:
                     self.after[iri].add(triple)
         return self.after[iri]
 
-    def graph(self) -> Graph:
-        combined = new_graph()
-        for description in self.after.values():
-            combined += description
-        return combined
-
     def triples(self) -> set[Triple]:
         """Every triple the draft's descriptions hold: what the store will hold of the written nodes
         (a plain set: a bulk write's tens of thousands of triples are checked and diffed as one,
