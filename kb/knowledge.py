@@ -416,6 +416,10 @@ class KnowledgeBase:
     def entities(self) -> list[tuple[str, str]]:
         return [(str(r["slug"]), str(r["name"])) for r in self.store.select(queries.ALL_ENTITIES)]
 
+    def entities_kept(self) -> list[tuple[str, str]]:
+        """``entities()``, read once per revision: the pages and the API list them a page at a time."""
+        return self.cache.get(("entities",), self.entities)
+
     def topics(self) -> list[tuple[str, str]]:
         return [(str(r["slug"]), str(r["label"])) for r in self.store.select(queries.ALL_TOPICS)]
 

@@ -283,8 +283,7 @@ def edit_media(slug: str) -> tuple[Response, int]:
 def list_entities() -> Response:
     """People and organisations by name, a page at a time."""
     page, per_page = page_args()
-    kb = get_kb()
-    every = kb.cache.get(("entities",), kb.entities)  # read once per revision (as the /entities page), sliced
+    every = get_kb().entities_kept()
     start = (page - 1) * per_page
     entities = [{"slug": slug, "name": name} for slug, name in every[start : start + per_page]]
     return paged("entities", entities, len(every), page, per_page)

@@ -201,8 +201,7 @@ ENTITIES_PER_PAGE = 100
 @bp.get("/entities")
 def entities() -> str:
     """People and organisations by name, a page at a time (a large knowledge base has tens of thousands)."""
-    kb = get_kb()
-    every = kb.cache.get(("entities",), kb.entities)  # read once per revision, sliced per page
+    every = get_kb().entities_kept()
     pages = max(1, -(-len(every) // ENTITIES_PER_PAGE))
     page = request.args.get("page", "1")
     number = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
