@@ -795,11 +795,6 @@ def assess(query: Analysed, candidate: Analysed) -> Assessment:
     )
 
 
-def verdict(query: Analysed, candidate: Analysed) -> Verdict:
-    """``compare``'s score and verdict, without putting the reason in words (ranking many candidates)."""
-    return assess(query, candidate).verdict
-
-
 def compare(query: Analysed, candidate: Analysed, assessed: Assessment | None = None) -> Comparison:
     """How far ``candidate`` makes the claim of ``query``: score, verdict and the reason.
 
