@@ -128,8 +128,12 @@ class Matcher:
         claimed: date | None = None,
         limit: int = 5,
         exclude: str | None = None,
+        analysed: matching.Analysed | None = None,
     ) -> list[Match]:
-        """The claims most like ``text``, best first; ``exclude`` leaves out one claim (the claim itself)."""
+        """The claims most like ``text``, best first; ``exclude`` leaves out one claim (the claim itself).
+
+        ``analysed`` is ``text`` as ``claims.matching.analyse`` reads it, when the caller has it already.
+        """
         text = check_text(text)
         if not 1 <= limit <= MAX_LIMIT:
             raise MatchRequestError(f"limit must be between 1 and {MAX_LIMIT}.")
@@ -147,8 +151,10 @@ class Matcher:
         )
         found = self.index.search(request).hits
         hits = [h for h in found if h.iri != exclude]
-        analysed = self._itself(found, exclude, text, tag, claimant, claimed) or matching.analyse(
-            text, tag, claimant, claimed
+        analysed = (
+            analysed
+            or self._itself(found, exclude, text, tag, claimant, claimed)
+            or matching.analyse(text, tag, claimant, claimed)
         )
         # Every candidate is scored; only those returned have their reason put in words.
         scored = []

@@ -204,6 +204,7 @@ def prepared_fields(document: ClaimDocument) -> Prepared:
 class TantivyIndex(RevisionState):
     """A Tantivy index in one directory, following the store's revisions (see ``kb.search.service``)."""
 
+    backend = "tantivy"  # its name in CLAIMKB_SEARCH (another process opens it by path and name)
     schema_version = SCHEMA_VERSION
     prepare = PREPARE  # a rebuild's documents come prepared (``prepared_fields``), by two processes
 

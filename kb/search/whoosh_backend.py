@@ -330,6 +330,7 @@ def _rarest(searcher: Searcher, terms: list[str]) -> list[str]:
 class WhooshIndex(RevisionState):
     """A Whoosh index in one directory, following the store's revisions (see ``kb.search.service``)."""
 
+    backend = "whoosh"  # its name in CLAIMKB_SEARCH (another process opens it by path and name)
     schema_version = SCHEMA_VERSION
 
     def __init__(self, path: Path) -> None:

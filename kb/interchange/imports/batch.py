@@ -90,6 +90,10 @@ class BatchWriter:
         if len(self._pending) >= self.batch_size:
             self.flush()
 
+    def holds(self, claim: URIRef) -> bool:
+        """Whether ``claim`` is a record's claim waiting to be written in the next batch."""
+        return any(record.claim == claim for record in self._pending)
+
     def reject(self, number: int, message: str) -> None:
         self.report.problems.append(Problem(number, message, self.unit))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from claims.model import Iris
 from kb.errors import KBError
 from kb.interchange.imports import averitec, claimreview, liar
 from kb.interchange.imports.batch import DEFAULT_BATCH, BatchWriter, ImportReport
+from kb.interchange.imports.matching import MatchingAhead, Wanted
 from kb.interchange.imports.records import Record
 from kb.knowledge import KnowledgeBase
 from kb.language import detect_or_default
@@ -41,30 +42,33 @@ FORMATS: dict[str, Format] = {
 IMPORT_CANDIDATES = 5
 
 
-def link_same_claim(record: Record, matcher: Matcher, recorded: Callable[[URIRef], bool]) -> bool:
-    """Link the record's claim to the claim recorded before that says the same, if there is one.
+def wanted(record: Record) -> Wanted | None:
+    """What matching needs of the record's claim (its own claim left out: a file imported again)."""
+    model = record.model
+    if model is None:
+        return None
+    return Wanted(
+        text=model.text,
+        language=model.language,
+        claimant=str(model.claimant) if model.claimant else None,
+        claimed=model.claimed_on,
+        claim=str(record.claim),
+    )
 
-    Only a ``same_claim`` verdict links (the rules' confident answer), within the record's language
-    and with its claimant counted; the record's own claim (a file imported again) is left out.
+
+def link_same_claim(record: Record, same: URIRef, writer: BatchWriter, recorded: Callable[[URIRef], bool]) -> bool:
+    """Link the record's claim to ``same``, the claim matching found it says the same as (a
+    ``same_claim`` verdict, within the record's language and with its claimant counted).
+
+    Only a claim recorded by now is linked: one the writer still holds is written first, and an index
+    built from another store (or behind it) links nothing.
     """
     model = record.model
     if model is None:
         return False
-    try:
-        found = matcher.match(
-            model.text,
-            language=model.language,
-            claimant=str(model.claimant) if model.claimant else None,
-            claimed=model.claimed_on,
-            limit=1,
-            exclude=str(record.claim),
-        )
-    except KBError:  # a text the matcher refuses, or an index that cannot be read: not linked
-        return False
-    if not found or not found[0].same_claim:
-        return False
-    same = URIRef(found[0].iri)
-    if not recorded(same):  # an index built from another store (or behind it) links nothing
+    if writer.holds(same):
+        writer.flush()
+    if not recorded(same):
         return False
     if same not in model.same_as:
         model.same_as.append(same)
@@ -111,7 +115,18 @@ def import_file(
         # a pattern lookup (EXISTS's triples, without a SPARQL query), then the unpublished graph
         return bool(kb.store.triples_of(iri)) or bool(kb.repository.unpublished([iri]))
 
-    with tqdm(desc=f"{fmt.title} {path.name}", unit=fmt.unit, disable=not progress, mininterval=0.5) as bar:
+    # Matched a few chunks ahead of the writer, by a second process once the import is large enough.
+    ahead = MatchingAhead(matcher) if matcher is not None else None
+
+    def write(record: Record, same: str | None) -> None:
+        if same is not None:
+            writer.report.linked += link_same_claim(record, URIRef(same), writer, recorded)
+        writer.add(record)
+
+    with (
+        tqdm(desc=f"{fmt.title} {path.name}", unit=fmt.unit, disable=not progress, mininterval=0.5) as bar,
+        closing(ahead) if ahead is not None else nullcontext(),
+    ):
         for item in fmt.read(path, kb.iris):
             bar.update(1)
             if isinstance(item, tuple):
@@ -129,9 +144,13 @@ def import_file(
             if item.model is not None and not item.model.language:
                 item.model.language = fmt.language or detect_or_default(item.model.text)
                 item._own = None
-            if matcher is not None:
-                started = time.perf_counter()
-                writer.report.linked += link_same_claim(item, matcher, recorded)
-                writer.report.matching_seconds += time.perf_counter() - started
-            writer.add(item)
+            if ahead is None:
+                write(item, None)
+            else:
+                for record, same in ahead.submit(item, wanted(item)):
+                    write(record, same)
+        if ahead is not None:
+            for record, same in ahead.drain():
+                write(record, same)
+            writer.report.matching_seconds = ahead.seconds
     return writer.finish()
