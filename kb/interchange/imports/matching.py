@@ -3,8 +3,10 @@
 An import writes on one core (parsing, shapes, the revision); matching each record against the
 search index costs about a third as much again. So once an import has ``CHUNK`` records, a second
 process (``python -m kb.interchange.imports.matching``) opens the same index read-only and matches
-the records ``CHUNK`` at a time, up to ``AHEAD`` chunks before the writer needs their answers: on
-two cores, matching then costs the import little more than waiting for the first chunk.
+the records ``CHUNK`` at a time, up to ``AHEAD`` chunks before the writer needs their answers. Until
+it says it is ready (about 0.6 s), records are matched in this process, and it is told of them after.
+On two cores, matching then costs the import a tenth of its time instead of a third (its CPU is
+spent all the same, on the other core).
 
 Matching ahead means the index may not hold yet the claims this import wrote a moment before: the
 index follows the revisions on its own, and the records just matched are still being written. So the
