@@ -86,17 +86,22 @@ def test_the_rank_never_orders_a_claim_against_the_exact_order() -> None:
     assert ranks == sorted(ranks, reverse=True)
 
 
+@pytest.mark.parametrize("months_from", [0, 10**9], ids=["within-months", "within-years"])
 def test_deep_pages_looked_for_within_their_years_hold_the_same_claims(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, months_from: int
 ) -> None:
-    # Deep pages are looked for among the claims of the years that hold them (tantivy_backend.DEEP):
-    # from the first page on here, across years of one claim and of many, ties, undated claims and
-    # dates the rank clamps (before 1900, from 2079 on).
+    # Deep pages are looked for among the claims of the years that hold them (tantivy_backend.DEEP),
+    # and then of their months (MONTHS_FROM): from the first page on here, across years and months of
+    # one claim and of many, month edges (the last and first day, a leap day), ties, undated claims
+    # and dates the rank clamps (before 1900, from 2079 on; 1900 and 2079 themselves partly).
     from kb.search import tantivy_backend
 
     monkeypatch.setattr(tantivy_backend, "DEEP", 0)
+    monkeypatch.setattr(tantivy_backend, "MONTHS_FROM", months_from)
     days = [None, date(1850, 1, 1), date(2019, 3, 1), date(2020, 5, 1), date(2020, 5, 1), date(2021, 1, 1)]
     days += [date(2079, 6, 5), date(2300, 1, 1), date(2021, 12, 31), date(2022, 1, 1)]
+    days += [date(2020, 2, 29), date(2020, 3, 1), date(2020, 4, 30), date(1900, 1, 1), date(1900, 6, 1)]
+    days += [date(2079, 1, 31), date(2078, 12, 31), date(2021, 1, 31)]
     documents = [
         ClaimDocument(
             iri=f"http://example.org/{slug}-{n}",
@@ -110,6 +115,15 @@ def test_deep_pages_looked_for_within_their_years_hold_the_same_claims(
     ]
     index = TantivyIndex(tmp_path)
     index.rebuild(documents, 1)
+    narrowed_by_months = []
+    months_holding = index._months_holding
+
+    def counted(*args: object) -> object:
+        found = months_holding(*args)  # type: ignore[arg-type]
+        narrowed_by_months.append(found is not None)
+        return found
+
+    monkeypatch.setattr(index, "_months_holding", counted)
     for per_page in (1, 2, 7):
         for filters in ({}, {"status": "supported"}):
             wanted = _expected([d for d in documents if d.status == filters.get("status", d.status)])
@@ -120,6 +134,7 @@ def test_deep_pages_looked_for_within_their_years_hold_the_same_claims(
                 assert result.total == len(wanted)
                 slugs += [hit.slug for hit in result.hits]
             assert slugs == wanted, (per_page, filters)
+    assert any(narrowed_by_months) == (months_from == 0)  # the months did narrow pages when asked to
 
 
 @pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
@@ -148,3 +163,35 @@ def test_the_first_values_of_a_facet_are_those_of_every_value(tmp_path: Path, en
         for query in ("", "words"):
             limited = index.search(SearchRequest(query=query, facet_limit=limit)).facets
             assert limited == {facet: values[:limit] for facet, values in every.items()}, limit
+
+
+def test_every_claims_plain_facets_come_exact_from_the_terms_until_a_claim_is_deleted(tmp_path: Path) -> None:
+    # The listing of every claim counts its plain facets (and its years, for deep pages) from the term
+    # dictionary while no deleted claim is still counted there; after an edit (the old document
+    # deleted, not yet merged away) it counts the hits again. Either way the counts are the claims'.
+    from collections import Counter
+
+    documents = _documents()
+    index = TantivyIndex(tmp_path)
+    index.rebuild(documents, 1)
+
+    def counted() -> dict[str, dict[str, int]]:
+        index.clear_cache()
+        result = index.search(SearchRequest(filters={}, sort="date", facet_names=("status", "year", "type")))
+        return {facet: {c.value: c.count for c in values} for facet, values in result.facets.items()}
+
+    def expected() -> dict[str, dict[str, int]]:
+        return {
+            "status": dict(Counter(d.status for d in documents)),
+            "year": dict(Counter(str(d.claimed.year) for d in documents if d.claimed)),
+            "type": dict(Counter(d.claim_type for d in documents)),
+        }
+
+    assert index._current_searcher().whole_terms("status") is not None  # from the terms
+    assert counted() == expected()
+    documents[4].status = "refuted" if documents[4].status != "refuted" else "supported"
+    documents[4].claimed = date(2023, 3, 3)
+    index.apply({documents[4].iri: documents[4]}, 2)
+    assert index._current_searcher().whole_terms("status") is None  # the old document still counted there
+    assert counted() == expected()
+    assert _pages(index, 3, {}) == _expected(documents)

@@ -79,6 +79,7 @@ WORD_CACHE = 50_000  # words whose query terms are kept, per language (matching 
 RESULT_CACHE = 64  # whole answers kept per commit (a repeated page); 50 hits of a few kB each: a few MB at most
 COUNTS_CACHE = 1_024  # counts (total, facets, years) kept per commit, per query and filters
 DEEP = 1_000  # from this offset on, a newest-first page is looked for within the years that hold it
+MONTHS_FROM = 5_000  # and within their months, when those years hold this many hits
 
 TEXT_FIELDS = ("content", "claimant", "about", "publisher", "topic")
 LABELLED = ("claimant", "publisher", "topic")
@@ -135,6 +136,19 @@ def _slug_code(slug: str) -> int:
     for digit in digits:
         code = code * base + digit
     return code
+
+
+# The years whose claims' ranks hold their day: ``rank`` gives one rank to every day from 1900-01-01
+# back, and to every day from 2079-06-05 on.
+_RANKED_YEARS = (1900, 2079)
+
+
+def _month_ranks(year: int) -> list[tuple[int, int]]:
+    """The ranks of each month of ``year`` as (lowest, one past the highest): every slug of its days.
+    Multiples of 2 ** 48, so exact as the floating-point numbers a range aggregation takes."""
+    starts = [date(year, month, 1).toordinal() - FIRST_DAY for month in range(1, 13)]
+    starts.append(date(year + 1, 1, 1).toordinal() - FIRST_DAY)
+    return [(starts[n] << SLUG_BITS, starts[n + 1] << SLUG_BITS) for n in range(12)]
 
 
 def rank(claimed: date | None, slug: str) -> int:
@@ -492,11 +506,20 @@ class TantivyIndex(RevisionState):
         wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)
         limit = request.facet_limit
         missing = [facet for facet in wanted if (facet, limit) not in counts.facets] if request.facets else []
+        if missing and not clauses:  # every claim: plain facets from the term dictionary when exact
+            whole = {facet: reading.whole_terms(facet) for facet in missing}
+            exact = {facet: terms for facet, terms in whole.items() if terms is not None}
+            if exact:
+                counted = {facet: _term_counts(facet, terms, limit) for facet, terms in exact.items()}
+                counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
+                missing = [facet for facet in missing if facet not in exact]
         if missing:
-            counted, counts.total = self._facets(searcher, final, missing, limit)
+            counted, counts.total = self._facets(searcher, final, missing, limit, counts.total)
             # A new dict: other threads may be reading the old one.
             counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
         if by_date:
+            if not clauses and counts.years is None and (years := reading.whole_terms("year")) is not None:
+                counts.years = sorted(((y, n) for y, n in years if y.isdigit()), key=lambda b: int(b[0]), reverse=True)
             newest, total = self._newest(searcher, final, offset, per_page, counts)
             hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
         else:
@@ -564,15 +587,13 @@ class TantivyIndex(RevisionState):
         day first, so a year's claims are one run of that order (undated ones last: when the window
         reaches them, nothing is narrowed)."""
         if counts.years is None:
-            answer = searcher.aggregate(
-                final,
-                {
-                    "years": {"terms": {"field": "year", "size": FACET_BUCKETS}},
-                    "all": {"value_count": {"field": RANK}},
-                },
-            )
+            spec: dict[str, Any] = {"years": {"terms": {"field": "year", "size": FACET_BUCKETS}}}
+            if counts.total is None:  # every claim has a rank: the hits counted (a second pass over them)
+                spec["all"] = {"value_count": {"field": RANK}}
+            answer = searcher.aggregate(final, spec)
             years = answer.get("years", {})
-            counts.total = int(answer.get("all", {}).get("value") or 0)
+            if "all" in spec:
+                counts.total = int(answer.get("all", {}).get("value") or 0)
             counts.years = sorted(
                 ((str(b["key"]), int(b["doc_count"])) for b in years.get("buckets", []) if str(b["key"]).isdigit()),
                 key=lambda bucket: int(bucket[0]),
@@ -594,7 +615,63 @@ class TantivyIndex(RevisionState):
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, final), (tantivy.Occur.Must, tantivy.Query.boolean_query(years))]
         )
+        within = sum(count for year, count in counts.years if year in held)
+        if within >= MONTHS_FROM:
+            found = self._months_holding(searcher, final, narrowed, held, within, start - before, end - before, counts)
+            if found is not None:
+                months, skipped = found
+                return months, before + skipped
         return narrowed, before
+
+    def _months_holding(
+        self,
+        searcher: tantivy.Searcher,
+        final: tantivy.Query,
+        narrowed: tantivy.Query,
+        years: list[str],
+        within: int,
+        start: int,
+        end: int,
+        counts: _Counts,
+    ) -> tuple[tantivy.Query, int] | None:
+        """``final`` narrowed further, to the months of ``years`` that hold its hits ``start`` to ``end``
+        (counted from the first hit of those years), and how many of their hits come before: ordering
+        a month's claims rather than a year's (a page 10,000 claims deep into a million: 4.5 against
+        0.8 ms). A month is a range of the rank (its days, every slug), counted by one range
+        aggregation over the years' hits; None (narrow by years only) unless the months account for
+        every hit of the years exactly."""
+        key = tuple(years)
+        months = counts.months.get(key)
+        if months is None:
+            bounds = [
+                _month_ranks(int(year))
+                for year in years
+                if year.isdigit() and _RANKED_YEARS[0] < int(year) < _RANKED_YEARS[1]
+            ]
+            ranges = [{"from": float(low), "to": float(high)} for low, high in (b for year in bounds for b in year)]
+            months = []
+            if len(bounds) == len(years):
+                answer = searcher.aggregate(narrowed, {"months": {"range": {"field": RANK, "ranges": ranges}}})
+                buckets = [b for b in answer.get("months", {}).get("buckets", []) if "from" in b and "to" in b]
+                months = sorted(
+                    ((int(b["from"]), int(b["to"]), int(b["doc_count"])) for b in buckets if b["doc_count"]),
+                    reverse=True,
+                )
+                if sum(count for _, _, count in months) != within:
+                    months = []  # not every hit in a month: never narrowed by them
+            counts.months[key] = months
+        before, held = 0, list[tuple[int, int, int]]()
+        for month in months:
+            if before + month[2] <= start and not held:
+                before += month[2]
+                continue
+            held.append(month)
+            if before + sum(count for _, _, count in held) >= end:
+                break
+        else:
+            return None
+        lowest, highest = min(low for low, _, _ in held), max(high for _, high, _ in held)
+        return self._in_range(final, lowest, highest - 1), before
 
     def _in_range(self, final: tantivy.Query, lowest: int, highest: int | None) -> tantivy.Query:
         bounds = tantivy.Query.range_query(
@@ -623,15 +700,22 @@ class TantivyIndex(RevisionState):
         return claims
 
     def _facets(
-        self, searcher: tantivy.Searcher, final: tantivy.Query, names: Iterable[str] = FACETS, limit: int | None = None
+        self,
+        searcher: tantivy.Searcher,
+        final: tantivy.Query,
+        names: Iterable[str] = FACETS,
+        limit: int | None = None,
+        total: int | None = None,
     ) -> tuple[dict[str, list[FacetCount]], int]:
         """The values of the facets ``names`` among the hits of ``final`` (with ``limit``, the first
-        ``limit`` of each in the order pages show them), and how many hits there are (in the same pass)."""
+        ``limit`` of each in the order pages show them), and how many hits there are: ``total`` when
+        known, else counted in the same pass."""
         fields = {facet: facet if facet in PLAIN_FACETS else f"f_{facet}" for facet in names}
         spec: dict[str, Any] = {
             facet: _terms(name, None if facet == "year" else limit) for facet, name in fields.items()
         }
-        spec[" all"] = {"value_count": {"field": RANK}}  # every claim has a rank: the hits counted
+        if total is None:  # every claim has a rank: the hits counted (6 ms more over a million)
+            spec[" all"] = {"value_count": {"field": RANK}}
         answer = searcher.aggregate(final, spec)
         facets = {}
         for facet, name in fields.items():
@@ -644,7 +728,7 @@ class TantivyIndex(RevisionState):
                     every = searcher.aggregate(final, {"a": _terms(name, None)})
                     counts = _facet_counts(facet, every["a"]["buckets"])
             facets[facet] = counts[:limit] if limit is not None else counts
-        return facets, int(answer.get(" all", {}).get("value") or 0)
+        return facets, total if total is not None else int(answer.get(" all", {}).get("value") or 0)
 
     # --- spelling -----------------------------------------------------------------------------
 
@@ -732,6 +816,22 @@ class _Reading:
         self._shares: dict[str, float] = {}
         self.results: _Kept[SearchResult] = _Kept(RESULT_CACHE)  # whole answers, by request
         self.counts: _Kept[_Counts] = _Kept(COUNTS_CACHE)  # by query and filters, whatever the page
+        self._deleted: bool | None = None  # whether deleted claims are still counted in the terms
+
+    def whole_terms(self, facet: str) -> list[tuple[str, int]] | None:
+        """Every value of the plain facet ``facet`` with how many claims hold it, straight from the term
+        dictionary (microseconds, where counting a million claims takes one or two milliseconds); None
+        when those counts may include deleted claims not yet merged away.
+
+        A deleted claim's terms stay counted until its segment is merged. Every claim holds exactly
+        one status, so the statuses' counts add up to the live claims only when no claim is deleted:
+        then every value's count is exact."""
+        if self._deleted is None:
+            statuses = self.searcher.terms_with_prefix("status", "")
+            self._deleted = sum(int(count) for _, count in statuses) != self.searcher.num_docs
+        if self._deleted or facet not in PLAIN_FACETS:
+            return None
+        return [(str(term), int(count)) for term, count in self.searcher.terms_with_prefix(facet, "")]
 
     def share(self, language: str) -> float:
         """About what share of the claims are in ``language`` (deleted claims not yet merged away count)."""
@@ -750,6 +850,12 @@ def _terms(field: str, limit: int | None) -> dict[str, Any]:
     if limit is None:
         return {"terms": {"field": field, "size": FACET_BUCKETS}}
     return {"terms": {"field": field, "size": 2 * limit + 10, "shard_size": FACET_BUCKETS}}
+
+
+def _term_counts(facet: str, terms: list[tuple[str, int]], limit: int | None) -> list[FacetCount]:
+    """A plain facet's values counted by the term dictionary, as ``_facets`` gives them."""
+    counts = _facet_counts(facet, [{"key": term, "doc_count": count} for term, count in terms if count])
+    return counts[:limit] if limit is not None else counts
 
 
 def _facet_counts(facet: str, buckets: list[dict[str, Any]]) -> list[FacetCount]:
@@ -773,6 +879,8 @@ class _Counts:
     total: int | None = None
     facets: dict[tuple[str, int | None], list[FacetCount]] = field(default_factory=dict)  # by name and limit
     years: list[tuple[str, int]] | None = None  # (year, hits), newest first
+    # by the years that hold a deep page: (lowest rank, one past the highest, hits) of each month, newest first
+    months: dict[tuple[str, ...], list[tuple[int, int, int]]] = field(default_factory=dict)
 
 
 class _Kept(Generic[T]):
