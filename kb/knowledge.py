@@ -18,6 +18,7 @@ from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, NotFound
 from kb.read import independence, pages
+from kb.read.neighbourhood import claim_neighbourhood
 from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
 from kb.store import Store, open_store
 from kb.store.cache import RevisionCache
@@ -229,7 +230,7 @@ class KnowledgeBase:
     def _claim_page(self, slug: str, as_of: date | None) -> ClaimPage:
         iri = self.iris.claim(slug)
         revision = self.cache.revision()
-        graph = self.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
+        graph = claim_neighbourhood(self.store, iri)
         if (iri, RDF.type, SCHEMA.Claim) not in graph:
             raise NotFound(f"There is no claim called “{slug}”.")
         # The same graph answers two more of the page's sections in the usual case, each a query less.

@@ -10,6 +10,7 @@ from claims.vocab import CK_IRI, PREFIXES
 from kb import queries
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
+from kb.read.neighbourhood import claim_neighbourhood
 from kb.sparql.formats import Format
 
 # The kinds of resource that answer with RDF, by the first segment of their path.
@@ -31,7 +32,7 @@ def describe(kb: KnowledgeBase, kind: str, slug: str) -> Graph:
         raise NotFound("That address does not name anything here.")
     iri = URIRef(f"{kb.iris.base}{kind}/{slug}")
     if kind == "claims":
-        graph = kb.store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": iri})
+        graph = claim_neighbourhood(kb.store, iri)
     elif kind == "sources":
         graph = kb.store.construct(queries.SOURCE_NEIGHBOURHOOD, {"source": iri})
     else:
