@@ -237,13 +237,14 @@ class MatchingAhead:
         self._kept: list[Wanted | None] = []  # matched here while it started: it is told of them
         self._recent = RecentClaims()  # the import's own records, as the second process keeps them
 
-    def submit(self, item: Any, wanted: Wanted | None) -> Iterator[tuple[Any, str | None]]:
-        """Take ``item`` to match as ``wanted`` says (None: nothing to match, kept in its place)."""
+    def submit(self, item: Any, wanted: Wanted | None) -> list[tuple[Any, str | None]]:
+        """Take ``item`` to match as ``wanted`` says (None: nothing to match, kept in its place); return
+        the records answered meanwhile, each with the IRI of the claim it says the same as, or None."""
         self._waiting.append((item, wanted))
         if len(self._waiting) < CHUNK:
-            return iter(())
+            return []
         chunk, self._waiting = self._waiting, []
-        return self._chunk(chunk)
+        return list(self._chunk(chunk))
 
     def drain(self) -> Iterator[tuple[Any, str | None]]:
         """The records still waiting, answered: the last chunk by the second process too, if it is
