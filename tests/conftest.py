@@ -302,6 +302,12 @@ def accounts(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def editor_token(accounts: Any) -> str:
+    """An API token of the test editor (``Authorization: Bearer …``)."""
+    return accounts.create_token(EDITOR_NAME)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
 def editor_client(app: Flask, accounts: Any) -> FlaskClient:
     """A client logged in as an editor (CSRF protection stays on)."""
     client = app.test_client()

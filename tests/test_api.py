@@ -18,13 +18,8 @@ CLAIM = "fbt-job-listings"
 
 
 @pytest.fixture
-def token(accounts: Any) -> str:
-    return accounts.create_token(EDITOR_NAME)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+def auth(editor_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {editor_token}"}
 
 
 def state(kb: KnowledgeBase) -> tuple[int, set]:
@@ -97,7 +92,7 @@ def test_a_list_refuses_a_bad_parameter_with_400(client: FlaskClient, query: str
 
 
 def test_writes_need_a_valid_token_of_an_active_editor(
-    client: FlaskClient, kb: KnowledgeBase, accounts: Any, token: str
+    client: FlaskClient, kb: KnowledgeBase, accounts: Any, editor_token: str
 ) -> None:
     before = state(kb)
     body = {"text": "Example Org sells hats.", "claim_type": "statement", "claimant": "tiktok"}
@@ -106,7 +101,7 @@ def test_writes_need_a_valid_token_of_an_active_editor(
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert_error_shape(client.post("/api/claims", json=body, headers={"Authorization": "Bearer wrong"}), 401)
     accounts.disable(EDITOR_NAME)
-    assert_error_shape(client.post("/api/claims", json=body, headers={"Authorization": f"Bearer {token}"}), 401)
+    assert_error_shape(client.post("/api/claims", json=body, headers={"Authorization": f"Bearer {editor_token}"}), 401)
     # A logged-in browser session does not authorise API writes either (no CSRF hole).
     assert state(kb) == before
 

@@ -14,17 +14,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.api_schema import CLAIMS_AND_REVISIONS, check, schema_of
-from tests.helpers import EDITOR_NAME
 
 
 @pytest.fixture
-def token(accounts: Any) -> str:
-    return accounts.create_token(EDITOR_NAME)  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def api_schema(app: Any, token: str) -> Any:
-    return schema_of(app, token)
+def api_schema(app: Any, editor_token: str) -> Any:
+    return schema_of(app, editor_token)
 
 
 api = schemathesis.pytest.from_fixture("api_schema").include(path_regex=CLAIMS_AND_REVISIONS)
@@ -32,5 +26,5 @@ api = schemathesis.pytest.from_fixture("api_schema").include(path_regex=CLAIMS_A
 
 @api.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi_document(case: Any, token: str, app: Any) -> None:
-    check(case, token, app)
+def test_api_conforms_to_its_openapi_document(case: Any, editor_token: str, app: Any) -> None:
+    check(case, editor_token, app)
