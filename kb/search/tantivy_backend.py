@@ -22,13 +22,12 @@ import json
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import tantivy
 from whoosh import qparser, query
@@ -49,6 +48,7 @@ from kb.search import (
 from kb.search.analysis import MARK, QuickAnalysis, query_language
 from kb.search.analysis import marked as with_language_mark
 from kb.search.documents import ClaimDocument, Linked
+from kb.search.kept import Kept
 from kb.search.state import RevisionState
 from kb.search.whoosh_backend import (
     COMMON_SHARE,
@@ -74,7 +74,6 @@ REBUILD_HEAP = 512 * 1024 * 1024  # one writer for the whole rebuild: fewer, lar
 WRITER_WAIT = 30.0
 FACET_BUCKETS = 100_000
 NEARLY_ALL = 0.95  # the share of claims in the language asked for, from which matching searches unfiltered first
-T = TypeVar("T")
 WORD_CACHE = 50_000  # words whose query terms are kept, per language (matching asks for the same ones often)
 RESULT_CACHE = 64  # whole answers kept per commit (a repeated page); 50 hits of a few kB each: a few MB at most
 COUNTS_CACHE = 1_024  # counts (total, facets, years) kept per commit, per query and filters
@@ -814,8 +813,8 @@ class _Reading:
         self.searcher = searcher
         self.frequencies: dict[str, int] = {}
         self._shares: dict[str, float] = {}
-        self.results: _Kept[SearchResult] = _Kept(RESULT_CACHE)  # whole answers, by request
-        self.counts: _Kept[_Counts] = _Kept(COUNTS_CACHE)  # by query and filters, whatever the page
+        self.results: Kept[SearchResult] = Kept(RESULT_CACHE)  # whole answers, by request
+        self.counts: Kept[_Counts] = Kept(COUNTS_CACHE)  # by query and filters, whatever the page
         self._deleted: bool | None = None  # whether deleted claims are still counted in the terms
 
     def whole_terms(self, facet: str) -> list[tuple[str, int]] | None:
@@ -881,33 +880,6 @@ class _Counts:
     years: list[tuple[str, int]] | None = None  # (year, hits), newest first
     # by the years that hold a deep page: (lowest rank, one past the highest, hits) of each month, newest first
     months: dict[tuple[str, ...], list[tuple[int, int, int]]] = field(default_factory=dict)
-
-
-class _Kept(Generic[T]):
-    """The last ``size`` values used, by key (thread-safe: a worker's threads share one searcher)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[Any, T] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> T | None:
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: T) -> T:
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-            return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
 
 
 def _described(parsed: query.Query | None, filters: Mapping[str, str]) -> str:

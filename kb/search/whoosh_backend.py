@@ -17,7 +17,7 @@ import html
 import logging
 import re
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -52,6 +52,7 @@ from kb.search import (
 from kb.search.analysis import QuickAnalysis, multilingual_analyzer, query_language
 from kb.search.analysis import marked as with_language_mark
 from kb.search.documents import ClaimDocument, Linked
+from kb.search.kept import Kept
 from kb.search.state import RevisionState
 
 log = logging.getLogger(__name__)
@@ -353,7 +354,7 @@ class WhooshIndex(RevisionState):
         self._facet_tables: dict[str, _FacetTable] = {}
         self._date_orders: dict[str, list[tuple[str, str, int]]] = {}
         # The answers to recent searches, valid until the index changes (the searcher is replaced).
-        self._results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._results: Kept[SearchResult] = Kept(RESULT_CACHE_SIZE)
 
     # --- state ------------------------------------------------------------------------------
 
@@ -502,11 +503,7 @@ class WhooshIndex(RevisionState):
                 result = self._run(searcher, parsed, text, request, page, per_page)
                 if result.total == 0 and parsed is not None and request.correct:
                     result = self._corrected(searcher, parsed, text, request, page, per_page) or result
-                self._results[key] = result
-                while len(self._results) > RESULT_CACHE_SIZE:
-                    self._results.popitem(last=False)
-            else:
-                self._results.move_to_end(key)
+                self._results.put(key, result)
         # A copy: callers add their notices and relabel facets.
         return replace(result, notices=[*notices, *result.notices], facets=dict(result.facets))
 
