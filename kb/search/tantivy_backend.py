@@ -505,20 +505,19 @@ class TantivyIndex(RevisionState):
         wanted = FACETS if request.facet_names is None else tuple(f for f in FACETS if f in request.facet_names)
         limit = request.facet_limit
         missing = [facet for facet in wanted if (facet, limit) not in counts.facets] if request.facets else []
-        if missing and not clauses:  # every claim: plain facets from the term dictionary when exact
-            whole = {facet: reading.whole_terms(facet) for facet in missing}
-            exact = {facet: terms for facet, terms in whole.items() if terms is not None}
-            if exact:
-                counted = {facet: _term_counts(facet, terms, limit) for facet, terms in exact.items()}
-                counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
-                missing = [facet for facet in missing if facet not in exact]
-        if missing:
-            counted, counts.total = self._facets(searcher, final, missing, limit, counts.total)
-            # A new dict: other threads may be reading the old one.
+        counted: dict[str, list[FacetCount]] = {}
+        for facet in missing if not clauses else ():  # every claim: from the term dictionary when exact
+            terms = reading.whole_terms(facet)
+            if terms is not None:
+                counted[facet] = _term_counts(facet, terms, limit)
+        if missing := [facet for facet in missing if facet not in counted]:
+            aggregated, counts.total = self._facets(searcher, final, missing, limit, counts.total)
+            counted.update(aggregated)
+        if counted:  # a new dict: other threads may be reading the old one
             counts.facets = {**counts.facets, **{(facet, limit): values for facet, values in counted.items()}}
         if by_date:
             if not clauses and counts.years is None and (years := reading.whole_terms("year")) is not None:
-                counts.years = sorted(((y, n) for y, n in years if y.isdigit()), key=lambda b: int(b[0]), reverse=True)
+                counts.years = _newest_years(years)
             newest, total = self._newest(searcher, final, offset, per_page, counts)
             hits = [hit_from_data(iri, data, marked, None, self._stem) for iri, data in newest]
         else:
@@ -593,28 +592,19 @@ class TantivyIndex(RevisionState):
             years = answer.get("years", {})
             if "all" in spec:
                 counts.total = int(answer.get("all", {}).get("value") or 0)
-            counts.years = sorted(
-                ((str(b["key"]), int(b["doc_count"])) for b in years.get("buckets", []) if str(b["key"]).isdigit()),
-                key=lambda bucket: int(bucket[0]),
-                reverse=True,
-            )
+            counts.years = _newest_years((str(b["key"]), int(b["doc_count"])) for b in years.get("buckets", []))
             if years.get("sum_other_doc_count") or years.get("doc_count_error_upper_bound"):
                 counts.years = []  # not exact: never narrowed
-        before, held = 0, list[str]()
-        for year, count in counts.years:
-            if before + count <= start and not held:
-                before += count
-                continue
-            held.append(year)
-            if before + sum(n for y, n in counts.years if y in held) >= end:
-                break
-        else:
+        covering = _covering([count for _, count in counts.years], start, end)
+        if covering is None:
             return final, 0  # the window reaches the undated claims (or no year holds it)
+        first, stop, before = covering
+        held = [year for year, _ in counts.years[first:stop]]
+        within = sum(count for _, count in counts.years[first:stop])
         years = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "year", year)) for year in held]
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, final), (tantivy.Occur.Must, tantivy.Query.boolean_query(years))]
         )
-        within = sum(count for year, count in counts.years if year in held)
         if within >= MONTHS_FROM:
             found = self._months_holding(searcher, final, narrowed, held, within, start - before, end - before, counts)
             if found is not None:
@@ -659,16 +649,11 @@ class TantivyIndex(RevisionState):
                 if sum(count for _, _, count in months) != within:
                     months = []  # not every hit in a month: never narrowed by them
             counts.months[key] = months
-        before, held = 0, list[tuple[int, int, int]]()
-        for month in months:
-            if before + month[2] <= start and not held:
-                before += month[2]
-                continue
-            held.append(month)
-            if before + sum(count for _, _, count in held) >= end:
-                break
-        else:
+        covering = _covering([count for _, _, count in months], start, end)
+        if covering is None:
             return None
+        first, stop, before = covering
+        held = months[first:stop]
         lowest, highest = min(low for low, _, _ in held), max(high for _, high, _ in held)
         return self._in_range(final, lowest, highest - 1), before
 
@@ -849,6 +834,28 @@ def _terms(field: str, limit: int | None) -> dict[str, Any]:
     if limit is None:
         return {"terms": {"field": field, "size": FACET_BUCKETS}}
     return {"terms": {"field": field, "size": 2 * limit + 10, "shard_size": FACET_BUCKETS}}
+
+
+def _newest_years(buckets: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The (year, hits) of ``buckets`` that are years, newest first."""
+    return sorted(((year, count) for year, count in buckets if year.isdigit()), key=lambda b: int(b[0]), reverse=True)
+
+
+def _covering(counts: list[int], start: int, end: int) -> tuple[int, int, int] | None:
+    """Of buckets of hits in newest-first order, counting ``counts`` hits each, the first and one past
+    the last that hold the hits ``start`` to ``end``, and how many hits come before the first; None
+    when the buckets end before ``end``."""
+    before, held, first = 0, 0, None
+    for number, count in enumerate(counts):
+        if first is None:
+            if before + count <= start:
+                before += count
+                continue
+            first = number
+        held += count
+        if before + held >= end:
+            return first, number + 1, before
+    return None
 
 
 def _term_counts(facet: str, terms: list[tuple[str, int]], limit: int | None) -> list[FacetCount]:
