@@ -63,14 +63,19 @@ class Wanted:
     claim: str
 
 
+def analysed(wanted: Wanted) -> tuple[str, matching.Analysed]:
+    """``wanted``'s language tag (detected when the record gives none) and its text as the rules read it."""
+    language = wanted.language or detect_or_default(wanted.text)
+    return language, matching.analyse(wanted.text, language, wanted.claimant, wanted.claimed)
+
+
 def best_same_claim(matcher: Matcher, wanted: Wanted, recent: RecentClaims | None = None) -> str | None:
     """The IRI of the claim ``wanted`` says the same as (``same_claim`` by the rules), or None.
 
     The best candidate of the index, and of ``recent`` when given: whichever scores higher.
     """
-    language = wanted.language or detect_or_default(wanted.text)
+    language, query = analysed(wanted)
     try:
-        query = matching.analyse(wanted.text, language, wanted.claimant, wanted.claimed)
         found = matcher.match(
             wanted.text,
             language=language,
@@ -363,8 +368,7 @@ def main(argv: list[str]) -> int:
         if kind == "keep":
             for wanted in records:
                 if wanted is not None:
-                    language = wanted.language or detect_or_default(wanted.text)
-                    recent.add(wanted.claim, matching.analyse(wanted.text, language, wanted.claimant, wanted.claimed))
+                    recent.add(wanted.claim, analysed(wanted)[1])
             continue
         found = [best_same_claim(matcher, wanted, recent) if wanted is not None else None for wanted in records]
         pickle.dump(found, sink, pickle.HIGHEST_PROTOCOL)
