@@ -27,13 +27,10 @@ import importlib
 import logging
 import pickle
 import queue
-import subprocess
 import sys
-import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from sys import intern
@@ -46,6 +43,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from claims.independence import NO_SUPPORT, SEVERAL_ORIGINS, SINGLE_ORIGIN, sides_of
 from claims.status import Stance
 from claims.vocab import CK, CK_IRI, OA, SCHEMA
+from kb.child import Child
 from kb.language import detect_or_default
 from kb.read import independence
 from kb.search.documents import ClaimDocument, Linked
@@ -186,60 +184,31 @@ class _Helper:
     never wrong)."""
 
     def __init__(self, path: Path, prepare: str | None) -> None:
-        # Its errors go to a file, not a pipe: a pipe nobody reads while it waits could fill up.
-        self.errors = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "kb.search.scan", str(path), prepare or ""],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-        )
-        self.closed = False
+        self.child = Child("kb.search.scan", str(path), prepare or "")
 
     def _failed(self, doing: str) -> None:
-        self.close(read_errors=False)
-        self.errors.seek(0)
-        errors = self.errors.read()[-500:].decode(errors="replace")
-        self.errors.close()
+        errors = self.child.stop()
         log.warning("search rebuild: the second process failed while %s (%s); doing it here", doing, errors)
 
     def send(self, claims: list[str], values: dict[str, Any], size: int) -> bool:
         """Hand it the claims and the values this process read, to build its batches of ``size``
         claims; False if it cannot."""
-        try:
-            pickle.dump((claims, values, size), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
-            self.process.stdin.close()  # type: ignore[union-attr]
-        except (OSError, ValueError):  # it is gone (a broken pipe)
-            self._failed("taking the values")
-            return False
-        return True
+        if self.child.send((claims, values, size), last=True):
+            return True
+        self._failed("taking the values")
+        return False
 
     def batch(self) -> tuple[bool, list[Any]] | None:
-        """Its next batch: (whether prepared, the documents); None if it failed (then it is closed)."""
-        try:
-            # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
-            found = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            found = None  # cut short
+        """Its next batch: (whether prepared, the documents); None if it failed (then it is stopped)."""
+        found = self.child.receive()
         if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], list)):
             self._failed("building documents")
             return None
         return bool(found[0]), found[1]
 
-    def close(self, *, read_errors: bool = True) -> None:
-        """Stop it if it still runs (all its output read, or this process failed), and close its pipes."""
-        if self.closed:
-            return
-        self.closed = True
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                with suppress(OSError):  # flushing what it will never read
-                    pipe.close()
-        if read_errors:
-            self.errors.close()
+    def close(self) -> None:
+        """Stop it if it still runs (all its output read, or this process failed)."""
+        self.child.stop()
 
 
 def _start_helper(path: Path | None, claims: int, prepare: str | None) -> _Helper | None:

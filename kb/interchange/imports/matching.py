@@ -25,20 +25,17 @@ import heapq
 import logging
 import math
 import pickle
-import select
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from claims import matching
+from kb.child import Child
 from kb.errors import KBError
 from kb.language import detect_or_default
 from kb.read.matching import Matcher
@@ -153,69 +150,34 @@ class RecentClaims:
 
 
 class _Helper:
-    """The second process, fed messages through its stdin and answering through its stdout.
-
-    It says ``READY`` once it has the index open; then each ``("match", chunk)`` gets a list of
-    answers and each ``("keep", records)`` none (records matched here while it started, which it
-    compares later records with)."""
+    """The second process (``kb.child.Child``). It says ``READY`` once it has the index open; then each
+    ``("match", chunk)`` gets a list of answers and each ``("keep", records)`` none (records matched
+    here while it started, which it compares later records with)."""
 
     def __init__(self, path: Path, backend: str, candidates: int) -> None:
-        # Its errors go to a file, not a pipe: a pipe nobody reads could fill up and stop it.
-        self.errors = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-            [sys.executable, "-m", "kb.interchange.imports.matching", str(path), backend, str(candidates)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-        )
+        self.child = Child("kb.interchange.imports.matching", str(path), backend, str(candidates))
         self.ready = False
 
     def is_ready(self, *, wait: bool = False) -> bool:
         """Whether it has said it is ready (without waiting for it, unless ``wait``); OSError if it failed."""
-        if not self.ready and (wait or select.select([self.process.stdout], [], [], 0)[0]):
-            self.ready = self._read() == READY
+        if not self.ready and (wait or self.child.has_output()):
+            self.ready = self.child.receive() == READY
             if not self.ready:
                 raise OSError("it did not start")
         return self.ready
 
     def send(self, kind: str, records: list[Wanted | None]) -> bool:
-        try:
-            stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]
-            pickle.dump((kind, records), stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            stdin.flush()
-        except (OSError, ValueError):  # it is gone (a broken pipe)
-            return False
-        return True
+        return self.child.send((kind, records))
 
     def receive(self, size: int) -> list[str | None] | None:
-        found = self._read()
+        found = self.child.receive()
         if not (isinstance(found, list) and len(found) == size):
             return None
         return found
 
-    def _read(self) -> object:
-        try:
-            # Our own child's output through a pipe only we hold: nothing untrusted is unpickled.
-            return pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301
-        except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return None
-
     def close(self) -> str:
-        """Stop it and return the end of what it wrote to stderr."""
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                with suppress(OSError):
-                    pipe.close()
-        if self.process.poll() is None:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.errors.seek(0)
-        said = self.errors.read()[-500:].decode(errors="replace")
-        self.errors.close()
-        return said
+        """Stop it (its input closed, it ends on its own) and return the end of what it wrote to stderr."""
+        return self.child.stop(wait=5)
 
 
 Chunk = list[tuple[Any, Wanted | None]]
