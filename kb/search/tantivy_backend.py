@@ -318,13 +318,13 @@ class TantivyIndex(RevisionState):
         if isinstance(node, query.Term):
             field, value = node.fieldname, str(node.text)
             if field in ("status", "type", "year", "language"):
-                return tantivy.Query.term_query(schema, field, value.lower())
+                return _term(schema, field, value.lower())
             if field in TEXT_FIELDS:
-                return tantivy.Query.term_query(schema, field, value)
+                return _term(schema, field, value)
         elif isinstance(node, query.Phrase) and node.fieldname in TEXT_FIELDS:
             words: list[str | tuple[int, str]] = [str(w) for w in node.words]
             if len(words) == 1:
-                return tantivy.Query.term_query(schema, node.fieldname, str(words[0]))
+                return _term(schema, node.fieldname, str(words[0]))
             return tantivy.Query.phrase_query(schema, node.fieldname, words, slop=max(0, node.slop - 1))
         elif isinstance(node, query.Every):
             return tantivy.Query.all_query()
@@ -352,10 +352,10 @@ class TantivyIndex(RevisionState):
                 continue
             if facet in PLAIN_FACETS:
                 clauses.append(
-                    tantivy.Query.term_query(self.schema, facet, value.lower() if facet == "language" else value)
+                    _term(self.schema, facet, value.lower() if facet == "language" else value)
                 )
             elif facet in LABELLED:
-                clauses.append(tantivy.Query.term_query(self.schema, f"k_{facet}", value))
+                clauses.append(_term(self.schema, f"k_{facet}", value))
         return clauses
 
     def _query_terms(self, language: str, words: Iterable[str]) -> list[str]:
@@ -414,7 +414,7 @@ class TantivyIndex(RevisionState):
         kept = [t for t in by_rarity if frequencies[t] <= COMMON_SHARE * total]
         terms = kept if len(kept) >= MIN_TERMS else by_rarity[:MIN_TERMS]
         words = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "content", term)) for term in terms]
+            [(tantivy.Occur.Should, _term(self.schema, "content", term)) for term in terms]
         )
         filters = self._filters(request.filters)
         language = (request.filters.get("language") or "").lower()
@@ -601,7 +601,7 @@ class TantivyIndex(RevisionState):
         first, stop, before = covering
         held = [year for year, _ in counts.years[first:stop]]
         within = sum(count for _, count in counts.years[first:stop])
-        years = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "year", year)) for year in held]
+        years = [(tantivy.Occur.Should, _term(self.schema, "year", year)) for year in held]
         narrowed = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, final), (tantivy.Occur.Must, tantivy.Query.boolean_query(years))]
         )
@@ -825,6 +825,16 @@ class _Reading:
             counted = self.searcher.doc_freq("language", language)
             self._shares[language] = counted / max(1, self.searcher.num_docs)
         return self._shares[language]
+
+
+def _term(schema: tantivy.Schema, field: str, value: str) -> tantivy.Query:
+    """A query for the documents whose ``field`` holds the term ``value``, scored by its frequency.
+
+    Tantivy's term query reads the term's positions by default, which only a phrase needs: reading
+    them cost a million-claim index's claim pages a seventh of their memory-mapped pages (57 MB of
+    the positions file after 300 pages) and every search their reads.
+    """
+    return tantivy.Query.term_query(schema, field, value, index_option="freq")
 
 
 def _terms(field: str, limit: int | None) -> dict[str, Any]:
