@@ -44,7 +44,13 @@ def export(data_dir: Path, dump_format: str, output: Path | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @data_dir_option
 @click.option("--format", "rdf_format", default=None, help="trig, nquads, jsonld or turtle; guessed from the name.")
-def restore(file: Path, data_dir: Path, rdf_format: str | None) -> None:
+@click.option(
+    "--index/--no-index",
+    default=True,
+    help="Build the search index after restoring (the default). With --no-index, run `claimkb reindex` "
+    "before serving: the site's first start would otherwise build it (minutes at a million claims).",
+)
+def restore(file: Path, data_dir: Path, rdf_format: str | None, index: bool) -> None:
     """Restore a dump made by `claimkb export` into an EMPTY knowledge base, history included."""
     kb = open_kb(data_dir)
     try:
@@ -52,6 +58,9 @@ def restore(file: Path, data_dir: Path, rdf_format: str | None) -> None:
         click.echo(f"Restored {count} quads from {file}.")
         # The one full due check, here rather than on the first start (seconds at a million claims).
         kb.mark_due_predictions_on_start(data_dir)
-        bring_index_up_to_date(kb, data_dir)
+        if index:
+            bring_index_up_to_date(kb, data_dir)
+        else:
+            click.echo("Search index not built: run `claimkb reindex` before serving.", err=True)
     finally:
         kb.close()

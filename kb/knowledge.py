@@ -381,13 +381,14 @@ class KnowledgeBase:
         if (iri, SCHEMA.headline, None) not in graph:
             raise NotFound(f"There is no source called “{slug}”.")
         seen: dict[tuple[URIRef, str], tuple[ClaimSummary, str, str | None]] = {}
-        for row in self.store.select(queries.CLAIMS_CITING_SOURCE, {"source": iri}):
-            summary = pages.summary_from_row(row)
-            key = (summary.iri, str(row["how"]))
-            exact = str(row["exact"]) if row.get("exact") else None
-            if key not in seen or (exact and not seen[key][2]):
-                seen[key] = (summary, str(row["how"]), exact)
-        return pages.source_page(graph, iri, list(seen.values()))
+        for how, query in queries.CLAIMS_CITING_SOURCE.items():
+            for row in self.store.select(query, {"source": iri}):
+                summary = pages.summary_from_row(row)
+                exact = str(row["exact"]) if row.get("exact") else None
+                if (summary.iri, how) not in seen or (exact and not seen[summary.iri, how][2]):
+                    seen[summary.iri, how] = (summary, how, exact)
+        cited = sorted(seen.values(), key=lambda item: str(item[0].slug))  # by slug, as one query ordered them
+        return pages.source_page(graph, iri, cited)
 
     def entity_page(self, slug: str) -> EntityPage:
         """The entity and its claim and source lists, cached until the next revision (at 10k claims a
@@ -400,8 +401,8 @@ class KnowledgeBase:
         if (iri, SCHEMA.name, None) not in graph:
             raise NotFound(f"There is no entity called “{slug}”.")
         groups: dict[str, list[ClaimSummary]] = {"by": [], "about": [], "actor": []}
-        for row in self.store.select(queries.CLAIMS_OF_ENTITY, {"entity": iri}):
-            groups[str(row["role"])].append(pages.summary_from_row(row))
+        for role, query in queries.CLAIMS_OF_ENTITY.items():
+            groups[role] = [pages.summary_from_row(row) for row in self.store.select(query, {"entity": iri})]
         published = [
             (URIRef(str(r["source"])), str(r["slug"]), str(r["headline"]), pages.py(r.get("date")))
             for r in self.store.select(queries.SOURCES_OF_PUBLISHER, {"entity": iri})

@@ -251,33 +251,43 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 }
 """
 
-CLAIMS_CITING_SOURCE = """
-SELECT DISTINCT ?source ?claim ?slug ?name ?text ?status ?how ?exact WHERE {
-  {
-    ?claim ck:quote ?q . ?q oa:hasSource ?source ; oa:hasSelector/oa:exact ?exact . BIND("quoted" AS ?how)
-  } UNION {
-    ?claim schema:appearance|schema:firstAppearance ?source . BIND("appeared" AS ?how)
-  } UNION {
-    ?claim ck:evidence ?event . ?event ck:source ?source . BIND("evidence" AS ?how)
-    OPTIONAL { ?event ck:quote/oa:hasSelector/oa:exact ?exact }
-  }
+# A claim as lists show it; the claims joined from an entity or a source, one way per query: the ways
+# as branches of one UNION, joined with this, made Oxigraph read every claim's authors, topics, quotes
+# or evidence first (a source's page 41 s and an entity's 45 s at a million claims, against 5 and 30 ms).
+_CLAIM_SUMMARY = """
   ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
   OPTIONAL { ?claim schema:name ?name }
   OPTIONAL { ?claim ck:status ?status }
-} ORDER BY ?slug
 """
 
-CLAIMS_OF_ENTITY = """
-SELECT DISTINCT ?entity ?claim ?slug ?name ?text ?status ?role WHERE {
-  { ?claim schema:author ?entity . BIND("by" AS ?role) }
-  UNION { ?claim schema:about ?entity . BIND("about" AS ?role) }
-  UNION { ?claim ck:evidence/ck:actor ?entity . BIND("actor" AS ?role) }
-  ?claim a schema:Claim ; ck:slug ?slug ; schema:text ?text .
-  OPTIONAL { ?claim schema:name ?name }
-  OPTIONAL { ?claim ck:status ?status }
-  FILTER NOT EXISTS { ?claim ck:retracted true }
-} ORDER BY ?role ?slug
-"""
+# How each claim cites ?source: quoted from it, appeared in it, or evidence from it (with its quote;
+# the OPTIONAL right after the event, or Oxigraph reads every event's quote first).
+CLAIMS_CITING_SOURCE = {
+    "quoted": f"""
+SELECT DISTINCT ?claim ?slug ?name ?text ?status ?exact WHERE {{
+  ?q oa:hasSource ?source ; oa:hasSelector/oa:exact ?exact . ?claim ck:quote ?q .{_CLAIM_SUMMARY}}}""",
+    "appeared": f"""
+SELECT DISTINCT ?claim ?slug ?name ?text ?status WHERE {{
+  ?claim schema:appearance|schema:firstAppearance ?source .{_CLAIM_SUMMARY}}}""",
+    "evidence": f"""
+SELECT DISTINCT ?claim ?slug ?name ?text ?status ?exact WHERE {{
+  ?event ck:source ?source .
+  OPTIONAL {{ ?event ck:quote/oa:hasSelector/oa:exact ?exact }}
+  ?claim ck:evidence ?event .{_CLAIM_SUMMARY}}}""",
+}
+
+# The claims by ?entity, about it, and with it as an actor in their evidence; retracted ones left out.
+CLAIMS_OF_ENTITY = {
+    role: f"""
+SELECT DISTINCT ?claim ?slug ?name ?text ?status WHERE {{
+  {pattern} .{_CLAIM_SUMMARY}  FILTER NOT EXISTS {{ ?claim ck:retracted true }}
+}} ORDER BY ?slug"""
+    for role, pattern in (
+        ("by", "?claim schema:author ?entity"),
+        ("about", "?claim schema:about ?entity"),
+        ("actor", "?event ck:actor ?entity . ?claim ck:evidence ?event"),
+    )
+}
 
 SOURCES_OF_PUBLISHER = """
 SELECT ?entity ?source ?slug ?headline ?date WHERE {
@@ -673,17 +683,16 @@ SELECT DISTINCT ?claim ?source ?parent ?slug ?headline ?publisherName WHERE {
 }
 """
 
-# The claims resting on ?source through any derivation chain: a change to its derivation can change
-# their origins, however far down the chain they cite it.
-CLAIMS_RESTING_ON_SOURCE = """
-SELECT DISTINCT ?source ?claim WHERE {
-  ?start prov:wasDerivedFrom* ?source .
-  { ?claim schema:appearance|schema:firstAppearance ?start }
-  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?start }
-  UNION { ?claim ck:evidence ?event . ?event ck:source ?start }
-  ?claim a schema:Claim .
-}
-"""
+# A change to ?source's derivation can change the origins of every claim resting on it, however far
+# down the chain they cite it: the sources derived from it (itself included), then the claims citing
+# each, one way per query. The three ways as one UNION joined with the claims made Oxigraph read every
+# claim's quotes and evidence: 13 s a source at a million claims, against about a millisecond.
+SOURCES_DERIVED_FROM = "SELECT DISTINCT ?start WHERE { ?start prov:wasDerivedFrom* ?source }"
+CLAIMS_ON_SOURCE = (
+    "SELECT DISTINCT ?claim WHERE { ?claim schema:appearance|schema:firstAppearance ?start . ?claim a schema:Claim }",
+    "SELECT DISTINCT ?claim WHERE { ?quote oa:hasSource ?start . ?claim ck:quote ?quote . ?claim a schema:Claim }",
+    "SELECT DISTINCT ?claim WHERE { ?event ck:source ?start . ?claim ck:evidence ?event . ?claim a schema:Claim }",
+)
 
 # --- scorecards and quote drift --------------------------------------------------------------------
 

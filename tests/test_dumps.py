@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from claims.vocab import SCHEMA
 from commands import main
 from kb.knowledge import KnowledgeBase
 
@@ -53,6 +54,23 @@ def test_round_trip_is_isomorphic(seeded: Path, tmp_path: Path, fmt: str, rdflib
     assert any(name.endswith("/revisions/1/added") for name in before)
     for name, graph in before.items():
         assert isomorphic(graph, after[name]), name
+
+
+def test_restore_without_the_index_leaves_it_to_reindex(seeded: Path, tmp_path: Path) -> None:
+    from kb.search.service import index_dir
+
+    dump = tmp_path / "d.nq"
+    assert _cli("export", "--data-dir", str(seeded), "--format", "nquads", "--output", str(dump))[0] == 0
+    restored = tmp_path / "restored"
+    code, output = _cli("restore", str(dump), "--data-dir", str(restored), "--no-index")
+    assert code == 0, output
+    assert "claimkb reindex" in output and "Search index up to date" not in output
+    index = index_dir(restored.resolve(), "whoosh")
+    assert not index.exists()
+    code, output = _cli("reindex", "--data-dir", str(restored))
+    assert code == 0, output
+    claims = set(_dataset(dump, "nquads").default_graph.subjects(RDF.type, SCHEMA.Claim))
+    assert claims and index.is_dir() and f"Indexed {len(claims)} claims" in output
 
 
 def test_turtle_holds_the_default_graph_only(seeded: Path, tmp_path: Path) -> None:

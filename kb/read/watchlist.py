@@ -92,8 +92,12 @@ def watched_claims(kb: KnowledgeBase, followed: list[Followed]) -> dict[URIRef, 
         if item.kind == "claim":
             found = [kb.iris.claim(item.slug)]
         elif item.kind == "entity":
-            rows = kb.store.select(queries.CLAIMS_OF_ENTITY, {"entity": kb.iris.entity(item.slug)})
-            found = [URIRef(str(r["claim"])) for r in rows if str(r["role"]) in ("by", "about")]
+            entity = {"entity": kb.iris.entity(item.slug)}
+            found = [
+                URIRef(str(r["claim"]))
+                for role in ("by", "about")
+                for r in kb.store.select(queries.CLAIMS_OF_ENTITY[role], entity)
+            ]
         else:
             rows = kb.store.select(queries.CLAIMS_IN_TOPIC, {"topic": kb.iris.topic(item.slug)})
             found = [URIRef(str(r["claim"])) for r in rows]

@@ -200,8 +200,7 @@ class SearchService:
                 claims.add(resource)
             elif kind_slug and kind_slug[0] == "sources":
                 frontier.add(resource)
-                resting = self.kb.store.select(queries.CLAIMS_RESTING_ON_SOURCE, {"source": URIRef(resource)})
-                claims |= {str(row["claim"]) for row in resting}
+                claims |= self._claims_resting_on(URIRef(resource))
             elif not (kind_slug and kind_slug[0] in ("revisions", "agents")):
                 frontier.add(resource)
         seen = set(frontier)
@@ -218,6 +217,17 @@ class SearchService:
             seen |= reached
             frontier = reached
         return claims
+
+    def _claims_resting_on(self, source: URIRef) -> set[str]:
+        """The claims citing ``source`` or any source derived from it, however far down the chain."""
+        store = self.kb.store
+        starts = {source} | {row["start"] for row in store.select(queries.SOURCES_DERIVED_FROM, {"source": source})}
+        return {
+            str(row["claim"])
+            for start in starts
+            for query in queries.CLAIMS_ON_SOURCE
+            for row in store.select(query, {"start": start})
+        }
 
     def rebuild(self, progress: ProgressWrapper | None = None) -> int:
         """Index every claim afresh from the store; returns how many claims were indexed."""

@@ -351,9 +351,7 @@ class TantivyIndex(RevisionState):
             if not value:
                 continue
             if facet in PLAIN_FACETS:
-                clauses.append(
-                    _term(self.schema, facet, value.lower() if facet == "language" else value)
-                )
+                clauses.append(_term(self.schema, facet, value.lower() if facet == "language" else value))
             elif facet in LABELLED:
                 clauses.append(_term(self.schema, f"k_{facet}", value))
         return clauses
