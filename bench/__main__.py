@@ -128,6 +128,9 @@ def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int]
     client = app.test_client()
     rng = random.Random(seed)
     slugs = [f"claim-{rng.randrange(claims)}" for _ in range(10_000)]
+    # A source's and an entity's page, a different one each time (as bench.synthetic names them).
+    sources = [f"source-{rng.randrange(max(10, claims // 4))}" for _ in range(10_000)]
+    entities = [f"entity-{rng.randrange(max(20, claims // 200))}" for _ in range(10_000)]
     forget = getattr(getattr(app.extensions.get("claimkb.search"), "index", None), "clear_cache", None)
 
     def afresh(url: str) -> None:
@@ -152,6 +155,8 @@ def page_actions(app: Flask, claims: int, seed: int) -> dict[str, Callable[[int]
         "listing (status filter, deep page)": lambda i: get_ok(client, deep_supported),
         "listing (deep page)": lambda i: get_ok(client, deep_all),
         "home page": lambda i: get_ok(client, "/"),
+        "source page": lambda i: get_ok(client, f"/sources/{sources[i]}"),
+        "entity page": lambda i: get_ok(client, f"/entities/{entities[i]}"),
         "search with facets": lambda i: get_ok(client, f"/search?q={SEARCH_WORDS[i % len(SEARCH_WORDS)]}"),
         "search with facets (rare word)": lambda i: get_ok(client, f"/search?q={rare[i % len(rare)]}"),
         "search with facets (not kept)": lambda i: afresh(f"/search?q={SEARCH_WORDS[i % len(SEARCH_WORDS)]}"),
