@@ -688,11 +688,14 @@ SELECT DISTINCT ?claim ?source ?parent ?slug ?headline ?publisherName WHERE {
 # each, one way per query. The three ways as one UNION joined with the claims made Oxigraph read every
 # claim's quotes and evidence: 13 s a source at a million claims, against about a millisecond.
 SOURCES_DERIVED_FROM = "SELECT DISTINCT ?start WHERE { ?start prov:wasDerivedFrom* ?source }"
-CLAIMS_ON_SOURCE = (
-    "SELECT DISTINCT ?claim WHERE { ?claim schema:appearance|schema:firstAppearance ?start . ?claim a schema:Claim }",
-    "SELECT DISTINCT ?claim WHERE { ?quote oa:hasSource ?start . ?claim ck:quote ?quote . ?claim a schema:Claim }",
-    "SELECT DISTINCT ?claim WHERE { ?event ck:source ?start . ?claim ck:evidence ?event . ?claim a schema:Claim }",
-)
+CLAIMS_ON_SOURCE = {
+    way: f"SELECT DISTINCT ?claim WHERE {{ {pattern} . ?claim a schema:Claim }}"
+    for way, pattern in (
+        ("appeared", "?claim schema:appearance|schema:firstAppearance ?start"),
+        ("quoted", "?quote oa:hasSource ?start . ?claim ck:quote ?quote"),
+        ("evidence", "?event ck:source ?start . ?claim ck:evidence ?event"),
+    )
+}
 
 # --- scorecards and quote drift --------------------------------------------------------------------
 

@@ -225,7 +225,7 @@ class SearchService:
         return {
             str(row["claim"])
             for start in starts
-            for query in queries.CLAIMS_ON_SOURCE
+            for query in queries.CLAIMS_ON_SOURCE.values()
             for row in store.select(query, {"start": start})
         }
 
