@@ -18,7 +18,7 @@ from claims.vocab import CK, SCHEMA
 from kb import queries
 from kb.errors import KBError, NotFound
 from kb.read import independence, pages
-from kb.read.neighbourhood import claim_neighbourhood
+from kb.read.neighbourhood import claim_neighbourhood, source_neighbourhood
 from kb.read.pages import ClaimPage, ClaimSummary, EntityPage, RevisionSummary, SourcePage
 from kb.store import Store, open_store
 from kb.store.cache import RevisionCache
@@ -377,7 +377,7 @@ class KnowledgeBase:
 
     def source_page(self, slug: str) -> SourcePage:
         iri = self.iris.source(slug)
-        graph = self.store.construct(queries.SOURCE_NEIGHBOURHOOD, {"source": iri})
+        graph = source_neighbourhood(self.store, iri)
         if (iri, SCHEMA.headline, None) not in graph:
             raise NotFound(f"There is no source called “{slug}”.")
         seen: dict[tuple[URIRef, str], tuple[ClaimSummary, str, str | None]] = {}

@@ -242,14 +242,16 @@ SELECT ?resource ?rev ?n ?time ?agent ?reason WHERE {
 
 # --- sources and entities ----------------------------------------------------------------------------
 
-SOURCE_NEIGHBOURHOOD = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { ?source ?p ?o . BIND(?source AS ?s) }
-  UNION { ?source prov:wasDerivedFrom+ ?s . ?s ?p ?o }
-  UNION { ?s prov:wasDerivedFrom+ ?source . ?s ?p ?o }
-  UNION { ?source (prov:wasDerivedFrom|^prov:wasDerivedFrom)*/schema:publisher ?s . ?s ?p ?o }
+# A source's page: what it says, the sources up and down its derivation chain, and their publishers,
+# one part per query (as one UNION, 5.9 s at a million claims; as four, a few milliseconds).
+SOURCE_NEIGHBOURHOOD = {
+    "itself": "CONSTRUCT { ?source ?p ?o } WHERE { ?source ?p ?o }",
+    "derived from": "CONSTRUCT { ?s ?p ?o } WHERE { ?source prov:wasDerivedFrom+ ?s . ?s ?p ?o }",
+    "derived into": "CONSTRUCT { ?s ?p ?o } WHERE { ?s prov:wasDerivedFrom+ ?source . ?s ?p ?o }",
+    "publishers": """CONSTRUCT { ?s ?p ?o } WHERE {
+  ?source (prov:wasDerivedFrom|^prov:wasDerivedFrom)*/schema:publisher ?s . ?s ?p ?o
+}""",
 }
-"""
 
 # A claim as lists show it; the claims joined from an entity or a source, one way per query: the ways
 # as branches of one UNION, joined with this, made Oxigraph read every claim's authors, topics, quotes

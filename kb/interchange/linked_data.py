@@ -10,7 +10,7 @@ from claims.vocab import CK_IRI, PREFIXES
 from kb import queries
 from kb.errors import NotFound
 from kb.knowledge import KnowledgeBase
-from kb.read.neighbourhood import claim_neighbourhood
+from kb.read.neighbourhood import claim_neighbourhood, source_neighbourhood
 from kb.sparql.formats import Format
 
 # The kinds of resource that answer with RDF, by the first segment of their path.
@@ -34,7 +34,7 @@ def describe(kb: KnowledgeBase, kind: str, slug: str) -> Graph:
     if kind == "claims":
         graph = claim_neighbourhood(kb.store, iri)
     elif kind == "sources":
-        graph = kb.store.construct(queries.SOURCE_NEIGHBOURHOOD, {"source": iri})
+        graph = source_neighbourhood(kb.store, iri)
     else:
         graph = kb.store.construct(queries.RESOURCE_DESCRIPTION, {"resource": iri})
     if (iri, None, None) not in graph:

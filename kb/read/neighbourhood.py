@@ -1,4 +1,4 @@
-"""A claim's neighbourhood: everything its page (and its linked-data document) shows, as one graph.
+"""A claim's neighbourhood (and a source's): what its page and linked-data document show, as one graph.
 
 ``queries.CLAIM_NEIGHBOURHOOD`` says what it holds, as one SPARQL CONSTRUCT: the claim's own triples,
 the claims naming it the same claim, its evidence events, quotes and their selectors, the sources
@@ -34,6 +34,15 @@ def claim_neighbourhood(store: Store, claim: URIRef) -> Graph:
     if isinstance(store, OxigraphStore):
         return walk(store, claim)
     return store.construct(queries.CLAIM_NEIGHBOURHOOD, {"claim": claim})
+
+
+def source_neighbourhood(store: Store, source: URIRef) -> Graph:
+    """What a source's page (and its linked-data document) shows: the parts of
+    ``queries.SOURCE_NEIGHBOURHOOD``, each its own query."""
+    graph = new_graph()
+    for query in queries.SOURCE_NEIGHBOURHOOD.values():
+        graph += store.construct(query, {"source": source})
+    return graph
 
 
 def walk(store: OxigraphStore, claim: URIRef) -> Graph:
