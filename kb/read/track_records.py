@@ -9,7 +9,7 @@ publisher's own reports from its repeats are in ``claims.track_record``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,9 +170,15 @@ class TrackRecords:
                 _count(record, _status(row["status"]), _notation(row["type"]), int(row["n"]))
             return record
         if role == PUBLISHER and as_of is None:
-            # So is a publisher's, with the (few) repeated claims moved out of "reported first".
-            for row in self.kb.store.select_values(queries.TRACK_PUBLISHER_COUNTS, {"publisher": entity.iri}):
-                _count(record, _status(row["status"]), _notation(row["type"]), int(row["n"]), ORIGIN)
+            # A publisher's from its claims' statuses, with the (few) repeated ones moved out of
+            # "reported first".
+            counted = Counter(
+                (row["status"], row["type"])
+                for row in {str(row["claim"]): row for row in self._publisher_rows(entity.iri)}.values()
+                if row.get("status")
+            )
+            for (status, claim_type), n in counted.items():
+                _count(record, _status(status), _notation(claim_type), n, ORIGIN)
             _move_repeated({str(entity.iri): record}, self._repeated_rows())
             return record
         for claim in self.claims(slug, role, as_of):
@@ -192,7 +198,7 @@ class TrackRecords:
             rows = self.kb.store.select_values(queries.TRACK_CLAIMANT_CLAIMS, {"claimant": entity.iri})
             reports: dict[str, str | None] = {str(r["claim"]): None for r in rows}
         else:
-            rows = self.kb.store.select_values(queries.TRACK_PUBLISHER_CLAIMS, {"publisher": entity.iri})
+            rows = self._publisher_rows(entity.iri)
             repeated = self._repeated()
             reports = {
                 str(r["claim"]): REPEATED if (str(entity.iri), str(r["claim"])) in repeated else ORIGIN for r in rows
@@ -211,6 +217,14 @@ class TrackRecords:
             summary = _summary(row, status)
             seen[iri] = TrackedClaim(summary, status, _notation(row.get("type")), reports.get(iri))
         return sorted(seen.values(), key=lambda c: (c.summary.claimed_on or date.min, c.summary.slug), reverse=True)
+
+    def _publisher_rows(self, publisher: URIRef) -> list[ValueRow]:
+        """The claims of one publisher (a claim found both ways twice)."""
+        return [
+            row
+            for query in queries.TRACK_PUBLISHER_CLAIMS_OF.values()
+            for row in self.kb.store.select_values(query, {"publisher": publisher})
+        ]
 
     def claims_behind(
         self,
