@@ -669,14 +669,19 @@ SELECT ?claim ?source ?role ?stance ?date WHERE {
 }
 """
 
-# The derivation chains of those sources: each source on them (the claim's own ones included), what
-# it derives from, and how to name it.
-INDEPENDENCE_CHAINS = """
-SELECT DISTINCT ?claim ?source ?parent ?slug ?headline ?publisherName WHERE {
+# The derivation chains of those sources: the sources a claim cites (?claim bound), then from each
+# (?start bound) every source on its chain (itself included), what it derives from, and how to name
+# it. As one query, rdflib's engine (the naive design of bench/) took minutes a claim at 1k claims.
+INDEPENDENCE_STARTS = """
+SELECT DISTINCT ?start WHERE {
   ?claim a schema:Claim .
   { ?claim schema:appearance|schema:firstAppearance ?start }
   UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?start }
   UNION { ?claim ck:evidence ?event . ?event ck:source ?start }
+}
+"""
+INDEPENDENCE_CHAIN = """
+SELECT DISTINCT ?source ?parent ?slug ?headline ?publisherName WHERE {
   ?start prov:wasDerivedFrom* ?source .
   OPTIONAL { ?source prov:wasDerivedFrom ?parent }
   OPTIONAL { ?source ck:slug ?slug }

@@ -20,7 +20,7 @@ from claims.status import Stance
 from claims.vocab import CK, CK_IRI, DCTERMS, OA, PROV, SCHEMA
 from kb import queries
 from kb.read.pages import SourceName
-from kb.store import Row
+from kb.store import Row, Store
 
 if TYPE_CHECKING:
     from kb.knowledge import KnowledgeBase
@@ -80,6 +80,16 @@ def from_rows(
     return independence(support, denial, links)
 
 
+def chain_rows(store: Store, claim: URIRef) -> list[Row]:
+    """The derivation chains of the sources ``claim`` cites: a row per source on them (its own ones
+    included), with what it derives from and how to name it."""
+    return [
+        row
+        for start in store.select(queries.INDEPENDENCE_STARTS, {"claim": claim})
+        for row in store.select(queries.INDEPENDENCE_CHAIN, {"start": start["start"]})
+    ]
+
+
 def claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None = None) -> ClaimIndependence:
     """The independence of ``claim`` as its page shows it (cached until the next revision)."""
     return kb.cache.get(("independence", claim, as_of), lambda: _claim_independence(kb, claim, as_of))
@@ -87,7 +97,7 @@ def claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None = No
 
 def _claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None) -> ClaimIndependence:
     rows = kb.store.select(queries.INDEPENDENCE_SOURCES, {"claim": claim})
-    chains = kb.store.select(queries.INDEPENDENCE_CHAINS, {"claim": claim})
+    chains = chain_rows(kb.store, claim)
     names: dict[URIRef, SourceName] = {}
     for row in sorted(chains, key=lambda r: (str(r.get("headline", "")), str(r.get("publisherName", "")))):
         iri = URIRef(str(row["source"]))
@@ -106,7 +116,7 @@ def from_neighbourhood(graph: Graph, claim: URIRef, as_of: date | None = None) -
     which holds its sources' own triples and their publishers' names), with no query of its own; None
     when one of its sources derives from another one: the chains then leave the graph, and
     ``claim_independence`` asks the store. The rows built here are those ``INDEPENDENCE_SOURCES`` and
-    ``INDEPENDENCE_CHAINS`` answer for such a claim.
+    ``chain_rows`` answer for such a claim.
     """
     rows: list[Row] = []
     starts: list[URIRef] = []

@@ -170,7 +170,7 @@ class DocumentBuilder:
             return independence.derivation_links(self.store.select(queries.DERIVATION_LINKS))
         rows: list[Row] = []
         for claim in claims:
-            rows.extend(self.store.select(queries.INDEPENDENCE_CHAINS, {"claim": URIRef(claim)}))
+            rows.extend(independence.chain_rows(self.store, URIRef(claim)))
         return independence.derivation_links(rows)
 
 
