@@ -253,6 +253,20 @@ SOURCE_NEIGHBOURHOOD = {
 }""",
 }
 
+
+# The ways a claim cites a source: it appeared in the source, is quoted from it, or has evidence from
+# it. Every query below that goes from a claim to its sources, or from a source to its claims, is built
+# from these patterns (with the source's variable named as the query needs), so a new way is added here.
+def _cites(way: str, source: str = "?source") -> str:
+    return {
+        "appeared": f"?claim schema:appearance|schema:firstAppearance {source}",
+        "quoted": f"?quote oa:hasSource {source} . ?claim ck:quote ?quote",
+        "evidence": f"?event ck:source {source} . ?claim ck:evidence ?event",
+    }[way]
+
+
+_WAYS_OF_CITING = ("appeared", "quoted", "evidence")
+
 # A claim as lists show it; the claims joined from an entity or a source, one way per query: the ways
 # as branches of one UNION, joined with this, made Oxigraph read every claim's authors, topics, quotes
 # or evidence first (a source's page 41 s and an entity's 45 s at a million claims, against 5 and 30 ms).
@@ -262,20 +276,18 @@ _CLAIM_SUMMARY = """
   OPTIONAL { ?claim ck:status ?status }
 """
 
-# How each claim cites ?source: quoted from it, appeared in it, or evidence from it (with its quote;
-# the OPTIONAL right after the event, or Oxigraph reads every event's quote first).
+# How each claim cites ?source, with the quote where there is one (the evidence's OPTIONAL before the
+# claim's details, or Oxigraph reads every event's quote first).
+_QUOTE_OF = {
+    "appeared": "",
+    "quoted": " . ?quote oa:hasSelector/oa:exact ?exact",
+    "evidence": " . OPTIONAL { ?event ck:quote/oa:hasSelector/oa:exact ?exact }",
+}
 CLAIMS_CITING_SOURCE = {
-    "quoted": f"""
-SELECT DISTINCT ?claim ?slug ?name ?text ?status ?exact WHERE {{
-  ?q oa:hasSource ?source ; oa:hasSelector/oa:exact ?exact . ?claim ck:quote ?q .{_CLAIM_SUMMARY}}}""",
-    "appeared": f"""
-SELECT DISTINCT ?claim ?slug ?name ?text ?status WHERE {{
-  ?claim schema:appearance|schema:firstAppearance ?source .{_CLAIM_SUMMARY}}}""",
-    "evidence": f"""
-SELECT DISTINCT ?claim ?slug ?name ?text ?status ?exact WHERE {{
-  ?event ck:source ?source .
-  OPTIONAL {{ ?event ck:quote/oa:hasSelector/oa:exact ?exact }}
-  ?claim ck:evidence ?event .{_CLAIM_SUMMARY}}}""",
+    way: f"""
+SELECT DISTINCT ?claim ?slug ?name ?text ?status{" ?exact" if _QUOTE_OF[way] else ""} WHERE {{
+  {_cites(way)}{_QUOTE_OF[way]} .{_CLAIM_SUMMARY}}}"""
+    for way in ("quoted", "appeared", "evidence")
 }
 
 # The claims by ?entity, about it, and with it as an actor in their evidence; retracted ones left out.
@@ -672,13 +684,11 @@ SELECT ?claim ?source ?role ?stance ?date WHERE {
 # The derivation chains of those sources: the sources a claim cites (?claim bound), then from each
 # (?start bound) every source on its chain (itself included), what it derives from, and how to name
 # it. As one query, rdflib's engine (the naive design of bench/) took minutes a claim at 1k claims.
-INDEPENDENCE_STARTS = """
-SELECT DISTINCT ?start WHERE {
+INDEPENDENCE_STARTS = f"""
+SELECT DISTINCT ?start WHERE {{
   ?claim a schema:Claim .
-  { ?claim schema:appearance|schema:firstAppearance ?start }
-  UNION { ?claim ck:quote ?quote . ?quote oa:hasSource ?start }
-  UNION { ?claim ck:evidence ?event . ?event ck:source ?start }
-}
+  {" UNION ".join("{ " + _cites(way, "?start") + " }" for way in _WAYS_OF_CITING)}
+}}
 """
 INDEPENDENCE_CHAIN = """
 SELECT DISTINCT ?source ?parent ?slug ?headline ?publisherName WHERE {
@@ -696,12 +706,8 @@ SELECT DISTINCT ?source ?parent ?slug ?headline ?publisherName WHERE {
 # claim's quotes and evidence: 13 s a source at a million claims, against about a millisecond.
 SOURCES_DERIVED_FROM = "SELECT DISTINCT ?start WHERE { ?start prov:wasDerivedFrom* ?source }"
 CLAIMS_ON_SOURCE = {
-    way: f"SELECT DISTINCT ?claim WHERE {{ {pattern} . ?claim a schema:Claim }}"
-    for way, pattern in (
-        ("appeared", "?claim schema:appearance|schema:firstAppearance ?start"),
-        ("quoted", "?quote oa:hasSource ?start . ?claim ck:quote ?quote"),
-        ("evidence", "?event ck:source ?start . ?claim ck:evidence ?event"),
-    )
+    way: f"SELECT DISTINCT ?claim WHERE {{ {_cites(way, '?start')} . ?claim a schema:Claim }}"
+    for way in _WAYS_OF_CITING
 }
 
 # --- scorecards and quote drift --------------------------------------------------------------------
@@ -841,10 +847,7 @@ SELECT DISTINCT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?dead
   OPTIONAL {{ ?claim schema:datePublished ?claimed }}
   OPTIONAL {{ ?claim ck:deadline ?deadline }}
 }}"""
-    for way, pattern in (
-        ("appeared", "?claim schema:appearance|schema:firstAppearance ?source"),
-        ("quoted", "?quote oa:hasSource ?source . ?claim ck:quote ?quote"),
-    )
+    for way, pattern in ((way, _cites(way)) for way in ("appeared", "quoted"))
 }
 
 # Just the (publisher, claim) pairs, every one (a track record as of a past day reads them all).
