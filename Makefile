@@ -19,7 +19,8 @@ install: $(BIN)/python
 # Adds the test dependencies, Debian's chromium for the browser tests, Debian's Virtuoso 7 (the second
 # SPARQL server the server-store tests run on) and Debian's PostgreSQL for the accounts-database tests
 # (which start their own server in a temporary directory).
-install-test: install
+# (One pip run: the test extra brings the runtime dependencies too.)
+install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
 	@command -v virtuoso-t >/dev/null 2>&1 || ./scripts/install-virtuoso

@@ -21,12 +21,13 @@ from argon2 import profiles
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
+from jinja2.bccache import Bucket, BytecodeCache
 
 from kb.accounts import Accounts
 from kb.knowledge import KnowledgeBase
 from kb.names import Names
 from kb.search.service import SearchService, index_dir
-from kb.store import OxigraphStore, Store, open_store
+from kb.store import OxigraphStore, Quad, Store, open_store
 from tests.helpers import EDITOR_NAME, EDITOR_PASSWORD, TEST_STORE, AppFactory, login
 from tests.servers import SERVER_STORES, TestServer, discard_server, start_server
 from webapp import create_app
@@ -92,6 +93,46 @@ STORE_FIXTURES = {"store_url", "empty_store"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
+def _compile_url_rules_once() -> None:
+    """Werkzeug compiles two Python functions for each URL rule of each app it binds
+    (``Rule._compile_builder``): about a tenth of a second of CPU an app, and nearly every test builds
+    its own app. The code depends only on the rule, its parsed parts, its defaults and which of the
+    two builders it is, so within this test process each is compiled once and reused (every app still
+    gets functions of its own from it). Only the tests do this: a serving process builds its app once.
+    Should werkzeug's internals change, the patch steps aside and the tests run as before."""
+    import builtins
+
+    from werkzeug.routing import rules
+
+    original = getattr(rules.Rule, "_compile_builder", None)
+    make_function = getattr(rules.Rule, "_get_func_code", None)
+    if original is None or make_function is None:
+        return
+    codes: dict[tuple[Any, ...], Any] = {}
+    last: list[Any] = []
+
+    def compile_and_keep(source: Any, filename: str, mode: str, *args: Any, **kwargs: Any) -> Any:
+        code = builtins.compile(source, filename, mode, *args, **kwargs)
+        last[:] = [code]
+        return code
+
+    def compile_builder(self: Any, append_unknown: bool = True) -> Any:
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())), append_unknown)
+        if key in codes:
+            return make_function(codes[key], f"<builder:{self.rule!r}>")
+        last.clear()
+        builder = original(self, append_unknown)
+        if last:
+            codes[key] = last[0]
+        return builder
+
+    rules.compile = compile_and_keep  # type: ignore[attr-defined]
+    rules.Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+_compile_url_rules_once()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Such a test runs in the server pass even if its module forgot the ``store`` marker.
     for item in items:
@@ -193,6 +234,25 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+class _TemplatesCompiled(BytecodeCache):
+    """Jinja's bytecode cache kept in this test process: each app compiles the templates it renders
+    (about a hundredth of a second a template), and nearly every test builds its own app. Jinja keys
+    each entry by the template's name and checks its source, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_COMPILED = _TemplatesCompiled()
+
+
 class AppMaker:
     """Builds apps over fresh data directories under ``root`` (copies of the seeded one); ``close``
     closes them and stops their servers.
@@ -228,6 +288,7 @@ class AppMaker:
         config.setdefault("base_iri", "http://localhost:5000/")
         config.setdefault("TESTING", True)
         app = create_app(config)
+        app.jinja_env.bytecode_cache = TEMPLATES_COMPILED
         self.made.append(app)
         return app
 
@@ -263,12 +324,18 @@ def make_module_app(
     maker.close()
 
 
+_TEMPLATE_QUADS: dict[Path, list[Quad]] = {}
+
+
 def _copy_store(source: Path, store_url: str, data_dir: Path) -> None:
-    template = OxigraphStore(source, read_only=True)
+    """Load the quads of the store at ``source`` (read once per test process) into the server's."""
+    if source not in _TEMPLATE_QUADS:
+        template = OxigraphStore(source, read_only=True)
+        _TEMPLATE_QUADS[source] = list(template.quads())
+        template.close()
     target = open_store(store_url, data_dir)
-    target.bulk_load(template.quads())
+    target.bulk_load(_TEMPLATE_QUADS[source])
     target.close()
-    template.close()
 
 
 @pytest.fixture
