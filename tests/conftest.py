@@ -92,7 +92,6 @@ SLOW_FIRST = (
 STORE_FIXTURES = {"store_url", "empty_store"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
 def _compile_url_rules_once() -> None:
     """Werkzeug compiles two Python functions for each URL rule of each app it binds
     (``Rule._compile_builder``): about a tenth of a second of CPU an app, and nearly every test builds
@@ -133,6 +132,7 @@ def _compile_url_rules_once() -> None:
 _compile_url_rules_once()
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Such a test runs in the server pass even if its module forgot the ``store`` marker.
     for item in items:
