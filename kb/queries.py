@@ -257,12 +257,21 @@ SOURCE_NEIGHBOURHOOD = {
 # The ways a claim cites a source: it appeared in the source, is quoted from it, or has evidence from
 # it. Every query below that goes from a claim to its sources, or from a source to its claims, is built
 # from these patterns (with the source's variable named as the query needs), so a new way is added here.
-def _cites(way: str, source: str = "?source") -> str:
-    return {
-        "appeared": f"?claim schema:appearance|schema:firstAppearance {source}",
-        "quoted": f"?quote oa:hasSource {source} . ?claim ck:quote ?quote",
-        "evidence": f"?event ck:source {source} . ?claim ck:evidence ?event",
+def _cites(way: str, source: str = "?source", then: str = "", *, from_claim: bool = False) -> str:
+    """The pattern of ``way``, the source named ``source``, written from the side that is bound:
+    Oxigraph keeps the written order, so a query with the source bound starts from it, and one with
+    the claim bound (``from_claim``) from the claim (the other way, a claim's sources took 30 times
+    as long at 1k claims). ``then`` goes right after the source's quote or event, before the claim is
+    joined: an OPTIONAL on the event placed after it read every event's quote (1.5 s at 1k claims)."""
+    if way == "appeared":
+        return f"?claim schema:appearance|schema:firstAppearance {source}{then}"
+    link, node, to_source = {
+        "quoted": ("ck:quote", "?quote", "oa:hasSource"),
+        "evidence": ("ck:evidence", "?event", "ck:source"),
     }[way]
+    if from_claim:
+        return f"?claim {link} {node} . {node} {to_source} {source}{then}"
+    return f"{node} {to_source} {source}{then} . ?claim {link} {node}"
 
 
 _WAYS_OF_CITING = ("appeared", "quoted", "evidence")
@@ -276,17 +285,16 @@ _CLAIM_SUMMARY = """
   OPTIONAL { ?claim ck:status ?status }
 """
 
-# How each claim cites ?source, with the quote where there is one (the evidence's OPTIONAL before the
-# claim's details, or Oxigraph reads every event's quote first).
+# How each claim cites ?source, with the quote where there is one.
 _QUOTE_OF = {
     "appeared": "",
-    "quoted": " . ?quote oa:hasSelector/oa:exact ?exact",
+    "quoted": " ; oa:hasSelector/oa:exact ?exact",
     "evidence": " . OPTIONAL { ?event ck:quote/oa:hasSelector/oa:exact ?exact }",
 }
 CLAIMS_CITING_SOURCE = {
     way: f"""
 SELECT DISTINCT ?claim ?slug ?name ?text ?status{" ?exact" if _QUOTE_OF[way] else ""} WHERE {{
-  {_cites(way)}{_QUOTE_OF[way]} .{_CLAIM_SUMMARY}}}"""
+  {_cites(way, then=_QUOTE_OF[way])} .{_CLAIM_SUMMARY}}}"""
     for way in ("quoted", "appeared", "evidence")
 }
 
@@ -687,7 +695,7 @@ SELECT ?claim ?source ?role ?stance ?date WHERE {
 INDEPENDENCE_STARTS = f"""
 SELECT DISTINCT ?start WHERE {{
   ?claim a schema:Claim .
-  {" UNION ".join("{ " + _cites(way, "?start") + " }" for way in _WAYS_OF_CITING)}
+  {" UNION ".join("{ " + _cites(way, "?start", from_claim=True) + " }" for way in _WAYS_OF_CITING)}
 }}
 """
 INDEPENDENCE_CHAIN = """
