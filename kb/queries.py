@@ -255,8 +255,10 @@ SOURCE_NEIGHBOURHOOD = {
 
 
 # The ways a claim cites a source: it appeared in the source, is quoted from it, or has evidence from
-# it. Every query below that goes from a claim to its sources, or from a source to its claims, is built
-# from these patterns (with the source's variable named as the query needs), so a new way is added here.
+# it. The queries that follow every way, from a claim to its sources or from a source to its claims
+# (a source's page, a claim's derivation chains, the index's walk from a changed source, a publisher's
+# claims), are built from these patterns, so a new way is added here. The queries of the scorecards and
+# track records that count only where a claim appeared or is quoted still write those two out.
 def _cites(way: str, source: str = "?source", then: str = "", *, from_claim: bool = False) -> str:
     """The pattern of ``way``, the source named ``source``, written from the side that is bound:
     Oxigraph keeps the written order, so a query with the source bound starts from it, and one with
