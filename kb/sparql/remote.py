@@ -36,6 +36,7 @@ from kb.errors import KBError
 from kb.sparql import formats
 from kb.sparql.evaluate import Job, Outcome, solutions_outcome, triples_outcome
 from kb.store.remote import RemoteSparqlStore
+from kb.tls import tls_context
 
 GRACE = 2.0  # seconds our client waits beyond the limit for the server to stop the query itself
 _CANCELLED = ("has been cancelled", "timeout", "timed out", "Transaction timed out", "S1T00")
@@ -100,6 +101,7 @@ class RemoteEvaluator:
         # not manage to cancel keeps one of its threads busy, and no more than this many can.
         self._slots = threading.BoundedSemaphore(concurrency)
         self._client = httpx.Client(
+            verify=tls_context(),
             timeout=httpx.Timeout(timeout + GRACE, connect=3.0),
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=4),
         )

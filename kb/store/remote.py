@@ -54,6 +54,7 @@ from kb.store import (  # with_values is used here and re-exported for callers
     values_of,
     with_values,
 )
+from kb.tls import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ class RemoteSparqlStore:
         parts = urlsplit(url)
         auth = httpx.DigestAuth(unquote(parts.username), unquote(parts.password or "")) if parts.username else None
         self._client = httpx.Client(
+            verify=tls_context(),
             timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
             auth=auth,

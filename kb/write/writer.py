@@ -34,6 +34,7 @@ from rdflib import URIRef
 from claims.model import Iris
 from kb.errors import ConflictError, KBError, StoreUnavailable
 from kb.store import Store, from_ox, to_ox
+from kb.tls import tls_context
 from kb.write.repository import Change, Repository, RevisionInfo, Triple
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ class WriterClient:
     def __post_init__(self) -> None:
         self._endpoint = self.url.rstrip("/") + "/" + APPLY_PATH
         self._client = httpx.Client(
+            verify=tls_context(),
             timeout=httpx.Timeout(ANSWER_TIMEOUT, connect=CONNECT_TIMEOUT),
             headers={"Authorization": f"Bearer {self.token}"},
         )
