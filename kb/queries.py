@@ -849,7 +849,7 @@ SELECT ?claimant ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE
 TRACK_PUBLISHER_CLAIMS_OF = {
     way: f"""
 SELECT DISTINCT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?deadline WHERE {{
-  ?source schema:publisher ?publisher . {pattern} .
+  ?source schema:publisher ?publisher . {_cites(way)} .
   ?claim ck:claimType ?type ; ck:slug ?slug ; schema:text ?text .
   MINUS {{ ?claim ck:retracted true }}
   OPTIONAL {{ ?claim ck:status ?status }}
@@ -857,7 +857,7 @@ SELECT DISTINCT ?publisher ?claim ?slug ?name ?text ?status ?type ?claimed ?dead
   OPTIONAL {{ ?claim schema:datePublished ?claimed }}
   OPTIONAL {{ ?claim ck:deadline ?deadline }}
 }}"""
-    for way, pattern in ((way, _cites(way)) for way in ("appeared", "quoted"))
+    for way in ("appeared", "quoted")
 }
 
 # Just the (publisher, claim) pairs, every one (a track record as of a past day reads them all).

@@ -80,13 +80,13 @@ def from_rows(
     return independence(support, denial, links)
 
 
-def chain_rows(store: Store, claim: URIRef) -> list[Row]:
-    """The derivation chains of the sources ``claim`` cites: a row per source on them (its own ones
-    included), with what it derives from and how to name it."""
+def chain_rows(store: Store, claims: Iterable[URIRef]) -> list[Row]:
+    """The derivation chains of the sources ``claims`` cite: a row per source on them (their own ones
+    included), with what it derives from and how to name it. A source several of them cite has its
+    chain read once."""
+    starts = {row["start"] for claim in claims for row in store.select(queries.INDEPENDENCE_STARTS, {"claim": claim})}
     return [
-        row
-        for start in store.select(queries.INDEPENDENCE_STARTS, {"claim": claim})
-        for row in store.select(queries.INDEPENDENCE_CHAIN, {"start": start["start"]})
+        row for start in sorted(starts, key=str) for row in store.select(queries.INDEPENDENCE_CHAIN, {"start": start})
     ]
 
 
@@ -97,7 +97,7 @@ def claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None = No
 
 def _claim_independence(kb: KnowledgeBase, claim: URIRef, as_of: date | None) -> ClaimIndependence:
     rows = kb.store.select(queries.INDEPENDENCE_SOURCES, {"claim": claim})
-    chains = chain_rows(kb.store, claim)
+    chains = chain_rows(kb.store, [claim])
     names: dict[URIRef, SourceName] = {}
     for row in sorted(chains, key=lambda r: (str(r.get("headline", "")), str(r.get("publisherName", "")))):
         iri = URIRef(str(row["source"]))

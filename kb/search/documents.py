@@ -168,10 +168,7 @@ class DocumentBuilder:
         """The derivation links the claims' sources rest on (all of them, for a rebuild)."""
         if claims is None:
             return independence.derivation_links(self.store.select(queries.DERIVATION_LINKS))
-        rows: list[Row] = []
-        for claim in claims:
-            rows.extend(independence.chain_rows(self.store, URIRef(claim)))
-        return independence.derivation_links(rows)
+        return independence.derivation_links(independence.chain_rows(self.store, [URIRef(c) for c in claims]))
 
 
 def _linked(rows: list[Row]) -> list[Linked]:
